@@ -1,0 +1,223 @@
+/**
+ * ImageJ macro code that writes a FocusResult back into ImageJ: an overlay with one rectangle per patch, the
+ * "Focus Quality" results table, an optional per-patch table, and the best slice of a stack.
+ *
+ * The code is split into macros of bounded size (a 50-slice stack has thousands of patches) that are run in order;
+ * the results table is written last, so until the final macro has run nothing visible but the overlay has changed,
+ * and `rollbackMacro` removes what earlier parts wrote. Every macro acts on the current image when it runs.
+ * Generated code is plain ASCII: other characters are built with `fromCharCode`, which reads the same whether the
+ * code reaches ImageJ as a Java string (ImageJ.JS), a command-line argument or a file in any charset.
+ */
+import { levelColor } from '../colormap.js';
+import type { FocusResult, PatchScore } from '../types.js';
+
+/** What the macros write, and where. */
+export interface MacroOptions {
+  /** Number of defocus levels (from the model card): decides the colour map. */
+  readonly levels: number;
+  /** Stroke width of the rectangles. */
+  readonly border: number;
+  readonly overlay: boolean;
+  /** Title of the per-image results table. */
+  readonly table: string;
+  /** Also write the per-patch table `${table} Patches`. */
+  readonly patches: boolean;
+  /** Make the best-focused slice the current one (stacks). */
+  readonly select: boolean;
+  /** The image is a stack: rectangles are tied to their slice. */
+  readonly stack: boolean;
+  /** Upper bound on the length of one macro; default 60,000 characters. */
+  readonly chunkChars?: number;
+}
+
+/** Matches the names `patchName` gives, so a later run (or a rollback) can find and replace our rectangles. */
+export const PATCH_NAME_REGEX = 'L[0-9]+ c[0-9]+[.][0-9]+';
+
+/** `L3 c0.82`: level and certainty of a patch, as shown in ImageJ's overlay and ROI lists. */
+export function patchName(p: Pick<PatchScore, 'level' | 'certainty'>): string {
+  return `L${p.level} c${p.certainty.toFixed(2)}`;
+}
+
+/** An ImageJ macro expression evaluating to `s` exactly, whatever characters it holds. */
+export function macroString(s: string): string {
+  const parts: string[] = [];
+  let plain = '';
+  let codes: number[] = [];
+  const flushPlain = (): void => {
+    if (plain) parts.push(`"${plain}"`);
+    plain = '';
+  };
+  const flushCodes = (): void => {
+    if (codes.length) parts.push(`fromCharCode(${codes.join(',')})`);
+    codes = [];
+  };
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c <= 0x7e) {
+      flushCodes();
+      plain += c === 0x22 || c === 0x5c ? `\\${s[i]}` : s[i];
+    } else {
+      flushPlain();
+      codes.push(c);
+    }
+  }
+  flushPlain();
+  flushCodes();
+  return parts.length ? parts.join(' + ') : '""';
+}
+
+/** A number as macro source: fixed-point (the macro tokenizer's safe subset), NaN for non-finite values. */
+export function macroNumber(v: number, digits = 6): string {
+  if (!Number.isFinite(v)) return 'NaN';
+  if (Number.isInteger(v)) return String(v);
+  const s = v.toFixed(digits).replace(/0+$/, '').replace(/\.$/, '');
+  return s === '-0' ? '0' : s;
+}
+
+/** Title of the per-patch table that goes with a results table. */
+export function patchesTableTitle(table: string): string {
+  return `${table} Patches`;
+}
+
+/** The best-focused result: lowest score (expected level), then highest certainty, then first slice. */
+export function bestResult(results: readonly FocusResult[]): FocusResult | undefined {
+  let best: FocusResult | undefined;
+  for (const r of results) {
+    if (!Number.isFinite(r.score)) continue;
+    if (!best || r.score < best.score || (r.score === best.score && r.certainty > best.certainty)) best = r;
+  }
+  return best;
+}
+
+// Removes the rectangles of earlier runs (by name), keeping the user's own overlay; restores the slice it disturbs.
+const REMOVE_OURS = [
+  'fq_s = getSliceNumber();',
+  'for (fq_i = Overlay.size - 1; fq_i >= 0; fq_i--) {',
+  '  Overlay.activateSelection(fq_i);',
+  `  if (matches(Roi.getName, "${PATCH_NAME_REGEX}")) Overlay.removeSelection(fq_i);`,
+  '}',
+  'run("Select None");',
+  'setSlice(fq_s);',
+].join('\n');
+
+function deleteRowsOf(table: string): string {
+  // Rows of the image being written are replaced; other images' rows stay (like repeated Analyze › Measure, minus duplicates).
+  return [
+    `fq_t = ${macroString(table)};`,
+    'if (isOpen(fq_t)) {',
+    // "Label" is ResultsTable's row-label column, which Table.columnExists does not report: look in the headings.
+    '  if (indexOf("\\t" + Table.headings(fq_t) + "\\t", "\\tLabel\\t") >= 0) {',
+    '    for (fq_r = Table.size(fq_t) - 1; fq_r >= 0; fq_r--) if (Table.getString("Label", fq_r, fq_t) == fq_lab) Table.deleteRows(fq_r, fq_r, fq_t);',
+    '  }',
+    '} else Table.create(fq_t);',
+  ].join('\n');
+}
+
+function overlayLine(p: PatchScore, slice: number, o: MacroOptions): string {
+  const colour = levelColor(p.level, p.certainty, o.levels).hex;
+  const position = o.stack ? ` Overlay.setPosition(${slice + 1});` : '';
+  return `makeRectangle(${p.x}, ${p.y}, ${p.w}, ${p.h}); Roi.setName("${patchName(p)}"); Overlay.addSelection("${colour}", ${macroNumber(o.border)});${position}`;
+}
+
+function patchRow(r: FocusResult, p: PatchScore, levels: number): string {
+  const cells: [string, string][] = [
+    ['Label', 'fq_lab'],
+    ['Slice', String(r.slice + 1)],
+    ['X', String(p.x)],
+    ['Y', String(p.y)],
+    ['Width', String(p.w)],
+    ['Height', String(p.h)],
+    ['Level', String(p.level)],
+    ['Certainty', macroNumber(p.certainty)],
+  ];
+  for (let k = 0; k < levels; k++) cells.push([`P${k}`, macroNumber(p.probs[k] ?? NaN)]);
+  return `fq_n = Table.size(fq_t); ${cells.map(([c, v]) => `Table.set("${c}", fq_n, ${v}, fq_t);`).join(' ')}`;
+}
+
+/** Packs lines into macros of at most `limit` characters, each starting with `head`. */
+function chunk(head: string, lines: readonly string[], limit: number, tail = 'run("Select None");'): string[] {
+  const out: string[] = [];
+  let body: string[] = [];
+  let size = head.length + tail.length;
+  for (const line of lines) {
+    if (body.length > 0 && size + line.length + 1 > limit) {
+      out.push([head, ...body, tail].join('\n'));
+      body = [];
+      size = head.length + tail.length;
+    }
+    body.push(line);
+    size += line.length + 1;
+  }
+  if (body.length > 0) out.push([head, ...body, tail].join('\n'));
+  return out;
+}
+
+/** The macros that write `results` (one per measured slice) into the current image, in the order to run them. */
+export function writeResultsMacros(results: readonly FocusResult[], o: MacroOptions): string[] {
+  const limit = o.chunkChars ?? 60_000;
+  const label = 'fq_lab = getTitle();';
+  const macros: string[] = [];
+  if (o.overlay) {
+    const lines = results.flatMap((r) => r.patches.map((p) => overlayLine(p, r.slice, o)));
+    const parts = chunk(label, lines, limit);
+    // The first part also clears earlier runs, so even 0 patches replace an old overlay.
+    if (parts.length === 0) parts.push(label);
+    parts[0] = `${REMOVE_OURS}\n${parts[0]}`;
+    macros.push(...parts);
+  } else {
+    macros.push(`${label}\n${REMOVE_OURS}`);
+  }
+  if (o.patches) {
+    const lines = results.flatMap((r) => r.patches.map((p) => patchRow(r, p, o.levels)));
+    const head = `${label}\nfq_t = ${macroString(patchesTableTitle(o.table))};`;
+    const parts = chunk(head, lines, limit, 'Table.update(fq_t);');
+    if (parts.length === 0) parts.push(`${head}\nTable.update(fq_t);`);
+    parts[0] = parts[0]!.replace(head, `${label}\n${deleteRowsOf(patchesTableTitle(o.table))}`);
+    macros.push(...parts);
+  }
+  macros.push(finalMacro(results, o));
+  return macros;
+}
+
+/** Results table, overlay display and best slice: the last macro, small whatever the image size. */
+function finalMacro(results: readonly FocusResult[], o: MacroOptions): string {
+  const best = bestResult(results);
+  const lines = ['fq_lab = getTitle();', deleteRowsOf(o.table)];
+  for (const r of results) {
+    const cells: [string, string][] = [
+      ['Label', 'fq_lab'],
+      ['Slice', String(r.slice + 1)],
+      ['Level', macroNumber(r.level)],
+      ['Score', macroNumber(r.score)],
+      ['Certainty', macroNumber(r.certainty)],
+      ['Mean certainty', macroNumber(r.meanCertainty)],
+      ['In focus', r.inFocus ? '1' : '0'],
+      ['Patches', String(r.patches.length)],
+    ];
+    if (results.length > 1) cells.push(['Best', r === best ? '1' : '0']);
+    lines.push(`fq_n = Table.size(fq_t); ${cells.map(([c, v]) => `Table.set("${c}", fq_n, ${v}, fq_t);`).join(' ')}`);
+  }
+  lines.push('Table.update(fq_t);');
+  if (o.overlay) lines.push('Overlay.show;');
+  if (best && results.length > 1) {
+    if (o.select) lines.push(`setSlice(${best.slice + 1});`);
+    lines.push(`showStatus("Focus Quality: best-focused slice is " + ${best.slice + 1});`);
+  }
+  return lines.join('\n');
+}
+
+/** Undoes a partly written run: removes our rectangles and this image's rows of the per-patch table. */
+export function rollbackMacro(o: Pick<MacroOptions, 'table' | 'patches'>): string {
+  const lines = ['if (nImages > 0) {', 'fq_lab = getTitle();', REMOVE_OURS];
+  if (o.patches) {
+    lines.push(
+      `fq_t = ${macroString(patchesTableTitle(o.table))};`,
+      'if (isOpen(fq_t)) { if (indexOf("\\t" + Table.headings(fq_t) + "\\t", "\\tLabel\\t") >= 0) {',
+      '  for (fq_r = Table.size(fq_t) - 1; fq_r >= 0; fq_r--) if (Table.getString("Label", fq_r, fq_t) == fq_lab) Table.deleteRows(fq_r, fq_r, fq_t);',
+      '  Table.update(fq_t);',
+      '} }',
+    );
+  }
+  lines.push('}');
+  return lines.join('\n');
+}

@@ -1,0 +1,72 @@
+/**
+ * The machine-readable model card (`models/*.card.json`) written by `training/evaluate.py`.
+ * Code reads patch size, level count and the in-focus threshold from here instead of hard-coding them.
+ */
+import { ModelError } from './errors.js';
+
+export interface TensorSpec {
+  readonly name: string;
+  /** -1 (or a string such as "N") marks the dynamic batch dimension. */
+  readonly shape: readonly (number | string)[];
+  readonly dtype: 'float32';
+}
+
+export interface ModelCard {
+  readonly schema: 'focus-quality-model-card/1';
+  readonly name: string;
+  readonly version: string;
+  /** ONNX file name, relative to the card. */
+  readonly file: string;
+  readonly sha256?: string;
+  readonly input: TensorSpec;
+  readonly output: TensorSpec;
+  /** Side of the square patch in pixels (84 in the paper). */
+  readonly patchSize: number;
+  /** Number of ordered defocus levels (11 in the paper). */
+  readonly levels: number;
+  /** Highest level still counted as in focus (2 in the paper: levels 0–2). */
+  readonly inFocusMaxLevel: number;
+  /** Human-readable scaling rule; the code's rule lives in core/scaling.ts and must match. */
+  readonly scaling?: Readonly<Record<string, string | number>>;
+  readonly metrics?: Readonly<Record<string, unknown>>;
+  readonly training?: Readonly<Record<string, unknown>>;
+  readonly licence?: string;
+  /** How to read the image level from the aggregated distribution (see core/aggregate.ts); absent = "argmax". */
+  readonly aggregation?: Aggregation;
+}
+
+/** Reading of a distribution's level: its most probable level, or its median (smallest k with P(level ≤ k) ≥ ½). */
+export type Aggregation = 'median' | 'argmax';
+export const AGGREGATIONS: readonly Aggregation[] = ['median', 'argmax'];
+
+function fail(what: string, source: string): never {
+  throw new ModelError(`model card is invalid: ${what}`, { file: source });
+}
+
+const positiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+/** Checks a parsed card against the I/O contract (`[N,1,P,P]` in, `[N,levels]` out) and returns it typed. */
+export function parseModelCard(json: unknown, source = 'model card'): ModelCard {
+  if (typeof json !== 'object' || json === null) fail('not a JSON object', source);
+  const c = json as Record<string, unknown>;
+  if (c.schema !== 'focus-quality-model-card/1') fail(`unknown schema ${JSON.stringify(c.schema)}`, source);
+  if (typeof c.file !== 'string' || !c.file) fail('"file" missing', source);
+  if (!positiveInt(c.patchSize)) fail('"patchSize" must be a positive integer', source);
+  if (!positiveInt(c.levels) || c.levels < 2) fail('"levels" must be an integer ≥ 2', source);
+  if (typeof c.inFocusMaxLevel !== 'number' || !Number.isInteger(c.inFocusMaxLevel) || c.inFocusMaxLevel < 0 || c.inFocusMaxLevel >= c.levels) {
+    fail('"inFocusMaxLevel" must be an integer level', source);
+  }
+  const input = c.input as TensorSpec | undefined;
+  const output = c.output as TensorSpec | undefined;
+  if (!input || typeof input.name !== 'string' || !Array.isArray(input.shape) || input.shape.length !== 4) fail('"input" must be a 4-D tensor spec', source);
+  if (input.shape[1] !== 1 || input.shape[2] !== c.patchSize || input.shape[3] !== c.patchSize) {
+    fail(`input shape ${JSON.stringify(input.shape)} does not match [N,1,${c.patchSize},${c.patchSize}]`, source);
+  }
+  if (!output || typeof output.name !== 'string' || !Array.isArray(output.shape) || output.shape.length !== 2 || output.shape[1] !== c.levels) {
+    fail(`"output" must be [N,${c.levels}]`, source);
+  }
+  if (c.aggregation !== undefined && !AGGREGATIONS.includes(c.aggregation as Aggregation)) {
+    fail(`"aggregation" must be one of ${AGGREGATIONS.join(', ')}, got ${JSON.stringify(c.aggregation)}`, source);
+  }
+  return c as unknown as ModelCard;
+}

@@ -1,0 +1,75 @@
+/**
+ * The shapes every layer agrees on. Pure types: no runtime code, no DOM, no Node.
+ * Coordinates are pixels, origin top-left, x to the right, y down (ImageJ and GeoJSON-in-pixels alike).
+ */
+
+/** Pixel storage we accept. Integer images are scaled by their full range; float images by the rule in `core/scaling.ts`. */
+export type PixelArray = Uint8Array | Uint16Array | Float32Array;
+
+/** Bits per sample of the source image: decides the intensity scaling the model was trained with. */
+export type BitDepth = 8 | 16 | 32;
+
+/** One grayscale 2-D plane (one slice of a stack). */
+export interface GrayImage {
+  readonly data: PixelArray;
+  readonly width: number;
+  readonly height: number;
+  readonly bitDepth: BitDepth;
+}
+
+/** A decoded file: one or more planes of equal size (z-slices, time points or pages). */
+export interface ImageStack {
+  readonly width: number;
+  readonly height: number;
+  readonly bitDepth: BitDepth;
+  readonly slices: readonly GrayImage[];
+  /** Non-fatal remarks made while decoding (e.g. "RGB converted to luminance"). */
+  readonly warnings: readonly string[];
+}
+
+/** Placement of one patch in the image. */
+export interface PatchRect {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+/** The model's verdict on one patch. */
+export interface PatchScore extends PatchRect {
+  /** Most probable defocus level, 0 = in focus … levels-1 = most defocused. */
+  readonly level: number;
+  /** 1 − H(p)/ln(levels): 1 for a one-hot distribution, 0 for a uniform one. */
+  readonly certainty: number;
+  /** Probability of each level; sums to 1. */
+  readonly probs: readonly number[];
+}
+
+/** Whole-image (or whole-slice) verdict. */
+export interface FocusResult {
+  readonly width: number;
+  readonly height: number;
+  /** 0-based slice index within its file (0 for single images). */
+  readonly slice: number;
+  /** Defocus level of the image: read from the certainty-weighted distribution (see core/aggregate.ts). */
+  readonly level: number;
+  /** Expected level Σ k·p_k of the weighted distribution: a continuous score, lower = sharper. */
+  readonly score: number;
+  /** Certainty of the weighted distribution itself. */
+  readonly certainty: number;
+  readonly meanCertainty: number;
+  readonly maxCertainty: number;
+  /** level ≤ the model card's in-focus threshold. */
+  readonly inFocus: boolean;
+  /** Certainty-weighted mean of the patch distributions. */
+  readonly probs: readonly number[];
+  readonly patches: readonly PatchScore[];
+  /** Milliseconds spent per stage, for reports and benchmarks. */
+  readonly timings: Readonly<Record<string, number>>;
+  /** Which inference backend produced it ("wasm", "webgl", "webgpu"). */
+  readonly backend?: string;
+  /** How `level` was read from `probs`: "argmax" or "median" (see core/aggregate.ts). */
+  readonly aggregation?: 'median' | 'argmax';
+  /** Non-fatal remarks (e.g. every patch had certainty 0, so the distribution is an unweighted mean). */
+  readonly warnings?: readonly string[];
+}

@@ -1,0 +1,144 @@
+/** Command-line flags → a validated `CliArgs`, or OptionsError with a one-line message (exit status 2). */
+import { parseArgs } from 'node:util';
+import { OptionsError } from '../../core/errors.js';
+import { AGGREGATIONS, type Aggregation } from '../../core/model-card.js';
+import { MAX_BATCH_SIZE, resolveOptions, type SliceSelection } from '../../core/options.js';
+import { parseShard, type Shard } from './shard.js';
+
+export type OutputFormat = 'csv' | 'json' | 'geojson' | 'table';
+
+export interface CliArgs {
+  readonly inputs: readonly string[];
+  readonly out: string | undefined;
+  /** Format of `out` (from its extension) or of stdout. */
+  readonly format: OutputFormat;
+  readonly patches: string | undefined;
+  readonly overlay: string | undefined;
+  readonly slices: SliceSelection;
+  readonly aggregation: Aggregation | undefined;
+  readonly model: string | undefined;
+  readonly batchSize: number;
+  readonly jobs: number;
+  readonly threads: number;
+  readonly shard: Shard | undefined;
+  readonly resume: boolean;
+  readonly quiet: boolean;
+}
+
+export type ParsedCommand = { readonly kind: 'help' } | { readonly kind: 'version' } | { readonly kind: 'run'; readonly args: CliArgs };
+
+export const USAGE = `Usage: focus-quality [options] <files|folders|globs...>
+
+Rates the focus of microscope images with a CNN (Yang et al. 2018): every 84x84 patch gets one of 11 defocus
+levels (0 = in focus) and a certainty; each image (each slice of a stack) gets a level, a score and an in-focus flag.
+Folders are searched recursively for .tif/.tiff/.png; quote globs ("plate/**/*.tif") to let the tool expand them.
+
+Output
+  -o, --out FILE        results file: .csv, .json or .geojson (default: CSV on stdout, a table on a terminal)
+      --format F        stdout format when there is no --out: csv | table | json
+      --patches FILE    one CSV row per patch: file, slice, x, y, w, h, level, certainty, p0..p10
+      --overlay DIR     write a PNG per image: contrast-stretched, patch borders coloured by level, legend
+Measurement
+      --slices S        stacks: all (default) | best (the sharpest slice) | N (0-based slice index)
+      --aggregation A   median | argmax: how the image level is read (default: the model card's choice)
+      --model PATH      ONNX model; its card PATH-without-.onnx.card.json must sit next to it
+                        (default: the bundled models/focus-quality.onnx)
+      --batch N         patches per inference call (default 64, at most ${MAX_BATCH_SIZE})
+      --jobs N          worker threads, each with its own model session (default 1: in this thread)
+      --threads N       inference threads (default 1)
+Large runs
+      --shard I/N       measure only part I of N (I = 1..N) of the sorted file list, round-robin, so N
+                        jobs (a SLURM array, GNU parallel) cover every file exactly once
+      --resume          skip files already present in --out (appends to a CSV; rewrites .json/.geojson)
+  -q, --quiet           no progress bar, no per-file messages, no summary
+  -h, --help            this text
+  -V, --version         the version
+
+Exit status: 0 all measured, 1 some file failed (its row has "error" filled), 2 usage error.`;
+
+const OPTIONS = {
+  out: { type: 'string', short: 'o' },
+  format: { type: 'string' },
+  patches: { type: 'string' },
+  overlay: { type: 'string' },
+  slices: { type: 'string' },
+  aggregation: { type: 'string' },
+  model: { type: 'string' },
+  batch: { type: 'string' },
+  jobs: { type: 'string' },
+  threads: { type: 'string' },
+  shard: { type: 'string' },
+  resume: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+function positiveInt(flag: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new OptionsError(`--${flag} must be an integer from 1 to ${max}, got "${value}"`);
+  return Number(value);
+}
+
+function formatOf(out: string | undefined, format: string | undefined, stdoutIsTty: boolean): OutputFormat {
+  if (out !== undefined) {
+    const ext = /\.(csv|json|geojson)$/i.exec(out)?.[1]?.toLowerCase();
+    if (!ext) throw new OptionsError(`--out ${out}: the file name must end in .csv, .json or .geojson`);
+    if (format !== undefined && format !== ext) throw new OptionsError(`--format ${format} contradicts --out ${out}`);
+    return ext as OutputFormat;
+  }
+  if (format === undefined) return stdoutIsTty ? 'table' : 'csv';
+  if (format !== 'csv' && format !== 'table' && format !== 'json') throw new OptionsError(`--format must be csv, table or json, got "${format}"`);
+  return format;
+}
+
+/** Rewrites node:util's messages ("Unknown option '--x'. To specify a positional…") as one short line. */
+function cleanParseError(err: Error): OptionsError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const quoted = /'(-[^']*)'/.exec(err.message)?.[1];
+  const opt = quoted && (/--[\w-]+/.exec(quoted)?.[0] ?? quoted);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && opt) return new OptionsError(`unknown option ${opt}`);
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && opt) return new OptionsError(`option ${opt} needs a value`);
+  return new OptionsError(err.message.split('\n')[0]!);
+}
+
+export function parseCliArgs(argv: readonly string[], stdoutIsTty = false): ParsedCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw cleanParseError(err as Error);
+  }
+  const v = parsed.values;
+  if (v.help) return { kind: 'help' };
+  if (v.version) return { kind: 'version' };
+  if (parsed.positionals.length === 0) throw new OptionsError('no input files, folders or globs given');
+  if (v.aggregation !== undefined && !AGGREGATIONS.includes(v.aggregation as Aggregation)) throw new OptionsError(`--aggregation must be median or argmax, got "${v.aggregation}"`);
+  let slices: SliceSelection;
+  try {
+    slices = resolveOptions({ slices: v.slices ?? 'all' }).slices;
+  } catch {
+    slices = 'current';
+  }
+  if (slices === 'current') throw new OptionsError(`--slices must be all, best or a 0-based slice index, got "${v.slices}"`);
+  if (v.resume && v.out === undefined) throw new OptionsError('--resume needs --out (the file to resume)');
+  return {
+    kind: 'run',
+    args: {
+      inputs: parsed.positionals,
+      out: v.out,
+      format: formatOf(v.out, v.format, stdoutIsTty),
+      patches: v.patches,
+      overlay: v.overlay,
+      slices,
+      aggregation: v.aggregation as Aggregation | undefined,
+      model: v.model,
+      batchSize: positiveInt('batch', v.batch, 64, MAX_BATCH_SIZE),
+      jobs: positiveInt('jobs', v.jobs, 1, 64),
+      threads: positiveInt('threads', v.threads, 1, 64),
+      shard: v.shard === undefined ? undefined : parseShard(v.shard),
+      resume: v.resume ?? false,
+      quiet: v.quiet ?? false,
+    },
+  };
+}

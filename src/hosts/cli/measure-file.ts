@@ -1,0 +1,34 @@
+/** One input file → its output rows (one per measured slice, or one error row) and overlay PNGs. Never throws. */
+import { measureStack } from '../../inference/measure.js';
+import type { FocusModel } from '../../inference/session.js';
+import { renderOverlayPng } from '../../io/overlay.js';
+import type { ResultRow } from '../../io/rows.js';
+import { readImageFile } from '../../node/image-files.js';
+import type { CliArgs } from './args.js';
+
+export type FileJob = Pick<CliArgs, 'batchSize' | 'slices' | 'aggregation'> & { readonly overlay: boolean };
+
+export interface FileOutcome {
+  readonly rows: ResultRow[];
+  /** Overlay PNG bytes by slice index (only when overlays were asked for). */
+  readonly overlays: Map<number, Uint8Array>;
+}
+
+/** An error's first line without the "file: " prefix our errors carry (the row already names the file). */
+export function messageFor(err: unknown, file: string): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  const line = msg.startsWith(`${file}: `) ? msg.slice(file.length + 2) : msg;
+  return line.split('\n')[0]!;
+}
+
+export async function measureFile(model: FocusModel, file: string, job: FileJob, onProgress: (fraction: number) => void): Promise<FileOutcome> {
+  try {
+    const stack = await readImageFile(file);
+    const results = await measureStack(model, stack, { batchSize: job.batchSize, slices: job.slices, aggregation: job.aggregation }, { onProgress: (done, total) => onProgress(done / total) });
+    const overlays = new Map<number, Uint8Array>();
+    if (job.overlay) for (const r of results) overlays.set(r.slice, renderOverlayPng(stack.slices[r.slice]!, r));
+    return { rows: results.map((result) => ({ file, slice: result.slice, width: stack.width, height: stack.height, result, warnings: stack.warnings })), overlays };
+  } catch (err) {
+    return { rows: [{ file, slice: 0, error: messageFor(err, file) }], overlays: new Map() };
+  }
+}

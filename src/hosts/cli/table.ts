@@ -1,0 +1,30 @@
+/** The human-readable results table printed on a terminal: fixed columns, one line per measured slice. */
+import type { ResultRow } from '../../io/rows.js';
+
+const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+
+/** Keeps the end of a long path, where the distinguishing part usually is. */
+function fit(s: string, n: number): string {
+  return s.length <= n ? s : '…' + s.slice(s.length - n + 1);
+}
+
+export class ResultTable {
+  private readonly fileWidth: number;
+
+  constructor(files: readonly string[], maxFileWidth = 48) {
+    this.fileWidth = Math.max(4, Math.min(maxFileWidth, Math.max(0, ...files.map((f) => f.length))));
+  }
+
+  header(): string {
+    const head = `${pad('file', this.fileWidth)}  slice  level  score  certainty  in focus  patches`;
+    return `${head}\n${'-'.repeat(head.length)}`;
+  }
+
+  line(row: ResultRow): string {
+    const file = pad(fit(row.file, this.fileWidth), this.fileWidth);
+    const r = row.result;
+    if (!r) return `${file}  ${lpad(String(row.slice), 5)}  error: ${row.error ?? 'not measured'}`;
+    return [file, lpad(String(row.slice), 5), lpad(String(r.level), 5), lpad(r.score.toFixed(2), 5), lpad(r.certainty.toFixed(3), 9), pad(r.inFocus ? '   yes' : '   no', 8), lpad(String(r.patches.length), 7)].join('  ');
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The two sides the plugin talks to, typed: the ImageJ.JS service (`api.getWindow("ImageJ.JS")`) and the ImJoy `api`
+ * object of the plugin. Only what the plugin uses; everything optional on the ImJoy side is called defensively,
+ * because hosts differ (ImageJ.JS, the ImJoy app, a test page).
+ */
+
+export interface MenuItem {
+  readonly label: string;
+  readonly callback: () => unknown;
+  readonly group?: string;
+  /** ImJoy: keeps the callback callable more than once across the RPC. */
+  readonly _rintf: true;
+}
+
+export interface ImageJService {
+  getImage(format?: unknown): Promise<unknown>;
+  getDimensions(): Promise<readonly number[]>;
+  runMacro(code: string, args?: string): Promise<unknown>;
+  addMenuItem(item: MenuItem): Promise<unknown>;
+  installMacro?(code: string): Promise<unknown>;
+}
+
+export interface ImJoyApi {
+  export(api: Record<string, unknown>): unknown;
+  getWindow(name: string): Promise<ImageJService>;
+  alert?(message: string): Promise<unknown>;
+  prompt?(message: string, defaultValue?: string): Promise<string | null | undefined>;
+  confirm?(message: string): Promise<boolean>;
+  showProgress?(percent: number): Promise<unknown>;
+  showStatus?(text: string): Promise<unknown>;
+  getConfig?(key: string): Promise<unknown>;
+  setConfig?(key: string, value: string): Promise<unknown>;
+}
+
+/** Calls an optional ImJoy function, ignoring hosts that lack it or fail: status and progress are never worth a failed run. */
+export async function quietly<T>(call: (() => Promise<T> | undefined) | undefined): Promise<T | undefined> {
+  try {
+    return await call?.();
+  } catch {
+    return undefined;
+  }
+}

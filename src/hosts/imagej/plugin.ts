@@ -1,0 +1,154 @@
+/**
+ * The ImJoy plugin behind `dist/focus-quality.imjoy.html`: adds "Measure Focus Quality" to ImageJ.JS and exports
+ * a scripting API.
+ *
+ * @example
+ *   // inside the plugin file (api = ImJoy's plugin api):
+ *   const { startPlugin } = await import('https://…/dist/focus-quality-imagej.js');
+ *   await startPlugin(api);
+ *   // from another plugin or the console:
+ *   const fq = await api.getPlugin('Focus Quality');
+ *   const r = await fq.measure('border=2 overlay patches slices=all');
+ */
+import { ERROR_NAMES } from '../../core/errors.js';
+import { DEFAULT_COMMAND_OPTIONS, toMeasureOptions, toOptionsString, type FocusCommandOptions } from '../../core/imagej/options.js';
+import type { FocusResult } from '../../core/types.js';
+import { createWorkerClient, defaultAssetUrls, type WorkerClientOptions } from '../../inference/worker-client.js';
+import { toGeoJSON, type FeatureCollection } from '../../io/geojson.js';
+import { measureInImageJ, type CommandResult, type Measurer } from './command.js';
+import { quietly, type ImageJService, type ImJoyApi } from './host.js';
+import { isNdArray, planesFromNdarray } from './ndarray.js';
+
+export const MENU_LABEL = 'Measure Focus Quality';
+const CONFIG_KEY = 'measure-options';
+
+export interface PluginOptions {
+  /** Inference; default: the comlink worker next to this bundle. */
+  readonly measurer?: Measurer & { cancel?(): void };
+  readonly worker?: WorkerClientOptions;
+}
+
+/**
+ * A worker script on another origin cannot be started directly (ImageJ.JS and its plugin frames are not on ours):
+ * a same-origin blob module that imports it can, given CORS on our server.
+ */
+function workerUrlFor(url: string): string {
+  const here = globalThis.location?.origin;
+  if (!here || new URL(url).origin === here || typeof Blob === 'undefined') return url;
+  return URL.createObjectURL(new Blob([`import ${JSON.stringify(url)};\n`], { type: 'text/javascript' }));
+}
+
+export interface FocusQualityPlugin {
+  setup(): Promise<void>;
+  run(ctx?: { data?: { image?: unknown }; config?: Record<string, unknown> }): Promise<FeatureCollection | CommandResult | undefined>;
+  measure(options?: string): Promise<CommandResult>;
+  cancel(): void;
+}
+
+/** Builds the exported API and registers it with `api.export`. */
+export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): Promise<FocusQualityPlugin> {
+  const measurer =
+    options.measurer ?? createWorkerClient({ ...options.worker, workerUrl: workerUrlFor(String(options.worker?.workerUrl ?? defaultAssetUrls().workerUrl)) });
+  let ij: ImageJService | undefined;
+  let running: AbortController | undefined;
+  let remembered: string | undefined;
+
+  const host = async (): Promise<ImageJService> => (ij ??= await api.getWindow('ImageJ.JS'));
+  const card = async () => (await measurer.init()).card;
+
+  async function rememberedOptions(): Promise<string> {
+    if (remembered !== undefined) return remembered;
+    const saved = await quietly(() => api.getConfig?.(CONFIG_KEY));
+    return typeof saved === 'string' && saved.trim() !== '' ? saved : toOptionsString(DEFAULT_COMMAND_OPTIONS);
+  }
+
+  /** One run at a time: ImageJ has one current image and the worker one model. */
+  async function exclusive<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (running) throw Object.assign(new Error('Focus Quality: a measurement is already running'), { name: 'OptionsError' });
+    const controller = new AbortController();
+    running = controller;
+    try {
+      return await work(controller.signal);
+    } finally {
+      running = undefined;
+      await quietly(() => api.showProgress?.(0));
+    }
+  }
+
+  async function measureWith(parsed: FocusCommandOptions, signal: AbortSignal): Promise<CommandResult> {
+    await quietly(() => api.showStatus?.('Focus Quality: measuring…'));
+    const result = await measureInImageJ(await host(), measurer, parsed, {
+      signal,
+      onProgress: (f) => void quietly(() => api.showProgress?.(Math.round(100 * f))),
+    });
+    const r0 = result.results[0];
+    const summary = result.bestSlice !== undefined ? `best-focused slice ${result.bestSlice} of ${result.slices}` : r0 ? `level ${r0.level}, ${r0.inFocus ? 'in focus' : 'out of focus'}` : 'done';
+    await quietly(() => api.showStatus?.(`Focus Quality: ${summary}`));
+    return result;
+  }
+
+  /** Scripting entry: an ImageJ option string (absent = the remembered settings); throws on any problem. */
+  async function measure(optionString?: string): Promise<CommandResult> {
+    const s = optionString ?? (await rememberedOptions());
+    const parsed = toMeasureOptions(s, DEFAULT_COMMAND_OPTIONS, (await card()).patchSize);
+    return exclusive((signal) => measureWith(parsed, signal));
+  }
+
+  /** The menu command: dialog, run, ImageJ-style message on failure. Never throws (it is an event handler). */
+  async function menuCommand(): Promise<void> {
+    if (running) {
+      if (await quietly(() => api.confirm?.('Focus Quality is measuring. Cancel it?'))) running.abort();
+      return;
+    }
+    try {
+      const proposed = await rememberedOptions();
+      const answer = api.prompt
+        ? await api.prompt(`${MENU_LABEL}\nOptions (ImageJ style; border=stroke width, overlay, table=[title], patches = per-patch table, slices=current|all, select = go to the best slice):`, proposed)
+        : proposed;
+      if (answer === null || answer === undefined) {
+        await quietly(() => api.showStatus?.('Focus Quality: cancelled'));
+        return;
+      }
+      const parsed = toMeasureOptions(answer, DEFAULT_COMMAND_OPTIONS, (await card()).patchSize);
+      remembered = answer;
+      await quietly(() => api.setConfig?.(CONFIG_KEY, answer));
+      await exclusive((signal) => measureWith(parsed, signal));
+    } catch (e) {
+      const err = e as Error;
+      const known = (ERROR_NAMES as readonly string[]).includes(err?.name);
+      const text = err?.message?.startsWith('Focus Quality:') ? err.message : `Focus Quality: ${known ? '' : 'unexpected error: '}${err?.message ?? String(e)}`;
+      if (err?.name === 'CancelledError') await quietly(() => api.showStatus?.(text));
+      else await quietly(() => (api.alert ? api.alert(text) : undefined));
+    }
+  }
+
+  async function measureNdarray(image: unknown): Promise<FeatureCollection> {
+    if (!isNdArray(image)) throw Object.assign(new Error('Focus Quality: ctx.data.image must be an ndarray'), { name: 'ImageFormatError' });
+    const planes = planesFromNdarray(image, undefined, 'ctx.data.image');
+    const results: FocusResult[] = [];
+    for (const [i, plane] of planes.planes.entries()) results.push(await measurer.measure(plane, { slice: i }));
+    const collections = results.map((r) => toGeoJSON(r));
+    if (collections.length === 1) return collections[0]!;
+    return { type: 'FeatureCollection', features: collections.flatMap((c) => c.features), properties: { slices: collections.map((c) => c.properties), warnings: planes.warnings } };
+  }
+
+  const plugin: FocusQualityPlugin = {
+    async setup() {
+      const ij = await host();
+      // _rintf keeps the callback alive for every click (a plain callback may be called once only over ImJoy's RPC).
+      await ij.addMenuItem({ label: MENU_LABEL, group: 'Plugins', callback: () => menuCommand(), _rintf: true });
+    },
+    async run(ctx) {
+      if (ctx?.data?.image !== undefined) return measureNdarray(ctx.data.image);
+      await menuCommand();
+      return undefined;
+    },
+    measure,
+    cancel() {
+      running?.abort();
+      measurer.cancel?.();
+    },
+  };
+  await api.export({ ...plugin });
+  return plugin;
+}

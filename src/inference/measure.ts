@@ -1,0 +1,91 @@
+/**
+ * Measuring one image (or the chosen slices of a stack) with a loaded model: patch grid → batched inference →
+ * per-patch level and certainty → certainty-weighted whole-image verdict. Load the model once and reuse it.
+ */
+import { aggregatePatches, argmaxLevel } from '../core/aggregate.js';
+import { patchCertainty } from '../core/certainty.js';
+import { ImageContentError } from '../core/errors.js';
+import { resolveOptions, type MeasureOptions } from '../core/options.js';
+import { splitIntoPatches } from '../core/patches.js';
+import { fullScale } from '../core/scaling.js';
+import { pickBestSlice, selectSlices } from '../core/slices.js';
+import type { FocusResult, GrayImage, ImageStack, PatchScore } from '../core/types.js';
+import { predictInBatches } from './batch.js';
+import type { FocusModel } from './session.js';
+
+export interface MeasureControl {
+  /** Patches done / total of this image, after every batch. */
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Aborting stops at the next batch boundary with a CancelledError. */
+  readonly signal?: AbortSignal | undefined;
+  /** Slice index to write into the result (default 0). */
+  readonly slice?: number | undefined;
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/** Measures one plane. Options may be partial (defaults filled); only batchSize and aggregation matter here. */
+export async function measureImage(model: Pick<FocusModel, 'card' | 'predict' | 'backend'>, image: GrayImage, options: Partial<MeasureOptions> = {}, control: MeasureControl = {}): Promise<FocusResult> {
+  const t0 = now();
+  const opts = resolveOptions({ batchSize: options.batchSize, aggregation: options.aggregation });
+  const { card } = model;
+  const { width, height } = image;
+  if (image.data.length !== width * height) throw new ImageContentError(`pixel buffer holds ${image.data.length} values, ${width}×${height} needs ${width * height}`);
+  const rects = splitIntoPatches(width, height, card.patchSize);
+  const scale = fullScale(image);
+  const t1 = now();
+  const probs = await predictInBatches(model, image, rects, { batchSize: opts.batchSize, scale, onProgress: control.onProgress, signal: control.signal });
+  const t2 = now();
+  const L = card.levels;
+  const patches: PatchScore[] = rects.map((r, k) => {
+    const p = Array.from(probs.subarray(k * L, (k + 1) * L));
+    return { ...r, level: argmaxLevel(p), certainty: patchCertainty(p), probs: p };
+  });
+  const agg = aggregatePatches(patches, card, { aggregation: opts.aggregation });
+  const t3 = now();
+  return {
+    width,
+    height,
+    slice: control.slice ?? 0,
+    level: agg.level,
+    score: agg.score,
+    certainty: agg.certainty,
+    meanCertainty: agg.meanCertainty,
+    maxCertainty: agg.maxCertainty,
+    inFocus: agg.inFocus,
+    probs: agg.probs,
+    patches,
+    timings: { prepareMs: t1 - t0, inferenceMs: t2 - t1, aggregateMs: t3 - t2, totalMs: t3 - t0 },
+    backend: model.backend,
+    aggregation: agg.aggregation,
+    ...(agg.warnings.length ? { warnings: agg.warnings } : {}),
+  };
+}
+
+export interface StackControl extends Omit<MeasureControl, 'slice' | 'onProgress'> {
+  /** Slice for `slices: 'current'` (0-based). */
+  readonly current?: number;
+  /** Progress over all measured slices: patches done / total. */
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
+/**
+ * Measures the slices of a stack chosen by `options.slices`: 'all' → one result per slice; 'best' → the single
+ * sharpest (lowest score); 'current' or an index → that slice. Results carry their slice index.
+ */
+export async function measureStack(model: Pick<FocusModel, 'card' | 'predict' | 'backend'>, stack: ImageStack, options: Partial<MeasureOptions> = {}, control: StackControl = {}): Promise<FocusResult[]> {
+  const selection = resolveOptions({ slices: options.slices }).slices;
+  const indices = selectSlices(stack.slices.length, selection, control.current);
+  const perSlice = splitIntoPatches(stack.width, stack.height, model.card.patchSize).length;
+  const total = perSlice * indices.length;
+  const results: FocusResult[] = [];
+  for (const [n, i] of indices.entries()) {
+    const r = await measureImage(model, stack.slices[i]!, options, {
+      slice: i,
+      signal: control.signal,
+      onProgress: control.onProgress ? (done) => control.onProgress!(n * perSlice + done, total) : undefined,
+    });
+    results.push(r);
+  }
+  return selection === 'best' ? [pickBestSlice(results)] : results;
+}

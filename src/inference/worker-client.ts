@@ -1,0 +1,180 @@
+/**
+ * The page side of the focus-quality worker: starts it, loads the model once, measures images off the main thread.
+ * Used by the `<focus-quality-view>` element, the web app, the library API and the ImageJ.JS plugin.
+ *
+ * @example
+ *   const client = createWorkerClient();          // assets next to the bundle: ./models/, ./ort/, ./worker.js
+ *   const result = await client.measure({ data, width, height, bitDepth: 16 }, {}, { onProgress: (d, t) => … });
+ *   client.dispose();
+ */
+import * as Comlink from 'comlink';
+import { CancelledError, ModelError } from '../core/errors.js';
+import type { FocusResult, GrayImage } from '../core/types.js';
+import type { BackendPreference, ProgressCallback, WorkerApi, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
+
+export interface WorkerClientOptions {
+  /** The ONNX model; default `./models/focus-quality.onnx` next to the bundle. Relative URLs resolve against the page. */
+  readonly modelUrl?: string | URL;
+  /** Its card; default: the model URL with `.onnx` replaced by `.card.json`. */
+  readonly cardUrl?: string | URL;
+  /** Folder of onnxruntime-web's .wasm files; default `./ort/` next to the bundle. */
+  readonly ortUrl?: string | URL;
+  readonly backend?: BackendPreference;
+  readonly numThreads?: number;
+  /** The worker script; default `./worker.js` next to this module (the rollup build emits it there). */
+  readonly workerUrl?: string | URL;
+  /**
+   * After `cancel`, how long a job may take to reach its next batch boundary before the worker is terminated
+   * (and restarted on the next call). Default 3000 ms.
+   */
+  readonly cancelGraceMs?: number;
+}
+
+export interface MeasureHooks {
+  readonly onProgress?: ProgressCallback;
+  readonly signal?: AbortSignal;
+  /** Move `image.data`'s buffer to the worker instead of copying it (the caller's array becomes unusable). */
+  readonly transfer?: boolean;
+}
+
+export interface WorkerClient {
+  /** Loads the model (once; later calls reuse it) and reports the backend chosen. */
+  init(): Promise<WorkerModelInfo>;
+  /** Measures one grayscale plane. Rejects with a CancelledError when `hooks.signal` aborts. */
+  measure(image: GrayImage, options?: WorkerMeasureOptions, hooks?: MeasureHooks): Promise<FocusResult>;
+  /** Cancels every job in flight. */
+  cancel(): void;
+  /** Terminates the worker; the client can still be used (a new worker starts on the next call). */
+  dispose(): void;
+}
+
+function absolute(url: string | URL, base: string | undefined): string {
+  return new URL(String(url), base).href;
+}
+
+/** Where a bundled build keeps its assets, relative to the bundle that contains this module. */
+export function defaultAssetUrls(): { modelUrl: string; ortUrl: string; workerUrl: string } {
+  return {
+    modelUrl: new URL('./models/focus-quality.onnx', import.meta.url).href,
+    ortUrl: new URL('./ort/', import.meta.url).href,
+    workerUrl: new URL('./worker.js', import.meta.url).href,
+  };
+}
+
+interface Running {
+  readonly worker: Worker;
+  readonly remote: Comlink.Remote<WorkerApi>;
+  /** Settles (rejects) when the worker dies, so no call waits forever on a dead worker. */
+  readonly crashed: Promise<never>;
+  readonly fail: (e: Error) => void;
+  init?: Promise<WorkerModelInfo>;
+}
+
+/** Starts (lazily) a dedicated module worker running worker.ts and returns a handle to it. */
+export function createWorkerClient(options: WorkerClientOptions = {}): WorkerClient {
+  const page = globalThis.location?.href;
+  const defaults = defaultAssetUrls();
+  const modelUrl = absolute(options.modelUrl ?? defaults.modelUrl, page);
+  const init = {
+    modelUrl,
+    cardUrl: absolute(options.cardUrl ?? modelUrl.replace(/\.onnx(\?.*)?$/, '.card.json$1'), page),
+    ortUrl: absolute(options.ortUrl ?? defaults.ortUrl, page),
+    backend: options.backend ?? 'auto',
+    ...(options.numThreads === undefined ? {} : { numThreads: options.numThreads }),
+  };
+  const workerUrl = absolute(options.workerUrl ?? defaults.workerUrl, page);
+  const grace = options.cancelGraceMs ?? 3000;
+  let running: Running | undefined;
+  let nextJob = 1;
+  const inFlight = new Map<number, () => void>();
+
+  function stop(why: Error): void {
+    if (!running) return;
+    running.fail(why);
+    running.remote[Comlink.releaseProxy]();
+    running.worker.terminate();
+    running = undefined;
+  }
+
+  function start(): Running {
+    if (running) return running;
+    const worker = new Worker(workerUrl, { type: 'module', name: 'focus-quality' });
+    let fail: (e: Error) => void = () => undefined;
+    const crashed = new Promise<never>((_, reject) => (fail = reject));
+    crashed.catch(() => undefined); // observed through Promise.race only
+    const onCrash = (ev: Event) => {
+      const detail = ev instanceof ErrorEvent && ev.message ? ev.message : 'the worker script failed to load or threw at top level';
+      if (running?.worker === worker) running = undefined;
+      worker.terminate();
+      fail(new ModelError(`the focus-quality worker crashed: ${detail}`, { file: workerUrl }));
+    };
+    worker.addEventListener('error', onCrash);
+    worker.addEventListener('messageerror', onCrash);
+    running = { worker, remote: Comlink.wrap<WorkerApi>(worker), crashed, fail: (e) => fail(e) };
+    return running;
+  }
+
+  async function ready(): Promise<Running> {
+    const r = start();
+    if (!r.init) {
+      r.init = Promise.race([r.remote.init(init), r.crashed]);
+      // A failed load (e.g. model 404) is reported once; the next call loads again instead of replaying the failure.
+      r.init.catch(() => {
+        if (running === r) r.init = undefined;
+      });
+    }
+    await r.init;
+    return r;
+  }
+
+  async function measure(image: GrayImage, measureOptions: WorkerMeasureOptions = {}, hooks: MeasureHooks = {}): Promise<FocusResult> {
+    const { signal, onProgress } = hooks;
+    if (signal?.aborted) throw new CancelledError('measurement cancelled before it started');
+    const r = await ready();
+    const jobId = nextJob++;
+    // Copy unless asked to transfer: the caller usually still draws the image; a view into a larger buffer must not ship it whole.
+    const data = hooks.transfer && image.data.byteOffset === 0 && image.data.byteLength === image.data.buffer.byteLength ? image.data : image.data.slice();
+    const message: GrayImage = { data, width: image.width, height: image.height, bitDepth: image.bitDepth };
+    let settled = false;
+    let cancel: () => void = () => undefined;
+    const cancelled = new Promise<never>((_, reject) => {
+      cancel = () => {
+        reject(new CancelledError('measurement cancelled'));
+        void r.remote.cancel(jobId).catch(() => undefined);
+        // A job stuck inside one long batch cannot see the abort; a fresh worker is cheaper than waiting.
+        setTimeout(() => {
+          if (!settled && running === r) stop(new CancelledError('worker restarted after a cancel'));
+        }, grace);
+      };
+    });
+    cancelled.catch(() => undefined);
+    const job = r.remote.measure(jobId, Comlink.transfer(message, [data.buffer]), measureOptions, onProgress ? Comlink.proxy(onProgress) : undefined);
+    job.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    inFlight.set(jobId, cancel);
+    const onAbort = () => cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await Promise.race([job, cancelled, r.crashed]);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      inFlight.delete(jobId);
+    }
+  }
+
+  return {
+    async init() {
+      return (await ready()).init as Promise<WorkerModelInfo>;
+    },
+    measure,
+    cancel() {
+      for (const c of [...inFlight.values()]) c();
+    },
+    dispose() {
+      for (const c of [...inFlight.values()]) c();
+      stop(new CancelledError('worker client disposed'));
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The wire contract between a page and the focus-quality worker: types only, no runtime code.
+ * Kept apart (as comlink keeps `protocol.ts`) so the page side never pulls the worker's imports into its bundle.
+ */
+import type { FocusResult, GrayImage } from '../core/types.js';
+import type { Aggregation, ModelCard } from '../core/model-card.js';
+
+/** An onnxruntime-web execution provider this project can run on. */
+export type BackendName = 'wasm' | 'webgl' | 'webgpu';
+
+/** What the caller asks for: one backend, or `auto` = the fastest real one, with wasm as the fallback. */
+export type BackendPreference = BackendName | 'auto';
+
+/** One backend considered during the choice, and why it was kept or passed over. */
+export interface BackendAttempt {
+  readonly backend: BackendName;
+  /** `chosen`, `loaded` (worked but lost the warm-up race), `skipped` (not tried: see reason) or `failed`. */
+  readonly outcome: 'chosen' | 'loaded' | 'skipped' | 'failed';
+  readonly reason: string;
+  /** Milliseconds for one warm-up batch, when it was timed. */
+  readonly warmupMs?: number;
+}
+
+/** The backend a worker ended up with, reported in every result so a slow run can be explained. */
+export interface BackendReport {
+  readonly backend: BackendName;
+  /** wasm threads; 1 unless the page is cross-origin isolated. */
+  readonly numThreads: number;
+  readonly crossOriginIsolated: boolean;
+  readonly attempts: readonly BackendAttempt[];
+}
+
+/** Everything the worker needs to load the model; all locations are absolute URLs (the worker has its own base URL). */
+export interface WorkerInitOptions {
+  readonly modelUrl: string;
+  readonly cardUrl: string;
+  /**
+   * Folder holding onnxruntime-web's .wasm files (`ort-wasm-simd-threaded.wasm`, and `.jsep.wasm` for WebGPU), ending in `/`.
+   * Never a CDN: the build copies them next to the bundles.
+   */
+  readonly ortUrl?: string;
+  readonly backend?: BackendPreference;
+  /** wasm threads; default: up to 4 when cross-origin isolated, else 1. */
+  readonly numThreads?: number;
+}
+
+/** The loaded model, as the page sees it. */
+export interface WorkerModelInfo {
+  readonly card: ModelCard;
+  readonly report: BackendReport;
+}
+
+/** Options of one measurement, forwarded to `measureImage`. */
+export interface WorkerMeasureOptions {
+  /** Patches per inference call. */
+  readonly batchSize?: number;
+  /** Reads the image level from the weighted distribution by `median` or `argmax` (default: the model card's choice). */
+  readonly aggregation?: Aggregation;
+  /** Slice index written into the result. */
+  readonly slice?: number;
+}
+
+export type ProgressCallback = (done: number, total: number) => void;
+
+/** The object the worker exposes with comlink. Jobs carry an id so `cancel` can name the one to stop. */
+export interface WorkerApi {
+  init(options: WorkerInitOptions): Promise<WorkerModelInfo>;
+  /** `image.data` should be transferred (comlink `transfer`), not cloned. */
+  measure(jobId: number, image: GrayImage, options: WorkerMeasureOptions, onProgress?: ProgressCallback): Promise<FocusResult>;
+  /** Stops job `jobId` at the next batch boundary; its `measure` rejects with a CancelledError. Unknown ids are ignored. */
+  cancel(jobId: number): void;
+  /** Frees the model session; a later `init` loads it again. */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,124 @@
+/**
+ * The dedicated Web Worker that runs the model, exposed with comlink (`WorkerApi` in worker-protocol.ts).
+ * One model session per worker, loaded by `init` and reused for every image; pixel buffers arrive transferred;
+ * progress goes back through a `comlink.proxy` callback; `cancel` aborts a job between batches.
+ * Create it with `createWorkerClient` (worker-client.ts), never directly.
+ */
+import * as Comlink from 'comlink';
+import { CancelledError, ModelError } from '../core/errors.js';
+import { parseModelCard } from '../core/model-card.js';
+import type { FocusResult, GrayImage } from '../core/types.js';
+import { chooseBackend, defaultThreadCount } from './backend.js';
+import { measureImage } from './measure.js';
+import { loadModel, type FocusModel } from './session.js';
+import type { BackendName, ProgressCallback, WorkerApi, WorkerInitOptions, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
+
+interface Loaded {
+  readonly key: string;
+  readonly model: FocusModel;
+  readonly info: WorkerModelInfo;
+}
+
+let loaded: Promise<Loaded> | undefined;
+
+/**
+ * A wasm inference call blocks this thread, so a `cancel` message can only run between batches, and only if each
+ * batch starts from a fresh task: awaiting a resolved promise would not let the message queue run.
+ */
+const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+const jobs = new Map<number, AbortController>();
+
+async function fetchOk(url: string, what: string): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (err) {
+    throw new ModelError(`cannot fetch the ${what}: ${err instanceof Error ? err.message : String(err)}`, { file: url, cause: err });
+  }
+  if (!response.ok) throw new ModelError(`cannot fetch the ${what}: HTTP ${response.status} ${response.statusText}`.trim(), { file: url });
+  return response;
+}
+
+/** onnxruntime-web's binary per backend: WebGPU needs the JSEP build, plain wasm the smaller one; WebGL needs none. */
+function wasmFileFor(backend: BackendName): string {
+  return backend === 'webgpu' ? 'ort-wasm-simd-threaded.jsep.wasm' : 'ort-wasm-simd-threaded.wasm';
+}
+
+async function load(options: WorkerInitOptions): Promise<Loaded> {
+  const card = parseModelCard(await (await fetchOk(options.cardUrl, 'model card')).json(), options.cardUrl);
+  const bytes = new Uint8Array(await (await fetchOk(options.modelUrl, 'model')).arrayBuffer());
+  const numThreads = options.numThreads ?? defaultThreadCount();
+  const { model, report } = await chooseBackend(
+    options.backend ?? 'auto',
+    card,
+    (backend) =>
+      loadModel({
+        model: bytes,
+        card,
+        backend,
+        numThreads,
+        ...(options.ortUrl ? { wasmPaths: { wasm: new URL(wasmFileFor(backend), options.ortUrl).href } } : {}),
+      }),
+    numThreads,
+  );
+  return { key: JSON.stringify(options), model, info: { card, report } };
+}
+
+const api: WorkerApi = {
+  async init(options) {
+    const key = JSON.stringify(options);
+    if (loaded) {
+      const previous = await loaded.catch(() => undefined);
+      if (previous?.key === key) return previous.info;
+      await previous?.model.dispose();
+    }
+    loaded = load(options);
+    // A failed load must not poison the worker: the next init tries again.
+    loaded.catch(() => {
+      loaded = undefined;
+    });
+    return (await loaded).info;
+  },
+
+  async measure(jobId: number, image: GrayImage, options: WorkerMeasureOptions, onProgress?: ProgressCallback): Promise<FocusResult> {
+    if (!loaded) throw new ModelError('the worker has no model: call init first');
+    const { model, info } = await loaded;
+    const controller = new AbortController();
+    jobs.set(jobId, controller);
+    try {
+      const yielding: FocusModel = {
+        ...model,
+        predict: async (patches, count) => {
+          await nextTask();
+          if (controller.signal.aborted) throw new CancelledError('measurement cancelled');
+          return model.predict(patches, count);
+        },
+      };
+      const result = await measureImage(yielding, image, options, {
+        signal: controller.signal,
+        ...(options.slice === undefined ? {} : { slice: options.slice }),
+        ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}),
+      });
+      if (controller.signal.aborted) throw new CancelledError('measurement cancelled');
+      return { ...result, backend: info.report.backend };
+    } catch (err) {
+      if (controller.signal.aborted && (err as Error | undefined)?.name !== 'CancelledError') throw new CancelledError('measurement cancelled', { cause: err });
+      throw err;
+    } finally {
+      jobs.delete(jobId);
+    }
+  },
+
+  cancel(jobId: number) {
+    jobs.get(jobId)?.abort();
+  },
+
+  async dispose() {
+    for (const c of jobs.values()) c.abort();
+    const previous = await loaded?.catch(() => undefined);
+    loaded = undefined;
+    await previous?.model.dispose();
+  },
+};
+
+Comlink.expose(api);

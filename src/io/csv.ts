@@ -1,0 +1,102 @@
+/**
+ * CSV (RFC 4180): one row per measured slice (`IMAGE_COLUMNS`) and one row per patch (`patchColumns`).
+ * Fields holding a comma, quote, CR/LF or edge spaces are quoted, quotes doubled. Numbers use a fixed number of decimals.
+ */
+import type { ResultRow } from './rows.js';
+import { rowWarnings } from './rows.js';
+
+export const IMAGE_COLUMNS = ['file', 'slice', 'width', 'height', 'patches', 'level', 'score', 'certainty', 'mean_certainty', 'in_focus', 'error', 'max_certainty', 'warnings'] as const;
+
+export function patchColumns(levels: number): string[] {
+  return ['file', 'slice', 'x', 'y', 'w', 'h', 'level', 'certainty', ...Array.from({ length: levels }, (_, k) => `p${k}`)];
+}
+
+export function csvField(value: string | number | boolean | undefined | null): string {
+  if (value === undefined || value === null) return '';
+  const s = String(value);
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const csvLine = (fields: readonly (string | number | boolean | undefined | null)[]): string => fields.map(csvField).join(',');
+
+const fixed = (v: number, digits: number): string => (Number.isFinite(v) ? v.toFixed(digits) : '');
+
+export function formatImageRow(row: ResultRow): string {
+  const r = row.result;
+  return csvLine([
+    row.file,
+    row.slice,
+    r?.width ?? row.width,
+    r?.height ?? row.height,
+    r?.patches.length,
+    r?.level,
+    r && fixed(r.score, 4),
+    r && fixed(r.certainty, 4),
+    r && fixed(r.meanCertainty, 4),
+    r ? String(r.inFocus) : '',
+    row.error ?? '',
+    r && fixed(r.maxCertainty, 4),
+    rowWarnings(row).join('; '),
+  ]);
+}
+
+/** Patch rows of one measured slice (none for a failed file). */
+export function formatPatchRows(row: ResultRow): string[] {
+  const r = row.result;
+  if (!r) return [];
+  return r.patches.map((p) => csvLine([row.file, row.slice, p.x, p.y, p.w, p.h, p.level, fixed(p.certainty, 4), ...p.probs.map((v) => fixed(v, 6))]));
+}
+
+/** A whole image CSV, header first, CRLF-free ("\n" line ends), ending in a newline. */
+export function toImageCsv(rows: readonly ResultRow[]): string {
+  return [csvLine(IMAGE_COLUMNS), ...rows.map(formatImageRow)].join('\n') + '\n';
+}
+
+export function toPatchCsv(rows: readonly ResultRow[], levels: number): string {
+  return [csvLine(patchColumns(levels)), ...rows.flatMap(formatPatchRows)].join('\n') + '\n';
+}
+
+/** Parses CSV text into rows of fields (quoted fields may hold commas, quotes and line breaks). Empty lines are skipped. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let touched = false;
+  const endField = (): void => {
+    row.push(field);
+    field = '';
+  };
+  const endRow = (): void => {
+    endField();
+    if (touched) rows.push(row);
+    row = [];
+    touched = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+      continue;
+    }
+    if (ch === '"') {
+      quoted = true;
+      touched = true;
+    } else if (ch === ',') {
+      endField();
+      touched = true;
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      endRow();
+    } else {
+      field += ch;
+      touched = true;
+    }
+  }
+  if (touched || field) endRow();
+  return rows;
+}

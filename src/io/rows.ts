@@ -1,0 +1,20 @@
+/** One output row: a measured slice of a file, or a file that failed (then `error` is set and `result` absent). */
+import type { FocusResult } from '../core/types.js';
+
+export interface ResultRow {
+  /** The path or name as the user gave it (kept verbatim so `--resume` can match it). */
+  readonly file: string;
+  readonly slice: number;
+  readonly width?: number | undefined;
+  readonly height?: number | undefined;
+  readonly result?: FocusResult | undefined;
+  /** One-line message when the file could not be read or measured. */
+  readonly error?: string | undefined;
+  /** Decoder and aggregation remarks (e.g. "RGB image: measured its luminance"). */
+  readonly warnings?: readonly string[] | undefined;
+}
+
+/** Warnings of the row and of its result, deduplicated, in order. */
+export function rowWarnings(row: ResultRow): string[] {
+  return [...new Set([...(row.warnings ?? []), ...(row.result?.warnings ?? [])])];
+}

@@ -1,0 +1,102 @@
+/**
+ * Node-only: turning command-line arguments (files, folders, globs) into a sorted, de-duplicated file list.
+ * - a file is taken as given, whatever its extension (the decoder sniffs the format);
+ * - a folder is searched recursively for *.tif, *.tiff and *.png (any case); hidden entries are skipped;
+ * - an argument with *, ? or [..] is a glob (`**` crosses folders), expanded here so quoting it works on every shell.
+ * Paths are kept as the user wrote them (folder + relative name), so output rows and `--resume` agree between runs.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { OptionsError } from '../core/errors.js';
+
+const IMAGE_EXT = /\.(tiff?|png)$/i;
+
+function walk(dir: string, out: string[], match: (rel: string) => boolean, rel = ''): void {
+  let entries;
+  try {
+    entries = readdirSync(join(dir, rel), { withFileTypes: true });
+  } catch (err) {
+    throw new OptionsError(`cannot list folder ${join(dir, rel)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      try {
+        const s = statSync(join(dir, r));
+        isDir = s.isDirectory();
+        isFile = s.isFile();
+      } catch {
+        continue; // a dangling link is not an image
+      }
+    }
+    if (isDir) walk(dir, out, match, r);
+    else if (isFile && match(r)) out.push(dir === '.' ? r : join(dir, r));
+  }
+}
+
+const hasGlob = (s: string): boolean => /[*?[]/.test(s);
+
+/** Glob (relative part, "/"-separated) → RegExp: `**` any folders, `*` and `?` within one name, `[...]` a class. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i]!;
+    if (ch === '*' && glob[i + 1] === '*') {
+      const slash = glob[i + 2] === '/';
+      re += slash ? '(?:.*/)?' : '.*';
+      i += slash ? 2 : 1;
+    } else if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else if (ch === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end < 0) re += '\\[';
+      else {
+        re += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function expandGlob(pattern: string): string[] {
+  const parts = pattern.split(/[\\/]/);
+  const firstGlob = parts.findIndex(hasGlob);
+  const base = parts.slice(0, firstGlob).join('/') || (pattern.startsWith('/') ? '/' : '.');
+  const re = globToRegExp(parts.slice(firstGlob).join('/'));
+  const out: string[] = [];
+  try {
+    if (!statSync(base).isDirectory()) return [];
+  } catch {
+    return [];
+  }
+  walk(base, out, (rel) => re.test(rel));
+  return out;
+}
+
+/** Every image file named by `args`, sorted by code unit order and de-duplicated. Throws OptionsError for a missing path or an empty glob. */
+export function expandInputs(args: readonly string[]): string[] {
+  const files = new Set<string>();
+  for (const arg of args) {
+    let stat;
+    try {
+      stat = statSync(arg);
+    } catch {
+      stat = undefined;
+    }
+    if (stat?.isDirectory()) {
+      const found: string[] = [];
+      walk(arg.replace(/[\\/]+$/, '') || sep, found, (rel) => IMAGE_EXT.test(rel));
+      found.forEach((f) => files.add(f));
+    } else if (stat) files.add(arg);
+    else if (hasGlob(arg)) {
+      const found = expandGlob(arg);
+      if (found.length === 0) throw new OptionsError(`no files match ${arg}`);
+      found.forEach((f) => files.add(f));
+    } else throw new OptionsError(`no such file or folder: ${arg}`);
+  }
+  return [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}

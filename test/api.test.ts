@@ -1,0 +1,44 @@
+// The library API in Node: no Worker there, so the model runs in the calling thread from the package's models/.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it, after } from 'node:test';
+import { createFocusQuality } from '../src/api.js';
+import { decodeImage } from '../src/io/decode.js';
+
+const data = new URL('../../../shared/data/', import.meta.url); // from build/test/
+
+describe('createFocusQuality in Node', { timeout: 120_000 }, () => {
+  const fq = createFocusQuality();
+  after(() => fq.dispose());
+
+  it('measures a raw Uint16Array with the shipped model and returns CSV and GeoJSON of the same patches', async () => {
+    const stack = await decodeImage(readFileSync(new URL('mcf7-defocused/mcf7_b01_s2_w1.tif', data)), 'mcf7_b01');
+    const plane = stack.slices[0]!;
+    const m = await fq.measure({ data: plane.data, width: plane.width, height: plane.height }, { name: 'mcf7_b01' });
+    assert.equal(m.results.length, 1);
+    assert.equal(m.best.width, plane.width);
+    assert.ok(m.best.patches.length > 0);
+    const [header, row] = m.toCSV().trim().split('\n');
+    assert.match(header!, /^file,slice,width,height,patches,level,score/);
+    assert.ok(row!.startsWith(`mcf7_b01,0,${plane.width},${plane.height},${m.best.patches.length},${m.best.level},`), row);
+    assert.equal(m.toGeoJSON().features.length, m.best.patches.length);
+  });
+
+  it('an ndarray with a [slices, h, w] shape is measured slice by slice; slices: "best" keeps the lowest score', async () => {
+    const plane = (await decodeImage(readFileSync(new URL('bbbc006-in-focus/crop_100x100.tif', data)))).slices[0]!;
+    const n = plane.width * plane.height;
+    const z = new Uint16Array(3 * n);
+    for (let s = 0; s < 3; s++) for (let i = 0; i < n; i++) z[s * n + i] = Math.round(plane.data[i]! / (s + 1));
+    const nd = { _rtype: 'ndarray' as const, _rvalue: z, _rshape: [3, plane.height, plane.width], _rdtype: 'uint16' };
+    const all = await fq.measure(nd);
+    assert.deepEqual(all.results.map((r) => r.slice), [0, 1, 2]);
+    const best = await fq.measure(nd, { slices: 'best' });
+    assert.equal(best.results.length, 1);
+    assert.equal(best.best.score, Math.min(...all.results.map((r) => r.score)));
+  });
+
+  it('rejects a bad option value with an OptionsError naming the option', async () => {
+    const img = { data: new Uint8Array(100 * 100), width: 100, height: 100 };
+    await assert.rejects(fq.measure(img, { batchSize: 0 }), (e: Error) => e.name === 'OptionsError' && /batchSize/.test(e.message));
+  });
+});

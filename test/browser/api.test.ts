@@ -1,0 +1,76 @@
+import { createFocusQuality, type FocusQuality } from '../../src/api.js';
+import type { GrayImage } from '../../src/core/types.js';
+import { DEFOCUSED, MODEL_URL, ORT_URL, assert, assertEqual, loadData, maxDifference, within } from './helpers.js';
+
+describe('createFocusQuality (library API)', () => {
+  let fq: FocusQuality;
+  let plane: GrayImage;
+  before(async () => {
+    fq = createFocusQuality({ modelUrl: MODEL_URL, ortUrl: ORT_URL, numThreads: 1 });
+    plane = (await loadData(DEFOCUSED)).slices[0]!;
+  });
+  after(() => fq.dispose());
+
+  it('a raw Uint16Array, an ImJoy ndarray and a decoded stack of the same pixels give the same result', async () => {
+    const raw = await within(60_000, fq.measure({ data: plane.data, width: plane.width, height: plane.height }), 'raw');
+    const nd = await fq.measure({ _rtype: 'ndarray', _rvalue: plane.data.buffer.slice(0), _rshape: [plane.height, plane.width], _rdtype: 'uint16' });
+    const stack = await fq.measure({ width: plane.width, height: plane.height, bitDepth: 16, slices: [plane], warnings: [] });
+    assertEqual(maxDifference(raw.best, nd.best), 0, 'ndarray vs raw');
+    assertEqual(maxDifference(raw.best, stack.best), 0, 'stack vs raw');
+  });
+
+  it('ImageData is measured as its luminance, like the same gray values given as 8-bit', async () => {
+    const { width, height } = plane;
+    const gray8 = new Uint8Array(width * height);
+    for (let i = 0; i < gray8.length; i++) gray8[i] = Math.min(255, plane.data[i]! >> 4);
+    const rgba = new Uint8ClampedArray(width * height * 4);
+    for (let i = 0; i < gray8.length; i++) rgba.fill(gray8[i]!, 4 * i, 4 * i + 3), (rgba[4 * i + 3] = 255);
+    const fromImageData = await fq.measure(new ImageData(rgba, width, height));
+    const fromGray = await fq.measure({ data: gray8, width, height });
+    assertEqual(maxDifference(fromImageData.best, fromGray.best), 0, 'ImageData vs gray 8-bit');
+  });
+
+  it('a [z, h, w] ndarray is a stack: one result per slice, the best one marked, CSV and GeoJSON for all', async () => {
+    const n = plane.width * plane.height;
+    const z = new Uint16Array(2 * n);
+    z.set(plane.data, 0);
+    for (let i = 0; i < n; i++) z[n + i] = plane.data[i]! >> 2; // a dimmer copy: a different score
+    const m = await fq.measure({ _rtype: 'ndarray', _rvalue: z, _rshape: [2, plane.height, plane.width], _rdtype: 'uint16' }, { name: 'two-slices' });
+    assertEqual(m.results.length, 2, 'results');
+    assert(m.results.includes(m.best), 'best is one of the results');
+    assert(m.results.every((r) => r.score >= m.best.score), 'best has the lowest score');
+    const csv = m.toCSV().trim().split('\n');
+    assertEqual(csv.length, 3, 'CSV header + one row per slice');
+    assert(csv[0]!.startsWith('file,slice,width,height,patches,level,score'), `CSV header: ${csv[0]}`);
+    assert(csv[1]!.startsWith('two-slices,0,'), `first row: ${csv[1]}`);
+    const geo = m.toGeoJSON();
+    assertEqual(geo.features.length, m.results[0]!.patches.length * 2, 'one feature per patch of both slices');
+    assertEqual(m.toPatchCSV().trim().split('\n').length, 1 + geo.features.length, 'patch CSV rows');
+  });
+
+  it('runs in the calling thread with worker: false and agrees with the worker', async () => {
+    const local = createFocusQuality({ modelUrl: MODEL_URL, ortUrl: ORT_URL, backend: 'wasm', worker: false, numThreads: 1 });
+    try {
+      const a = await within(60_000, local.measure(plane), 'in-thread measure');
+      const b = await fq.measure(plane);
+      assert(maxDifference(a.best, b.best) <= 1e-6, 'in-thread vs worker');
+      const info = await local.info();
+      assertEqual(info.report?.backend, 'wasm', 'in-thread backend');
+    } finally {
+      local.dispose();
+    }
+  });
+
+  it('rejects what is not an image with a clear ImageFormatError', async () => {
+    for (const [input, pattern] of [
+      [{ data: new Uint16Array(10), width: 4, height: 4 }, /holds 10 values/],
+      [{ _rtype: 'ndarray', _rvalue: new ArrayBuffer(8), _rshape: [2, 2, 2, 2], _rdtype: 'uint8' }, /shape \[2, 2, 2, 2\]/],
+      [{ _rtype: 'ndarray', _rvalue: new ArrayBuffer(8), _rshape: [2, 4], _rdtype: 'complex64' }, /dtype "complex64"/],
+    ] as const) {
+      let err: Error | undefined;
+      await fq.measure(input as never).catch((e: Error) => (err = e));
+      assertEqual(err?.name, 'ImageFormatError', `error for ${JSON.stringify(input._rshape ?? 'raw')}`);
+      assert(pattern.test(err!.message), `message: ${err!.message}`);
+    }
+  });
+});

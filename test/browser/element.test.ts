@@ -1,0 +1,111 @@
+import { encode } from 'fast-png';
+import { levelColor } from '../../src/core/colormap.js';
+import type { FocusResult } from '../../src/core/types.js';
+import type { FocusQualityView } from '../../src/hosts/element/focus-quality-view.js';
+import '../../src/hosts/element/register.js';
+import { DATA, IN_FOCUS, MODEL_URL, ORT_URL, assert, assertEqual, fetchBytes, loadData, within } from './helpers.js';
+
+function nextEvent<T>(target: EventTarget, type: string): Promise<CustomEvent<T>> {
+  return within(60_000, new Promise((resolve) => target.addEventListener(type, (e) => resolve(e as CustomEvent<T>), { once: true })), `event ${type}`);
+}
+
+function shadow(el: FocusQualityView, selector: string): HTMLElement | null {
+  return el.shadowRoot!.querySelector<HTMLElement>(selector);
+}
+
+describe('<focus-quality-view>', () => {
+  let el: FocusQualityView;
+  let first: FocusResult;
+
+  before(async () => {
+    el = document.createElement('focus-quality-view');
+    el.setAttribute('model-url', MODEL_URL);
+    el.setAttribute('ort-url', ORT_URL);
+    el.setAttribute('border-width', '3');
+    document.body.append(el);
+  });
+  after(() => el.remove());
+
+  it('renders a src image and fires a bubbling, composed focus-quality-result', async () => {
+    const event = nextEvent<{ result: FocusResult; source: string }>(document, 'focus-quality-result');
+    el.src = DATA + IN_FOCUS;
+    const { detail, bubbles, composed } = await event;
+    assert(bubbles && composed, 'event bubbles out of the shadow root');
+    first = detail.result;
+    assert(first.patches.length > 0, 'result has patches');
+    assertEqual(el.result, first, 'result property');
+    await el.updateComplete;
+    const summary = shadow(el, '[part=summary]')?.textContent ?? '';
+    assert(summary.includes(`Level ${first.level}`) && summary.includes(`${first.patches.length} patches`), `summary: ${summary}`);
+    assertEqual(el.shadowRoot!.querySelectorAll('[part=legend] .swatch').length, first.probs.length, 'one legend swatch per level');
+  });
+
+  it('draws each patch border in its level colour with opacity = certainty', async () => {
+    const overlay = shadow(el, 'canvas.overlay') as HTMLCanvasElement;
+    assertEqual(overlay.width, first.width, 'overlay canvas at image resolution');
+    const ctx = overlay.getContext('2d')!;
+    // Edge patches overlap their neighbour (the grid's last row/column is shifted to the border): skip probes another patch covers.
+    const alone = (p: FocusResult['patches'][number]) =>
+      !first.patches.some((q) => q !== p && p.x + 1 >= q.x && p.x + 1 < q.x + q.w && p.y + p.h / 2 >= q.y && p.y + p.h / 2 < q.y + q.h);
+    const sure = first.patches.filter((p) => p.certainty > 0.2 && alone(p)).slice(0, 5);
+    assert(sure.length > 0, 'some patch is certain enough to see');
+    for (const p of sure) {
+      const [r, g, b, a] = ctx.getImageData(p.x + 1, p.y + Math.floor(p.h / 2), 1, 1).data;
+      const want = levelColor(p.level, 1, first.probs.length);
+      assert(Math.abs(a! - 255 * p.certainty) <= 2, `alpha at patch (${p.x},${p.y}) is ${a}, certainty ${p.certainty}`);
+      // Canvas stores premultiplied alpha: un-premultiplying costs up to 255/a of rounding.
+      const tol = 2 + 255 / a!;
+      assert(Math.abs(r! - want.r) <= tol && Math.abs(g! - want.g) <= tol && Math.abs(b! - want.b) <= tol, `colour at (${p.x},${p.y}) is ${[r, g, b]}, level ${p.level} wants ${[want.r, want.g, want.b]}`);
+      const [, , , inside] = ctx.getImageData(p.x + Math.floor(p.w / 2), p.y + Math.floor(p.h / 2), 1, 1).data;
+      assertEqual(inside, 0, 'patch interior is not painted');
+    }
+  });
+
+  it('shows a tooltip with level, certainty and every probability on hover', async () => {
+    const overlay = shadow(el, 'canvas.overlay') as HTMLCanvasElement;
+    const box = overlay.getBoundingClientRect();
+    const p = first.patches[0]!;
+    const k = box.width / first.width;
+    overlay.dispatchEvent(new PointerEvent('pointermove', { clientX: box.left + (p.x + p.w / 2) * k, clientY: box.top + (p.y + p.h / 2) * k, bubbles: true }));
+    await el.updateComplete;
+    const tip = shadow(el, '[part=tooltip]');
+    assert(tip, 'tooltip shown');
+    assert(tip.textContent!.includes(`Level ${p.level}`) && tip.textContent!.includes(p.certainty.toFixed(2)), `tooltip: ${tip.textContent}`);
+    assertEqual(tip.querySelectorAll('.bar').length, p.probs.length, 'one bar per level');
+  });
+
+  const badInputs: [string, () => Promise<Blob>, RegExp, string][] = [
+    ['a text file named .tif', async () => new Blob(['plate 3, well B4: see notes\n']), /not a TIFF or PNG.*text/, 'ImageFormatError'],
+    ['a 1×1 image', async () => new Blob([encode({ width: 1, height: 1, data: new Uint8Array([7]), channels: 1, depth: 8 })]), /1×1.*smaller than one/, 'ImageContentError'],
+    ['a truncated TIFF', async () => new Blob([(await fetchBytes(DATA + IN_FOCUS)).slice(0, 5000)]), /truncated|corrupt/i, 'ImageFormatError'],
+  ];
+  for (const [what, make, pattern, name] of badInputs) {
+    it(`${what}: shows a clear message naming the file, fires focus-quality-error and keeps the earlier result`, async () => {
+      const fileName = `bad-${name}.tif`;
+      const event = nextEvent<{ name: string; message: string }>(el, 'focus-quality-error');
+      await within(30_000, el.loadFile(await make(), fileName), 'loadFile');
+      const { detail } = await event;
+      assertEqual(detail.name, name, `error name (${detail.message})`);
+      assert(pattern.test(detail.message) && detail.message.includes(fileName), `message: ${detail.message}`);
+      await el.updateComplete;
+      assertEqual(shadow(el, '[part=error]')?.textContent, detail.message, 'message shown in the element');
+      assertEqual(el.result, first, 'earlier result kept');
+      assert(shadow(el, '[part=summary]')?.textContent?.includes(`Level ${first.level}`), 'earlier summary kept');
+    });
+  }
+
+  it('an RGB PNG is measured as its luminance with a visible warning', async () => {
+    const gray = (await loadData(IN_FOCUS)).slices[0]!;
+    const [w, h] = [200, 200];
+    const rgb = new Uint8Array(w * h * 3);
+    for (let i = 0; i < w * h; i++) rgb.fill(Math.min(255, gray.data[(Math.floor(i / w) * gray.width + (i % w))]! >> 4), 3 * i, 3 * i + 3);
+    const event = nextEvent<{ result: FocusResult }>(el, 'focus-quality-result');
+    await el.loadFile(new Blob([encode({ width: w, height: h, data: rgb, channels: 3, depth: 8 })]), 'colour.png');
+    const { detail } = await event;
+    assertEqual(detail.result.width, w, 'measured width');
+    await el.updateComplete;
+    const warning = shadow(el, '[part=warning]')?.textContent ?? '';
+    assert(/RGB.*luminance/.test(warning), `warning shown: ${warning}`);
+    assertEqual(shadow(el, '[part=error]'), null, 'no error left over');
+  });
+});

@@ -1,0 +1,132 @@
+import { splitIntoPatches } from '../../src/core/patches.js';
+import { createWorkerClient, type WorkerClient } from '../../src/inference/worker-client.js';
+import { DATA, DEFOCUSED, IN_FOCUS, MODEL_URL, ORT_URL, assert, assertEqual, loadData, maxDifference, nodeResults, rejection, tile, within } from './helpers.js';
+
+describe('focus-quality worker', () => {
+  let client: WorkerClient;
+  before(() => {
+    client = createWorkerClient({ modelUrl: MODEL_URL, ortUrl: ORT_URL, numThreads: 1 });
+  });
+  after(() => client.dispose());
+
+  for (const file of [IN_FOCUS, DEFOCUSED]) {
+    it(`measures ${file} like the Node engine: every patch probability within 1e-5`, async () => {
+      const stack = await loadData(file);
+      const [browser, node] = await Promise.all([within(60_000, client.measure(stack.slices[0]!), 'worker measure'), nodeResults(file)]);
+      const reference = node.results[0]!;
+      const diff = maxDifference(browser, reference);
+      assert(diff <= 1e-5, `largest difference to the Node engine is ${diff}`);
+      assertEqual(browser.level, reference.level, 'level');
+      assertEqual(browser.inFocus, reference.inFocus, 'inFocus');
+    });
+  }
+
+  it('reports the backend it chose and why the others were passed over', async () => {
+    const { report } = await client.init();
+    assertEqual(report.backend, 'wasm', 'backend in headless Chromium without a GPU');
+    assert(report.attempts.some((a) => a.backend === 'wasm' && a.outcome === 'chosen'), `attempts: ${JSON.stringify(report.attempts)}`);
+    // Debian's Chromium offers WebGL through SwiftShader: auto must not pick a software GPU.
+    const webgl = report.attempts.find((a) => a.backend === 'webgl');
+    assert(webgl?.outcome === 'skipped', `webgl should be skipped, got ${JSON.stringify(webgl)}`);
+    const stack = await loadData(IN_FOCUS);
+    assertEqual((await client.measure(stack.slices[0]!)).backend, 'wasm', 'backend in the result');
+  });
+
+  for (const asked of ['webgpu', 'webgl'] as const) {
+    it(`asked for ${asked} where it cannot load the model, falls back to wasm and reports why`, async () => {
+      // Headless Chromium here has no WebGPU without --enable-unsafe-webgpu, and WebGL rejects the model's dynamic batch.
+      const c = createWorkerClient({ modelUrl: MODEL_URL, ortUrl: ORT_URL, numThreads: 1, backend: asked });
+      try {
+        const { report } = await within(60_000, c.init(), `init with ${asked}`);
+        assertEqual(report.backend, 'wasm', 'backend after fallback');
+        const first = report.attempts.find((a) => a.backend === asked);
+        assert(first?.outcome === 'failed' && first.reason.length > 0, `${asked} attempt: ${JSON.stringify(report.attempts)}`);
+        const img = (await loadData(DEFOCUSED)).slices[0]!;
+        assertEqual((await c.measure(img)).backend, 'wasm', 'result backend');
+      } finally {
+        c.dispose();
+      }
+    });
+  }
+
+  it('keeps the main thread free (no long task over 100 ms) while a 2048×2048 image is measured', async () => {
+    const big = tile((await loadData(IN_FOCUS)).slices[0]!, 2048);
+    await client.init();
+    const long: number[] = [];
+    const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(e.duration)));
+    observer.observe({ type: 'longtask', buffered: false });
+    let progressCalls = 0;
+    const result = await within(120_000, client.measure(big, { batchSize: 64 }, { onProgress: () => progressCalls++ }), 'measure 2048²');
+    await new Promise((r) => setTimeout(r, 50)); // let the observer deliver the last entries
+    observer.disconnect();
+    const { card } = await client.init();
+    assertEqual(result.patches.length, splitIntoPatches(2048, 2048, card.patchSize).length, 'patches of a 2048×2048 image');
+    assert(progressCalls >= 2, `progress should arrive per batch, got ${progressCalls} calls`);
+    assert(long.every((d) => d <= 100), `main-thread long tasks during measurement: ${long.map((d) => d.toFixed(0)).join(', ')} ms`);
+  });
+
+  it('control: the long-task observer does report a main thread blocked for 150 ms', async () => {
+    const long: number[] = [];
+    const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(e.duration)));
+    observer.observe({ type: 'longtask', buffered: false });
+    await new Promise((r) => setTimeout(r, 0));
+    const t0 = performance.now();
+    while (performance.now() - t0 < 150);
+    await new Promise((r) => setTimeout(r, 100));
+    observer.disconnect();
+    assert(long.some((d) => d > 100), `observer saw ${JSON.stringify(long)}`);
+  });
+
+  it('cancel stops the job within a batch and the worker measures the next image', async () => {
+    const big = tile((await loadData(IN_FOCUS)).slices[0]!, 2048);
+    await client.init();
+    const controller = new AbortController();
+    let progressAfterCancel = 0;
+    let cancelled = false;
+    const job = client.measure(big, { batchSize: 8 }, {
+      signal: controller.signal,
+      onProgress: () => {
+        if (cancelled) progressAfterCancel++;
+        else {
+          cancelled = true;
+          controller.abort();
+        }
+      },
+    });
+    const err = await within(10_000, rejection(job), 'cancelled job');
+    assertEqual(err.name, 'CancelledError', `error name (${err.message})`);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert(progressAfterCancel <= 1, `the worker went on after cancel: ${progressAfterCancel} more batches`);
+    const small = (await loadData(DEFOCUSED)).slices[0]!;
+    const next = await within(60_000, client.measure(small), 'measure after cancel');
+    assert(next.patches.length > 0, 'the next measurement returns patches');
+  });
+
+  it('a model URL that 404s gives a clear ModelError and a good client works right after', async () => {
+    const bad = createWorkerClient({ modelUrl: new URL('models/no-such-model.onnx', MODEL_URL).href, ortUrl: ORT_URL, numThreads: 1 });
+    const img = (await loadData(DEFOCUSED)).slices[0]!;
+    try {
+      const err = await within(30_000, rejection(bad.measure(img)), 'measure with a missing model');
+      assertEqual(err.name, 'ModelError', 'error name');
+      assert(/404/.test(err.message) && err.message.includes('no-such-model'), `message should name the URL and the status: ${err.message}`);
+      // The failure is not cached: a second call tries again and fails the same clear way rather than hanging.
+      const again = await within(30_000, rejection(bad.measure(img)), 'second measure with a missing model');
+      assertEqual(again.name, 'ModelError', 'second error name');
+    } finally {
+      bad.dispose();
+    }
+    const result = await within(60_000, client.measure(img), 'measure with the real model');
+    assert(result.patches.length > 0, 'the good client measures');
+  });
+
+  it('a worker that cannot start rejects with a clear error instead of hanging', async () => {
+    const broken = createWorkerClient({ modelUrl: MODEL_URL, ortUrl: ORT_URL, workerUrl: new URL('no-such-worker.js', DATA).href });
+    try {
+      const err = await within(20_000, rejection(broken.init()), 'init of a missing worker script');
+      assertEqual(err.name, 'ModelError', 'error name');
+      assert(/worker/.test(err.message), `message should say the worker failed: ${err.message}`);
+    } finally {
+      broken.dispose();
+    }
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * An offline ImJoy host page, as ImageJ.JS sets itself up for `?plugin=URL`: imjoy-core + imjoy-rpc from npm, served
+ * with the project's dist/ and a bridge to a real ImageJ 1.x, so that the plugin's `api.getWindow("ImageJ.JS")` is
+ * answered by a service whose getImage/getDimensions/runMacro run in that ImageJ. Menu items the plugin adds are kept in
+ * `window.__menu`; alert/prompt/status/progress calls are recorded in `window.__log`; prompts are answered from
+ * `window.__answers` (null = Cancel), else with the proposed default.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Bridge } from '../imagej/bridge.js';
+
+export const PROJECT = fileURLToPath(new URL('../../../', import.meta.url));
+const MODULES = path.join(PROJECT, 'node_modules');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json',
+  '.wasm': 'application/wasm', '.onnx': 'application/octet-stream', '.svg': 'image/svg+xml', '.map': 'application/json',
+};
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>ImJoy host (test)</title>
+<script src="/imjoy-core.js"></script>
+<script type="module">
+const O = location.origin;
+const log = (window.__log = { alerts: [], status: [], prompts: [], progress: [] });
+window.__menu = [];
+window.__answers = [];
+async function call(name, payload) {
+  const r = await fetch('/ij/' + name, { method: 'POST', body: JSON.stringify(payload ?? {}) });
+  if (!r.ok) throw new Error(await r.text());
+  return r;
+}
+const service = {
+  _rintf: true,
+  async getDimensions() { return (await call('getDimensions')).json(); },
+  async getImage(format) {
+    if (window.__imageOverride) return window.__imageOverride;
+    const r = await call('getImage', { format });
+    return { _rtype: 'ndarray', _rvalue: await r.arrayBuffer(), _rshape: JSON.parse(r.headers.get('x-shape')), _rdtype: r.headers.get('x-dtype') };
+  },
+  async runMacro(code) { await call('runMacro', { code }); },
+  async addMenuItem(item) { window.__menu.push(item); },
+};
+const imjoy = new imjoyCore.ImJoy({
+  imjoy_api: {
+    async getWindow(_plugin, cfg) {
+      const name = typeof cfg === 'string' ? cfg : cfg && cfg.name;
+      if (name === 'ImageJ.JS') return service;
+      throw new Error('no window ' + name);
+    },
+    async alert(_p, msg) { log.alerts.push(String(msg)); },
+    async prompt(_p, msg, dflt) { log.prompts.push({ msg, dflt }); return window.__answers.length ? window.__answers.shift() : dflt; },
+    async confirm() { return true; },
+    async showStatus(_p, s) { log.status.push(String(s)); },
+    async showProgress(_p, p) { log.progress.push(p); },
+  },
+  default_base_frame: O + '/default_base_frame.html',
+  default_rpc_base_url: O + '/rpc/',
+});
+await imjoy.init();
+window.__imjoy = imjoy;
+window.__loadPlugin = async (uri) => {
+  const p = await imjoy.pm.reloadPluginRecursively({ uri });
+  window.__plugin = p;
+  return p.name;
+};
+window.__ready = true;
+</script>`;
+
+export interface HostServer {
+  readonly url: string;
+  readonly server: Server;
+  /** Test hook: answer 404 for the model files (the "model fails to load" case). */
+  modelMissing: boolean;
+  close(): Promise<void>;
+}
+
+/** Serves the host page, imjoy-core/rpc, dist/ (the plugin file generated for this origin) and the ImageJ bridge. */
+export async function startHostServer(bridge: Bridge): Promise<HostServer> {
+  const { imjoyPluginHtml } = (await import(pathToFileURL(path.join(PROJECT, 'rollup.imagej.mjs')).href)) as { imjoyPluginHtml(base: string): string };
+  const state = { modelMissing: false, url: '' };
+  const files: Record<string, string> = {
+    '/imjoy-core.js': path.join(MODULES, 'imjoy-core/dist/imjoy-core.min.js'),
+    '/default_base_frame.html': path.join(MODULES, 'imjoy-core/dist/default_base_frame.html'),
+    '/imjoy-loader.js': path.join(MODULES, 'imjoy-core/dist/imjoy-loader.js'),
+  };
+  const server = createServer((req, res) => {
+    void (async () => {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      if (await bridge.handle(req, res)) return;
+      const p = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      if (p === '/') {
+        res.writeHead(200, { 'content-type': TYPES['.html']! });
+        res.end(PAGE);
+        return;
+      }
+      if (p === '/dist/focus-quality.imjoy.html') {
+        // The same generator the build uses, for this server's origin (the build writes it for FQ_PLUGIN_BASE_URL).
+        res.writeHead(200, { 'content-type': TYPES['.html']! });
+        res.end(imjoyPluginHtml(`${state.url}/dist/`));
+        return;
+      }
+      let file = files[p];
+      if (!file && p.startsWith('/rpc/')) file = path.join(MODULES, 'imjoy-rpc/dist', path.basename(p));
+      if (!file && p.startsWith('/dist/')) {
+        if (state.modelMissing && p.startsWith('/dist/models/')) file = undefined;
+        else file = path.join(PROJECT, 'dist', path.normalize(p.slice(6)));
+      }
+      if (!file || !existsSync(file) || !statSync(file).isFile()) {
+        res.writeHead(404);
+        res.end('not found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      createReadStream(file).pipe(res);
+    })();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  state.url = `http://127.0.0.1:${port}`;
+  return {
+    url: state.url,
+    server,
+    get modelMissing() {
+      return state.modelMissing;
+    },
+    set modelMissing(v: boolean) {
+      state.modelMissing = v;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}

@@ -1,0 +1,263 @@
+/**
+ * End to end through the real ImJoy runtime: Chromium loads the plugin file by URL into imjoy-core (offline), the
+ * plugin's ImageJ.JS service is a real ImageJ 1.x (test/imagej/bridge.ts), the menu item is triggered as ImageJ.JS's
+ * menu does, and ImageJ's overlay and tables are read back and compared with the CLI's result for the same file.
+ * Needs dist/ (the browser build: worker.js, models/, ort/); the plugin bundle itself is rebuilt here.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { levelColor } from '../../src/core/colormap.js';
+import { macroString, patchName } from '../../src/core/imagej/macro.js';
+import { parseCsv } from '../../src/io/csv.js';
+import { createBridge, type Bridge } from '../imagej/bridge.js';
+import { IN_FOCUS_16 } from '../imagej/fixtures.js';
+import { LiveImageJ } from '../imagej/live-imagej.js';
+import { readImageState, readOverlay, readTable, type OverlayItem } from '../imagej/readback.js';
+import { PROJECT, startHostServer, type HostServer } from './harness.js';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
+const RESULT_COLUMNS = ['Label', 'Slice', 'Level', 'Score', 'Certainty', 'Mean certainty', 'In focus', 'Patches'];
+
+interface CliImage { slice: number; level: number; score: number; certainty: number; meanCertainty: number; inFocus: boolean; patchCount: number }
+interface CliPatch { slice: number; x: number; y: number; w: number; h: number; level: number; certainty: number }
+
+/** The CLI's verdict on a file: per-slice rows and every patch. */
+function cliResult(file: string, dir: string): { images: CliImage[]; patches: CliPatch[] } {
+  const out = path.join(dir, 'cli.json');
+  const patches = path.join(dir, 'cli-patches.csv');
+  execFileSync(process.execPath, [path.join(PROJECT, 'bin/focus-quality.js'), file, '--out', out, '--patches', patches, '--quiet'], { timeout: 120_000 });
+  const images = JSON.parse(readFileSync(out, 'utf8')) as CliImage[];
+  const [head, ...rows] = parseCsv(readFileSync(patches, 'utf8')).filter((r) => r.length > 1);
+  const col = (name: string): number => head!.indexOf(name);
+  return {
+    images,
+    patches: rows.map((r) => ({ slice: +r[col('slice')]!, x: +r[col('x')]!, y: +r[col('y')]!, w: +r[col('w')]!, h: +r[col('h')]!, level: +r[col('level')]!, certainty: +r[col('certainty')]! })),
+  };
+}
+
+function assertOverlayMatches(overlay: OverlayItem[], patches: CliPatch[], stack: boolean, border: number): void {
+  assert.equal(overlay.length, patches.length, 'one rectangle per patch');
+  const key = (o: { x: number; y: number; slice: number }): string => `${o.slice}:${o.x},${o.y}`;
+  const bySpot = new Map(overlay.map((o) => [key({ x: o.x, y: o.y, slice: stack ? o.position - 1 : 0 }), o]));
+  for (const p of patches) {
+    const o = bySpot.get(key(p));
+    assert.ok(o, `no rectangle at slice ${p.slice} (${p.x}, ${p.y})`);
+    assert.deepEqual([o.w, o.h], [p.w, p.h]);
+    const name = /^L(\d+) c([\d.]+)$/.exec(o.name);
+    assert.ok(name, `name ${o.name}`);
+    assert.equal(Number(name[1]), p.level, `level at ${key(p)}`);
+    assert.ok(Math.abs(Number(name[2]) - p.certainty) <= 0.0051, `certainty at ${key(p)}: ${o.name} vs ${p.certainty}`);
+    const colour = levelColor(p.level, p.certainty, 11).hex;
+    const got = [1, 3, 5].map((i) => parseInt(o.stroke.slice(i, i + 2), 16));
+    const want = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+    assert.ok(got.every((g, i) => Math.abs(g - want[i]!) <= 1), `colour at ${key(p)}: ${o.stroke} vs ${colour}`);
+    assert.equal(o.strokeWidth, border);
+  }
+}
+
+function assertRowsMatch(rows: Record<string, string>[], images: CliImage[], label: string): void {
+  const mine = rows.filter((r) => r.Label === label);
+  assert.equal(mine.length, images.length, `rows for ${label}`);
+  for (const img of images) {
+    const row = mine.find((r) => Number(r.Slice) === img.slice + 1);
+    assert.ok(row, `row for slice ${img.slice + 1}`);
+    assert.equal(Number(row.Level), img.level);
+    assert.ok(Math.abs(Number(row.Score) - img.score) < 1e-3, `score ${row.Score} vs ${img.score}`);
+    assert.ok(Math.abs(Number(row.Certainty) - img.certainty) < 1e-3);
+    assert.ok(Math.abs(Number(row['Mean certainty']) - img.meanCertainty) < 1e-3);
+    assert.equal(Number(row['In focus']), img.inFocus ? 1 : 0);
+    assert.equal(Number(row.Patches), img.patchCount);
+  }
+}
+
+describe('ImageJ.JS plugin in the real ImJoy runtime, against a real ImageJ', { timeout: 600_000 }, () => {
+  let ij: LiveImageJ;
+  let bridge: Bridge;
+  let host: HostServer;
+  let browser: Browser;
+  let page: Page;
+  let tmp: string;
+
+  const click = (answer?: string | null): Promise<void> =>
+    page.evaluate(async (a) => {
+      const w = window as unknown as { __answers: (string | null)[]; __menu: { callback(): Promise<void> }[] };
+      if (a !== undefined) w.__answers.push(a);
+      await w.__menu[0]!.callback();
+    }, answer);
+  const log = (): Promise<{ alerts: string[]; status: string[]; prompts: { msg: string; dflt: string }[] }> => page.evaluate(() => (window as unknown as { __log: never }).__log);
+  const clearLog = (): Promise<void> => page.evaluate(() => { const l = (window as unknown as { __log: Record<string, unknown[]> }).__log; for (const k of Object.keys(l)) l[k] = []; });
+
+  before(async () => {
+    assert.ok(existsSync(path.join(PROJECT, 'dist/worker.js')), 'dist/worker.js is missing: build the browser bundles first (rollup -c)');
+    execFileSync('npx', ['--no-install', 'rollup', '-c', 'rollup.imagej.mjs', '--silent'], { cwd: PROJECT, timeout: 120_000 });
+    tmp = mkdtempSync(path.join(tmpdir(), 'fq-e2e-imagej-'));
+    ij = await LiveImageJ.start();
+    bridge = createBridge(ij);
+    host = await startHostServer(bridge);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+    page = await browser.newPage();
+    page.on('console', (m) => { if (process.env.FQ_DEBUG) console.log('[page]', m.text()); });
+    await page.goto(host.url);
+    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true, undefined, { timeout: 30_000 });
+    // A missing base frame or RPC script makes reloadPluginRecursively hang instead of failing: race a timeout.
+    const name = await page.evaluate((u) => Promise.race([
+      (window as unknown as { __loadPlugin(u: string): Promise<string> }).__loadPlugin(u),
+      new Promise<string>((_, reject) => setTimeout(() => reject(new Error('plugin did not load within 60 s')), 60_000)),
+    ]), `${host.url}/dist/focus-quality.imjoy.html`);
+    assert.equal(name, 'Focus Quality');
+    await page.waitForFunction(() => (window as unknown as { __menu: unknown[] }).__menu.length > 0, undefined, { timeout: 30_000 });
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.close();
+    await ij?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('adds "Measure Focus Quality" to the menu once, with a reusable callback', async () => {
+    const labels = await page.evaluate(() => (window as unknown as { __menu: { label: string }[] }).__menu.map((m) => m.label));
+    assert.deepEqual(labels, ['Measure Focus Quality']);
+  });
+
+  it('a model that fails to load gives a clear message and writes nothing', async () => {
+    await ij.run(`run("Close All"); open("${IN_FOCUS_16}");`);
+    host.modelMissing = true;
+    try {
+      await clearLog();
+      await click('overlay patches');
+      const { alerts } = await log();
+      assert.equal(alerts.length, 1);
+      assert.match(alerts[0]!, /^Focus Quality: .*(model|404|load)/i);
+      assert.equal((await readOverlay(ij)).length, 0);
+      assert.equal((await readTable(ij, 'Focus Quality', ['Label'])).length, 0);
+    } finally {
+      host.modelMissing = false;
+    }
+  });
+
+  it('16-bit real image, menu clicked twice: overlay and table equal the CLI result, not doubled', async () => {
+    const cli = cliResult(IN_FOCUS_16, tmp);
+    await ij.run(`run("Close All"); open("${IN_FOCUS_16}");`);
+    await clearLog();
+    await click('border=3 overlay patches');
+    await click(); // the dialog proposes the remembered options; accepted as is
+    const { prompts, alerts } = await log();
+    assert.deepEqual(alerts, []);
+    assert.equal(prompts[1]!.dflt, 'border=3 overlay patches', 'the dialog remembers the last options');
+    assertOverlayMatches(await readOverlay(ij), cli.patches, false, 3);
+    assertRowsMatch(await readTable(ij, 'Focus Quality', RESULT_COLUMNS), cli.images, path.basename(IN_FOCUS_16));
+    const patchRows = await readTable(ij, 'Focus Quality Patches', ['Label', 'X', 'Y', 'Level']);
+    assert.equal(patchRows.length, cli.patches.length);
+  });
+
+  it('8-bit image written by ImageJ: same as the CLI on that file', async () => {
+    const file = path.join(tmp, 'eight bit.tif');
+    await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); run("8-bit"); saveAs("Tiff", ${macroString(file)});`);
+    const cli = cliResult(file, tmp);
+    await click('border=2 overlay');
+    assertOverlayMatches(await readOverlay(ij), cli.patches, false, 2);
+    assertRowsMatch(await readTable(ij, 'Focus Quality', RESULT_COLUMNS), cli.images, 'eight bit.tif');
+  });
+
+  it('a 3-slice stack measured with slices=all: per-slice overlay and rows as the CLI, best slice selected', async () => {
+    const file = path.join(tmp, 'stack.tif');
+    await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); id = getImageID();
+run("Duplicate...", "title=b1"); run("Gaussian Blur...", "sigma=3");
+selectImage(id); run("Duplicate...", "title=b2"); run("Gaussian Blur...", "sigma=8");
+run("Images to Stack", "name=stack title=[] use"); setSlice(3); saveAs("Tiff", ${macroString(file)});`);
+    const cli = cliResult(file, tmp);
+    assert.equal(cli.images.length, 3);
+    await click('border=2 overlay slices=all select');
+    assertOverlayMatches(await readOverlay(ij), cli.patches, true, 2);
+    assertRowsMatch(await readTable(ij, 'Focus Quality', RESULT_COLUMNS), cli.images, 'stack.tif');
+    const best = cli.images.reduce((a, b) => (b.score < a.score ? b : a));
+    assert.equal((await readImageState(ij)).slice, best.slice + 1);
+    // slices=current measures only the current slice, and keeps the rectangles of that slice only.
+    await ij.run('setSlice(2);');
+    await click('border=2 overlay slices=current');
+    const overlay = await readOverlay(ij);
+    assert.ok(overlay.length > 0 && overlay.every((o) => o.position === 2));
+    const rows = (await readTable(ij, 'Focus Quality', RESULT_COLUMNS)).filter((r) => r.Label === 'stack.tif');
+    assert.deepEqual(rows.map((r) => Number(r.Slice)), [2]);
+  });
+
+  it('scripting: measure(options) returns the results; a bad option string is refused naming the key', async () => {
+    await ij.run(`run("Close All"); open("${IN_FOCUS_16}");`);
+    const cli = cliResult(IN_FOCUS_16, tmp);
+    const r = await page.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<{ results: { level: number; score: number; patches: unknown[] }[] }> } } }).__plugin.api.measure('border=1 overlay'));
+    assert.equal(r.results.length, 1);
+    assert.equal(r.results[0]!.level, cli.images[0]!.level);
+    assert.ok(Math.abs(r.results[0]!.score - cli.images[0]!.score) < 1e-3);
+    assert.equal(r.results[0]!.patches.length, cli.patches.length);
+    const err = await page.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<unknown> } } }).__plugin.api.measure('bordr=2').then(() => 'resolved', (e: Error) => String(e?.message ?? e)));
+    assert.match(err, /bordr/);
+  });
+
+  it('bad input: no image, 10×10, cancel, ImageJ failing mid-write, 64-bit: clear messages, nothing half-written', async () => {
+    await ij.run('run("Close All");');
+    await clearLog();
+    await click('overlay');
+    assert.match((await log()).alerts.at(-1) ?? '', /^Focus Quality: no image is open/);
+
+    await ij.run('newImage("tiny", "16-bit ramp", 10, 10, 1);');
+    await click('overlay');
+    assert.match((await log()).alerts.at(-1) ?? '', /10×10 .*84×84/);
+    assert.equal((await readOverlay(ij)).length, 0);
+
+    await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); makeRectangle(3, 3, 20, 20); Roi.setName("mine"); Overlay.addSelection("blue", 1); run("Select None");`);
+    await click(null); // Cancel in the dialog
+    assert.deepEqual((await readOverlay(ij)).map((o) => o.name), ['mine']);
+
+    bridge.options.failMacro = /Table\.set\("Label"/; // the last part (the results table) fails in ImageJ
+    try {
+      await clearLog();
+      await click('overlay patches');
+      assert.match((await log()).alerts.at(-1) ?? '', /nothing was kept/);
+      assert.deepEqual((await readOverlay(ij)).map((o) => o.name), ['mine'], 'rectangles rolled back');
+      const patchRows = (await readTable(ij, 'Focus Quality Patches', ['Label'])).filter((r) => r.Label === path.basename(IN_FOCUS_16));
+      assert.equal(patchRows.length, 0, 'patch rows rolled back');
+    } finally {
+      bridge.options.failMacro = undefined;
+    }
+
+    await page.evaluate(() => { (window as unknown as { __imageOverride: unknown }).__imageOverride = { _rtype: 'ndarray', _rvalue: new ArrayBuffer(696 * 520 * 8), _rshape: [520, 696], _rdtype: 'float64' }; });
+    try {
+      await click('overlay');
+      assert.match((await log()).alerts.at(-1) ?? '', /64-bit images are not supported/);
+      assert.deepEqual((await readOverlay(ij)).map((o) => o.name), ['mine']);
+    } finally {
+      await page.evaluate(() => { (window as unknown as { __imageOverride: unknown }).__imageOverride = undefined; });
+    }
+  });
+
+  it('an RGB image is measured as its luminance, with a warning', async () => {
+    await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); run("8-bit"); run("RGB Color");`);
+    await clearLog();
+    await click('overlay');
+    const { alerts, status } = await log();
+    assert.deepEqual(alerts, []);
+    assert.ok(status.some((s) => /RGB/.test(s)), `status: ${status.join(' | ')}`);
+    assert.ok((await readOverlay(ij)).length > 0);
+    assert.equal(patchName({ level: 0, certainty: 1 }), 'L0 c1.00');
+  });
+
+  it('run(ctx) with an ndarray in ctx.data.image returns GeoJSON for other viewers', async () => {
+    await ij.run(`run("Close All"); open("${IN_FOCUS_16}");`);
+    const cli = cliResult(IN_FOCUS_16, tmp);
+    const fc = await page.evaluate(async () => {
+      const r = await fetch('/ij/getImage', { method: 'POST', body: '{}' });
+      const image = { _rtype: 'ndarray', _rvalue: await r.arrayBuffer(), _rshape: JSON.parse(r.headers.get('x-shape')!), _rdtype: r.headers.get('x-dtype') };
+      return (window as unknown as { __plugin: { api: { run(ctx: unknown): Promise<{ type: string; features: { geometry: { coordinates: number[][][] }; properties: { level: number } }[] }> } } }).__plugin.api.run({ data: { image } });
+    });
+    assert.equal(fc.type, 'FeatureCollection');
+    assert.equal(fc.features.length, cli.patches.length);
+    const first = cli.patches[0]!;
+    assert.deepEqual(fc.features[0]!.geometry.coordinates[0]![0], [first.x, first.y]);
+    assert.equal(fc.features[0]!.properties.level, first.level);
+  });
+});

@@ -1,0 +1,227 @@
+/**
+ * End to end: the built web app (dist/, `npm run build` first) served by scripts/serve.mjs, driven in Debian's Chromium
+ * with playwright-core. A real image is dropped on the page; the table, the overlay and the error path are checked.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { decode } from 'fast-png';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { levelColor } from '../../src/core/colormap.js';
+import type { FocusResult } from '../../src/core/types.js';
+
+// Compiled to build/test/e2e/: the project is three folders up.
+const project = fileURLToPath(new URL('../../../', import.meta.url));
+const dist = path.join(project, 'dist');
+const IMAGE = path.join(project, '../shared/data/bbbc006-in-focus/BBBC006_a05_s1_w1_z10.tif');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
+
+interface Served {
+  server: { close(): void };
+  url: string;
+}
+
+/** Drops files on the page body the way a user's drag and drop does (a DataTransfer holding File objects). */
+async function drop(page: Page, files: { name: string; bytes: Buffer }[]): Promise<void> {
+  await page.evaluate((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, files.map((f) => ({ name: f.name, b64: f.bytes.toString('base64') })));
+}
+
+describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
+  let served: Served;
+  let browser: Browser;
+
+  before(async () => {
+    assert.ok(existsSync(path.join(dist, 'index.html')), 'dist/index.html is missing: run `npm run build` first');
+    const { startServer } = (await import(pathToFileURL(path.join(project, 'scripts/serve.mjs')).href)) as { startServer(o: { port: number; root: string }): Promise<Served> };
+    served = await startServer({ port: 0, root: dist });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+  });
+  after(async () => {
+    await browser?.close();
+    served?.server.close();
+  });
+
+  it('a first visit measures the bundled samples: one table row per sample', async () => {
+    const samples = JSON.parse(readFileSync(path.join(dist, 'samples/index.json'), 'utf8')) as string[];
+    assert.ok(samples.length > 0, 'dist/samples/index.json lists no samples');
+    const page = await browser.newPage();
+    try {
+      await page.goto(served.url);
+      await page.waitForFunction((n) => document.querySelectorAll('table.results tbody tr').length >= n, samples.length, { timeout: 120_000 });
+      const files = await page.$$eval('table.results tbody tr', (rows) => rows.map((r) => r.getAttribute('data-file')));
+      assert.deepEqual([...new Set(files)].sort(), [...samples].sort());
+      assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'served cross-origin isolated (COOP/COEP)');
+      // Sorting: one click on a header sorts ascending, a second descending.
+      const scores = () => page.$$eval('table.results tbody tr', (rows) => rows.map((r) => Number(r.children[3]!.textContent)));
+      await page.click('th button[data-sort="score"]');
+      const up = await scores();
+      assert.deepEqual(up, [...up].sort((a, b) => a - b), 'ascending by score');
+      await page.click('th button[data-sort="score"]');
+      const down = await scores();
+      assert.deepEqual(down, [...up].sort((a, b) => b - a), 'descending by score');
+      assert.equal(await page.getAttribute('th:has(button[data-sort="score"])', 'aria-sort'), 'descending');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('dropping a real TIFF fills the table and draws each patch border in its level colour', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(`${served.url}?samples=0`);
+      await page.waitForFunction(() => customElements.get('focus-quality-view') !== undefined);
+      const name = path.basename(IMAGE);
+      await drop(page, [{ name, bytes: readFileSync(IMAGE) }]);
+      await page.waitForSelector(`table.results tbody tr[data-file="${name}"]`, { timeout: 120_000 });
+      const shot = path.join(tmpdir(), 'focus-quality-e2e.png');
+      writeFileSync(shot, await page.screenshot());
+      console.log(`# screenshot: ${shot}`);
+
+      const result = (await page.evaluate(() => document.querySelector('focus-quality-view')!.result)) as FocusResult;
+      const rowLevel = await page.$eval(`table.results tbody tr[data-file="${name}"] td:nth-child(3)`, (td) => td.textContent?.trim());
+      assert.equal(rowLevel, String(result.level), 'table level = element result level');
+
+      // Sample the border 1 px inside the left edge of the most certain patches, on the overlay canvas and on the screenshot.
+      // Edge patches overlap their neighbour (the grid's last row/column is shifted to the border): skip probes that another patch covers.
+      const alone = (p: FocusResult['patches'][number]) =>
+        !result.patches.some((q) => q !== p && p.x + 1 >= q.x && p.x + 1 < q.x + q.w && p.y + p.h / 2 >= q.y && p.y + p.h / 2 < q.y + q.h);
+      const sure = result.patches.filter(alone).sort((a, b) => b.certainty - a.certainty).slice(0, 6);
+      assert.ok(sure[0]!.certainty > 0.3, `no patch is certain enough to check (best ${sure[0]!.certainty})`);
+      const probes = sure.map((p) => ({ x: p.x + 1, y: p.y + Math.floor(p.h / 2) }));
+      const seen = await page.evaluate((points) => {
+        const view = document.querySelector('focus-quality-view')!;
+        const overlay = view.shadowRoot!.querySelector<HTMLCanvasElement>('canvas.overlay')!;
+        const image = view.shadowRoot!.querySelector<HTMLCanvasElement>('canvas.image')!;
+        const box = overlay.getBoundingClientRect();
+        const k = box.width / overlay.width;
+        return points.map(({ x, y }) => ({
+          overlay: [...overlay.getContext('2d')!.getImageData(x, y, 1, 1).data],
+          gray: image.getContext('2d')!.getImageData(x, y, 1, 1).data[0]!,
+          screen: { x: Math.round(box.left + (x + 0.5) * k), y: Math.round(box.top + (y + 0.5) * k) },
+        }));
+      }, probes);
+      const png = decode(readFileSync(shot));
+      const channels = png.channels;
+      sure.forEach((p, i) => {
+        const want = levelColor(p.level, 1, result.probs.length);
+        const { overlay, gray, screen } = seen[i]!;
+        const [r, g, b, a] = overlay as [number, number, number, number];
+        assert.ok(Math.abs(a - 255 * p.certainty) <= 2, `overlay alpha ${a} at (${probes[i]!.x},${probes[i]!.y}), certainty ${p.certainty}`);
+        const tol = 2 + 255 / a;
+        assert.ok(Math.abs(r - want.r) <= tol && Math.abs(g - want.g) <= tol && Math.abs(b - want.b) <= tol, `overlay colour ${[r, g, b]} for level ${p.level}, want ${[want.r, want.g, want.b]}`);
+        // On screen the border is the level colour blended over the gray image by the patch's certainty.
+        const at = (screen.y * png.width + screen.x) * channels;
+        const px = [png.data[at]!, png.data[at + 1]!, png.data[at + 2]!];
+        const blend = [want.r, want.g, want.b].map((c) => p.certainty * c + (1 - p.certainty) * gray);
+        const off = Math.max(...px.map((v, c) => Math.abs(v - blend[c]!)));
+        assert.ok(off <= 40, `screen pixel ${px} at ${JSON.stringify(screen)} vs expected ${blend.map(Math.round)} (level ${p.level}, certainty ${p.certainty.toFixed(2)})`);
+      });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a dropped non-image file shows a message naming it and keeps the earlier results, which still download as CSV and GeoJSON', async () => {
+    const page = await browser.newPage({ acceptDownloads: true });
+    try {
+      await page.goto(`${served.url}?samples=0`);
+      await page.waitForFunction(() => customElements.get('focus-quality-view') !== undefined);
+      const name = path.basename(IMAGE);
+      await drop(page, [{ name, bytes: readFileSync(IMAGE) }]);
+      await page.waitForSelector(`table.results tbody tr[data-file="${name}"]`, { timeout: 120_000 });
+      await drop(page, [{ name: 'notes.tif', bytes: Buffer.from('exposure 200 ms, gain 2\n') }]);
+      const message = await page.waitForSelector('.messages li.error', { timeout: 30_000 });
+      const text = (await message.textContent()) ?? '';
+      assert.match(text, /notes\.tif.*not a TIFF or PNG/);
+      assert.equal(await page.$$eval('table.results tbody tr', (rows) => rows.length), 1, 'the earlier row stays');
+      // The downloads hold the measured file only, in the CLI's formats.
+      const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+      const csv = readFileSync((await csvDownload.path())!, 'utf8').trim().split('\n');
+      assert.equal(csv.length, 2, 'CSV: header + one row');
+      assert.match(csv[0]!, /^file,slice,width,height,patches,level,score,certainty,mean_certainty,in_focus,error/);
+      assert.ok(csv[1]!.startsWith(`${name},0,696,520,`), csv[1]);
+      const [geoDownload] = await Promise.all([page.waitForEvent('download'), page.click('#geojson')]);
+      const geo = JSON.parse(readFileSync((await geoDownload.path())!, 'utf8')) as { type: string; features: { properties: { file: string } }[] };
+      assert.equal(geo.type, 'FeatureCollection');
+      assert.ok(geo.features.length > 0 && geo.features.every((f) => f.properties.file === name), 'one feature per patch of the measured file');
+      const summary = await page.evaluate(() => document.querySelector('focus-quality-view')!.shadowRoot!.querySelector('[part=summary]')?.textContent ?? '');
+      assert.match(summary, /Level \d+/, 'the earlier image and result stay on display');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a dropped z-stack gets a score-per-slice plot whose marked best slice is the lowest score', async () => {
+    // Three planes of a real in-focus image: Gaussian-blurred (σ 4 px), as is, blurred more (σ 8 px).
+    const dir = mkdtempSync(path.join(tmpdir(), 'fq-e2e-'));
+    const stackFile = path.join(dir, 'stack.tif');
+    const py = 'import sys,tifffile,numpy as n\nfrom scipy.ndimage import gaussian_filter as g\na=tifffile.imread(sys.argv[1]).astype(n.float64)\n' +
+      'tifffile.imwrite(sys.argv[2], n.stack([g(a,4),a,g(a,8)]).round().astype(n.uint16), photometric="minisblack")\n';
+    execFileSync('/usr/bin/python3', ['-c', py, IMAGE, stackFile], { timeout: 60_000 });
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${served.url}?samples=0`);
+      await page.waitForFunction(() => customElements.get('focus-quality-view') !== undefined);
+      await drop(page, [{ name: 'stack.tif', bytes: readFileSync(stackFile) }]);
+      await page.waitForSelector('figure.plot svg circle.best', { timeout: 120_000 });
+      const rows = await page.$$eval('table.results tbody tr[data-file="stack.tif"]', (trs) =>
+        trs.map((tr) => ({ slice: Number(tr.getAttribute('data-slice')), score: Number(tr.children[3]!.textContent), star: tr.textContent!.includes('★') })),
+      );
+      assert.equal(rows.length, 3, 'one row per slice');
+      assert.equal(await page.$$eval('figure.plot circle.point', (c) => c.length), 3, 'one plot point per slice');
+      const lowest = Math.min(...rows.map((r) => r.score));
+      const starred = rows.filter((r) => r.star);
+      assert.equal(starred.length, 1, 'exactly one best slice in the table');
+      assert.equal(starred[0]!.score, lowest, 'the starred slice has the lowest score');
+      const caption = (await page.textContent('figure.plot figcaption')) ?? '';
+      assert.match(caption, new RegExp(`best: slice ${starred[0]!.slice}\\b`));
+    } finally {
+      await page.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the element works in a plain page with one script tag (dist/element-example.html)', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${served.url}element-example.html`);
+      await page.waitForFunction(() => /level \d+/.test(document.querySelector('#log')?.textContent ?? ''), null, { timeout: 120_000 });
+      const summary = await page.evaluate(() => document.querySelector('focus-quality-view')!.shadowRoot!.querySelector('[part=summary]')?.textContent ?? '');
+      assert.match(summary, /Level \d+.*patches/s);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('Cancel stops a long measurement, says so, and the next file is measured', async () => {
+    // A 4096×4096 mosaic of a real image: thousands of patches, long enough to press Cancel mid-way.
+    const dir = mkdtempSync(path.join(tmpdir(), 'fq-e2e-'));
+    const big = path.join(dir, 'mosaic.tif');
+    const py = 'import sys,tifffile,numpy as n\na=tifffile.imread(sys.argv[1])\nt=n.tile(a,(8,6))[:4096,:4096]\ntifffile.imwrite(sys.argv[2],n.ascontiguousarray(t),photometric="minisblack")\n';
+    execFileSync('/usr/bin/python3', ['-c', py, IMAGE, big], { timeout: 60_000 });
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${served.url}?samples=0`);
+      await page.waitForFunction(() => customElements.get('focus-quality-view') !== undefined);
+      await page.setInputFiles('#files', big);
+      await page.waitForFunction(() => Number(document.querySelector<HTMLProgressElement>('.progress progress')?.value ?? 0) > 0, null, { timeout: 60_000 });
+      await page.click('#cancel');
+      const note = await page.waitForSelector('.messages li.info', { timeout: 15_000 });
+      assert.match((await note.textContent()) ?? '', /cancelled at mosaic\.tif/);
+      assert.equal(await page.$$eval('table.results tbody tr', (rows) => rows.length), 0, 'no row for the cancelled file');
+      await page.setInputFiles('#files', IMAGE);
+      await page.waitForSelector(`table.results tbody tr[data-file="${path.basename(IMAGE)}"]`, { timeout: 120_000 });
+    } finally {
+      await page.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

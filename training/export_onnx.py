@@ -1,0 +1,92 @@
+"""
+Export a checkpoint to ONNX (opset 17, dynamic batch, softmax inside) and write its model card.
+
+    /usr/bin/python3 -m training.export_onnx --ckpt training/runs/default/compact.ckpt.npz     # → models/
+    /usr/bin/python3 -m training.export_onnx --arch paper --untrained                        # → build/models/paper-arch.onnx
+
+The ONNX file carries patch size, levels, in-focus threshold, scaling and version in metadata_props, so a loader can
+check it against the card. Input "patches" float32 [N,1,84,84] = raw value / full scale; output "probabilities" [N,11].
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import onnx
+import torch
+
+from training.card import SCALING, make_card, write_card
+from training.model import WithSoftmax, build_model, count_parameters, load_checkpoint
+
+PATCH = 84
+IN_FOCUS_MAX = 2  # levels 0–2 count as in focus (Yang et al. 2018)
+OPSET = 17
+
+
+def export(net: torch.nn.Module, path: Path, levels: int, version: str, extra_meta: dict | None = None) -> None:
+    """Writes `net` (logits) as an ONNX graph with softmax, dynamic batch and metadata."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wrapped = WithSoftmax(net).eval()
+    dummy = torch.zeros(2, 1, PATCH, PATCH)
+    torch.onnx.export(wrapped, dummy, str(path), opset_version=OPSET, input_names=["patches"],
+                      output_names=["probabilities"], dynamic_axes={"patches": {0: "N"}, "probabilities": {0: "N"}},
+                      do_constant_folding=True)
+    model = onnx.load(str(path))
+    meta = {"patchSize": str(PATCH), "levels": str(levels), "inFocusMaxLevel": str(IN_FOCUS_MAX),
+            "scaling": json.dumps(SCALING), "version": version, **{k: str(v) for k, v in (extra_meta or {}).items()}}
+    del model.metadata_props[:]
+    for key, value in meta.items():
+        entry = model.metadata_props.add()
+        entry.key, entry.value = key, value
+    model.producer_name = "focus-quality training/export_onnx.py"
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--ckpt", default="", help="checkpoint written by train.py")
+    p.add_argument("--out", default="", help="ONNX path (default models/focus-quality.onnx, or build/models/paper-arch.onnx with --untrained)")
+    p.add_argument("--card", default="", help="card path (default: next to the ONNX file, .card.json; 'none' to skip)")
+    p.add_argument("--arch", default="compact", choices=["compact", "paper"], help="architecture for --untrained")
+    p.add_argument("--untrained", action="store_true", help="export a randomly initialised net (speed benchmarks only)")
+    p.add_argument("--version", default="0.1.0", help="model version written to the card and metadata")
+    p.add_argument("--name", default="focus-quality", help="model name in the card")
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.untrained:
+        torch.manual_seed(0)
+        net, meta = build_model(args.arch).eval(), {"config": {"arch": args.arch, "levels": 11}}
+        out = Path(args.out or f"build/models/{'paper-arch' if args.arch == 'paper' else 'compact-arch'}.onnx")
+        export(net, out, 11, args.version, {"untrained": "true", "arch": args.arch})
+        print(f"wrote {out} ({out.stat().st_size:,} bytes, {count_parameters(net):,} parameters, untrained)")
+        return 0
+    if not args.ckpt:
+        print("error: give --ckpt (a checkpoint from train.py) or --untrained", file=sys.stderr)
+        return 2
+    try:
+        net, meta = load_checkpoint(args.ckpt)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    cfg = meta["config"]
+    out = Path(args.out or "models/focus-quality.onnx")
+    export(net, out, cfg["levels"], args.version, {"arch": cfg["arch"]})
+    print(f"wrote {out} ({out.stat().st_size:,} bytes, {count_parameters(net):,} parameters)")
+    if args.card != "none":
+        card_path = Path(args.card) if args.card else out.with_name(out.name.replace(".onnx", ".card.json"))
+        training = {"arch": cfg["arch"], "parameters": count_parameters(net), "steps": meta.get("steps"),
+                    "trainSeconds": meta.get("train_seconds"), "device": meta.get("device"),
+                    "realImages": meta.get("real_images"), "config": cfg}
+        write_card(card_path, make_card(out, args.name, args.version, PATCH, cfg["levels"], IN_FOCUS_MAX, training))
+        print(f"wrote {card_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+// Browser tests (test/browser/**) in Debian's Chromium through @web/test-runner, TypeScript compiled on the fly by esbuild.
+// The server root is the folder above the project, so tests reach the real images in ../shared/data as /shared/data/...
+// and the project itself as /<project folder>/...; every response carries COOP/COEP so pages and workers are
+// cross-origin isolated (multithreaded wasm), as under `npm start`.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+
+const project = path.dirname(fileURLToPath(import.meta.url));
+const root = path.dirname(project);
+const base = `/${path.basename(project)}`;
+
+/** Cross-origin isolation, so SharedArrayBuffer (wasm threads) works in the page and its workers. */
+function isolate(ctx, next) {
+  ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+  ctx.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
+  return next();
+}
+
+/**
+ * Source imports say `./worker.js` (tsc's NodeNext rule); esbuild's plugin maps those for imports only, not for a URL a
+ * module builds itself (`new Worker(new URL('./worker.js', import.meta.url))`), so the server does the same mapping.
+ */
+function jsToTs(ctx, next) {
+  const [pathname, query = ''] = ctx.url.split('?');
+  if (pathname.startsWith(`${base}/src/`) && pathname.endsWith('.js')) {
+    const file = path.join(root, decodeURIComponent(pathname));
+    const ts = file.slice(0, -3) + '.ts';
+    if (!existsSync(file) && existsSync(ts)) ctx.url = pathname.slice(0, -3) + '.ts' + (query ? `?${query}` : '');
+  }
+  return next();
+}
+
+/**
+ * GET /__node-result?file=<path under the server root> measures that file with the Node engine (tsc's output in build/,
+ * so `npm run build` first: the same code the CLI runs) and the shipped model, every slice, patches included. The
+ * browser's worker must agree with it.
+ */
+// FQ_MODEL_DIR (relative to the project) points the reference at another model folder while trying one out.
+const modelDir = path.join(project, process.env.FQ_MODEL_DIR ?? 'models');
+let nodeModel;
+const nodeCache = new Map();
+async function nodeMeasure(file) {
+  const b = (m) => import(pathToFileURL(path.join(project, 'build/src', m)).href);
+  const [{ loadModel }, { measureImage }, { decodeImage }, { parseModelCard }] = await Promise.all([
+    b('inference/session.js'), b('inference/measure.js'), b('io/decode.js'), b('core/model-card.js'),
+  ]);
+  nodeModel ??= (async () => {
+    const card = parseModelCard(JSON.parse(readFileSync(path.join(modelDir, 'focus-quality.card.json'), 'utf8')));
+    return loadModel({ model: new Uint8Array(readFileSync(path.join(modelDir, 'focus-quality.onnx'))), card, numThreads: 1 });
+  })();
+  const model = await nodeModel;
+  const stack = await decodeImage(new Uint8Array(readFileSync(file)), path.basename(file));
+  const results = [];
+  for (const [i, slice] of stack.slices.entries()) results.push(await measureImage(model, slice, {}, { slice: i }));
+  return JSON.stringify({ warnings: stack.warnings, results });
+}
+async function nodeResult(ctx, next) {
+  if (!ctx.path.startsWith('/__node-result')) return next();
+  const rel = String(ctx.query.file ?? '');
+  const file = path.join(root, path.posix.normalize('/' + rel));
+  if (!file.startsWith(root + path.sep) || !existsSync(file)) {
+    ctx.status = 404;
+    ctx.body = `no such file: ${rel}`;
+    return undefined;
+  }
+  if (!nodeCache.has(file)) nodeCache.set(file, nodeMeasure(file));
+  try {
+    ctx.type = 'application/json';
+    ctx.body = await nodeCache.get(file);
+  } catch (err) {
+    nodeCache.delete(file);
+    ctx.status = 500;
+    ctx.body = `the Node engine failed on ${rel}: ${err.stack ?? err}`;
+  }
+  return undefined;
+}
+
+/**
+ * geotiff's package.json maps its Node file reader to `false` for browsers; node-resolve turns that into a virtual
+ * empty module that the dev server does not serve by itself.
+ */
+const emptyModule = {
+  name: 'node-resolve-empty',
+  serve(context) {
+    if (context.path.endsWith('node-resolve:empty.js')) return { body: 'export default {};\n', type: 'js' };
+    return undefined;
+  },
+};
+
+export default {
+  rootDir: root,
+  files: ['test/browser/**/*.test.ts'],
+  nodeResolve: { browser: true, exportConditions: ['browser', 'import', 'default'] },
+  concurrency: 1, // 2 cores: one page at a time keeps the wasm timings out of each other's way
+  browserStartTimeout: 60_000,
+  testsStartTimeout: 120_000,
+  testsFinishTimeout: 300_000,
+  testFramework: { config: { timeout: 120_000 } },
+  middleware: [isolate, jsToTs, nodeResult],
+  plugins: [emptyModule, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: path.join(project, 'tsconfig.json') })],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: '/usr/bin/chromium',
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+      },
+    }),
+  ],
+};
