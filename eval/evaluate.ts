@@ -7,17 +7,43 @@
  *          --synth DIR (reuse stacks from eval/synthesize.py) --draws N --splits N --seed N --out DIR --no-plots
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readModelCard, cardPathFor, packageRoot } from '../src/node/model-files.js';
 import { binaryProtocol, levelProtocol, robustnessProtocol, type MeasuredSample, type ProtocolOptions } from './analyse.js';
 import { metricMethods, modelMethod, type Measurement, type Method } from './methods.js';
-import { writeReport } from './report.js';
+import { writeReport, type TrainingRuns } from './report.js';
 import { realSamples, syntheticSamples, type Sample } from './samples.js';
 
 const PYTHON = '/usr/bin/python3';
+
+/**
+ * The training pipeline's own GPU-run numbers (its synthetic protocol), the only measurement of a *trained* paper
+ * architecture when its 116 MB ONNX cannot be shipped here. Quoted in the report with their source, never mixed
+ * into this run's tables. Missing or unreadable file → undefined.
+ */
+function readTrainingRuns(path: string, root: string): TrainingRuns | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { models?: Record<string, Record<string, unknown>> };
+    const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+    const runs = Object.entries(json.models ?? {}).map(([name, m]) => {
+      const syn = (m['synthetic'] ?? {}) as Record<string, Record<string, unknown> | undefined>;
+      const median = syn['imageMedian'] ?? {};
+      const binary = ((syn['binaryOutOfFocus'] ?? {})['model'] ?? {}) as Record<string, unknown>;
+      return {
+        name, arch: String(m['arch'] ?? '?'), parameters: num(m['parameters']), steps: num(m['steps']),
+        images: num((syn as Record<string, unknown>)['images']), exact: num(median['exact']), withinOne: num(median['within1']),
+        spearman: num((syn as Record<string, unknown>)['imageSpearman']), patchF: num(binary['F']),
+      };
+    });
+    return { source: relative(root, path), runs };
+  } catch {
+    return undefined;
+  }
+}
 
 async function main(): Promise<number> {
   const root = packageRoot();
@@ -25,6 +51,7 @@ async function main(): Promise<number> {
     options: {
       model: { type: 'string', default: join(root, 'models/focus-quality.onnx') },
       'paper-model': { type: 'string', default: join(root, 'models/paper-arch.onnx') },
+      'paper-metrics': { type: 'string', default: join(root, 'training/runs/gpu/gpu_metrics.json') },
       synth: { type: 'string' },
       draws: { type: 'string', default: '3' },
       splits: { type: 'string', default: '200' },
@@ -40,10 +67,13 @@ async function main(): Promise<number> {
   // The in-focus threshold and level count come from our model's card; the paper's values when there is no model.
   let levelCount = 11;
   let inFocusMaxLevel = 2;
+  let trainedOn: string[] = [];
   if (existsSync(cardPathFor(a.model!))) {
     const card = await readModelCard(cardPathFor(a.model!));
     levelCount = card.levels;
     inFocusMaxLevel = card.inFocusMaxLevel;
+    const listed = card.training?.['realImages'];
+    if (Array.isArray(listed)) trainedOn = listed.filter((f): f is string => typeof f === 'string');
   }
 
   const methods: Method[] = [];
@@ -84,7 +114,7 @@ async function main(): Promise<number> {
   };
   try {
     await measureAll(syntheticSamples(synthDir, inFocusMaxLevel));
-    await measureAll(realSamples(join(root, '../shared/data')));
+    await measureAll(realSamples(join(root, '../shared/data'), trainedOn));
   } finally {
     for (const m of methods) await m.dispose();
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
@@ -97,7 +127,7 @@ async function main(): Promise<number> {
   const names = methods.map((m) => m.name);
   const result = {
     generatedAt: new Date().toISOString(),
-    config: { ...opts, inFocusMaxLevel, draws: Number(a.draws), synthesis: a.synth ? relative(root, a.synth) : 'eval/synthesize.py (seed 7)' },
+    config: { ...opts, inFocusMaxLevel, trainedOn, draws: Number(a.draws), synthesis: a.synth ? relative(root, a.synth) : 'eval/synthesize.py (seed 7)' },
     methods: methods.map(({ name, kind, description }) => ({ name, kind, description })),
     unavailable,
     synthetic: names.map((n) => levelProtocol(protocol, n, opts, inFocusMaxLevel)),
@@ -109,6 +139,7 @@ async function main(): Promise<number> {
     }])),
     samples: measured.map((s) => ({ ...s.info, sharpness: Object.fromEntries(names.map((n) => [n, s.by[n]!.sharpness])), level: s.info.level,
       predicted: Object.fromEntries(names.filter((n) => s.by[n]!.level !== undefined).map((n) => [n, s.by[n]!.level])) })),
+    trainingRuns: readTrainingRuns(a['paper-metrics']!, root),
     wallSeconds: (Date.now() - started) / 1000,
   };
   // Six significant digits keep the committed JSON small without changing any reported figure.

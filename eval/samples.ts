@@ -20,7 +20,7 @@ export interface SampleInfo {
   readonly inFocus: boolean;
   readonly gain: number | undefined;
   readonly offset: number | undefined;
-  /** Real in-focus images the model was trained on (BBBC006 a01–a04 and the crop of that set). */
+  /** Real images our model was trained on (its card's `training.realImages`). */
   readonly seenInTraining: boolean;
 }
 
@@ -73,9 +73,8 @@ export async function* syntheticSamples(dir: string, inFocusMaxLevel: number): A
   }
 }
 
-const HELD_OUT = /BBBC006_a0[56]_/;
-
-export async function* realSamples(dataDir: string): AsyncGenerator<Sample> {
+/** `trainedOn`: file names of real images the model saw in training, from its model card. */
+export async function* realSamples(dataDir: string, trainedOn: readonly string[]): AsyncGenerator<Sample> {
   for (const [folder, inFocus] of [['bbbc006-in-focus', true], ['mcf7-defocused', false]] as const) {
     const files = readdirSync(join(dataDir, folder)).filter((f) => /\.tiff?$/i.test(f)).sort();
     for (const file of files) {
@@ -87,7 +86,7 @@ export async function* realSamples(dataDir: string): AsyncGenerator<Sample> {
         inFocus,
         gain: undefined,
         offset: undefined,
-        seenInTraining: inFocus && !HELD_OUT.test(file),
+        seenInTraining: trainedOn.includes(file),
         image: await firstPlane(join(dataDir, folder, file)),
       };
     }

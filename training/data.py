@@ -48,6 +48,8 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     except Exception as error:
         raise DataError(f"{path}: unreadable image ({error})") from error
     img = np.squeeze(np.asarray(img))
+    if img.size == 0:
+        raise DataError(f"{path}: unreadable image (no pixel data: truncated or not an image)")
     if img.ndim != 2:
         raise DataError(f"{path}: expected one grayscale plane, got an array of shape {img.shape}")
     if img.shape[0] < PATCH or img.shape[1] < PATCH:

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from training.data import FULL_SCALE, HELD_OUT, PATCH, DataError, list_images, read_image
-from training.metrics import aggregate, certainty, fitted_f_score, spearman, split_patches
+from training.metrics import aggregate, f_score, fitted_f_score, spearman, split_patches
 from training.model import count_parameters, load_checkpoint
 from training.plls import plls
 from training.psf import defocus_image
@@ -114,18 +114,13 @@ def synthetic_metrics(sp: dict, key: str, seed: int) -> dict:
     # Same patches and the same 10 %/90 % split for the model and for PLLS.
     m["binaryOutOfFocus"] = {
         "model": fitted_f_score(expected[fg], out_truth, np.random.default_rng(seed)),
-        "modelFixedRule": round(float(f_score_fixed(patch_pred[fg] > IN_FOCUS_MAX, out_truth)), 4),
+        "modelFixedRule": round(f_score(out_truth, patch_pred[fg] > IN_FOCUS_MAX), 4),
     }
     if len(sp["plls"]):
         m["binaryOutOfFocus"]["plls"] = fitted_f_score(-sp["plls"][fg], out_truth, np.random.default_rng(seed))
     m["confusionPatch"] = confusion(patch_pred[fg], levels[fg]).tolist()
     m["confusionImageMedian"] = confusion(np.array([v["median"] for v in verdicts]), truth_img).tolist()
     return m
-
-
-def f_score_fixed(pred: np.ndarray, truth: np.ndarray) -> float:
-    from training.metrics import f_score
-    return f_score(truth, pred)
 
 
 def confusion(pred: np.ndarray, truth: np.ndarray) -> np.ndarray:
@@ -151,18 +146,22 @@ def robustness_grid(predict, images, seed: int) -> dict:
     return cells
 
 
-def real_images(predict, in_focus_dir: str, defocused_dir: str) -> list[dict]:
+def load_real(in_focus_dir: str, defocused_dir: str) -> list[tuple[str, bool, np.ndarray]]:
+    """Every real image with its truth (True = in focus); read up front so a bad file stops the run before the slow part."""
+    return [(path.name, want_in, read_image(path))
+            for folder, want_in in ((in_focus_dir, True), (defocused_dir, False)) for path in list_images(folder)]
+
+
+def real_images(predict, real: list[tuple[str, bool, np.ndarray]]) -> list[dict]:
     rows = []
-    for folder, want_in in ((in_focus_dir, True), (defocused_dir, False)):
-        for path in list_images(folder):
-            img = read_image(path)
-            patches, _ = split_patches(img / FULL_SCALE, PATCH)
-            v = aggregate(predict(patches))
-            rows.append({"file": path.name, "truth": "in focus" if want_in else "defocused",
-                         "heldOut": want_in and path.name.startswith(HELD_OUT) or not want_in,
-                         "patches": len(patches), "levelArgmax": v["argmax"], "levelMedian": v["median"],
-                         "score": round(v["score"], 3), "certainty": round(v["certainty"], 3), "meanCertainty": round(v["meanCertainty"], 3),
-                         "rightArgmax": (v["argmax"] <= IN_FOCUS_MAX) == want_in, "rightMedian": (v["median"] <= IN_FOCUS_MAX) == want_in})
+    for name, want_in, img in real:
+        patches, _ = split_patches(img / FULL_SCALE, PATCH)
+        v = aggregate(predict(patches))
+        rows.append({"file": name, "truth": "in focus" if want_in else "defocused",
+                     "heldOut": name.startswith(HELD_OUT) or not want_in,
+                     "patches": len(patches), "levelArgmax": v["argmax"], "levelMedian": v["median"],
+                     "score": round(v["score"], 3), "certainty": round(v["certainty"], 3), "meanCertainty": round(v["meanCertainty"], 3),
+                     "rightArgmax": (v["argmax"] <= IN_FOCUS_MAX) == want_in, "rightMedian": (v["median"] <= IN_FOCUS_MAX) == want_in})
     return rows
 
 
@@ -197,6 +196,7 @@ def main(argv=None) -> int:
             model, meta = load_checkpoint(path)
             models[Path(path).name.split(".")[0]] = (model, meta)
         images = held_out_images(args.held_out_dir)
+        real = [] if args.synthetic_only else load_real(args.held_out_dir, args.defocused_dir)
     except (DataError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -225,12 +225,8 @@ def main(argv=None) -> int:
         return 0
     from training.report import write_report  # matplotlib only where the full card is written
     first = next(iter(models))
-    try:
-        result["robustness"] = robustness_grid(predicts[first], images, args.seed)
-        result["real"] = real_images(predicts[first], args.held_out_dir, args.defocused_dir)
-    except DataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    result["robustness"] = robustness_grid(predicts[first], images, args.seed)
+    result["real"] = real_images(predicts[first], real)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1, default=float))
     return write_report(result, first, args)

@@ -54,6 +54,7 @@ def parse_args(argv=None):
     p.add_argument("--untrained", action="store_true", help="export a randomly initialised net (speed benchmarks only)")
     p.add_argument("--version", default="0.1.0", help="model version written to the card and metadata")
     p.add_argument("--name", default="focus-quality", help="model name in the card")
+    p.add_argument("--notes", default="", help="how the checkpoint was made, for the card's training.notes")
     return p.parse_args(argv)
 
 
@@ -82,7 +83,9 @@ def main(argv=None) -> int:
         card_path = Path(args.card) if args.card else out.with_name(out.name.replace(".onnx", ".card.json"))
         training = {"arch": cfg["arch"], "parameters": count_parameters(net), "steps": meta.get("steps"),
                     "trainSeconds": meta.get("train_seconds"), "device": meta.get("device"),
-                    "realImages": meta.get("real_images"), "config": cfg}
+                    "realImages": meta.get("real_images"), "heldOut": ["BBBC006_a05", "BBBC006_a06"], "config": cfg}
+        if args.notes:
+            training["notes"] = args.notes
         write_card(card_path, make_card(out, args.name, args.version, PATCH, cfg["levels"], IN_FOCUS_MAX, training))
         print(f"wrote {card_path}")
     return 0

@@ -60,7 +60,9 @@ def fitted_f_score(score: np.ndarray, truth: np.ndarray, rng: np.random.Generato
     order = rng.permutation(len(score))
     n_fit = max(1, int(round(fit_share * len(score))))
     fit, test = order[:n_fit], order[n_fit:]
-    candidates = np.unique(score[fit])
+    values = np.unique(score[fit])
+    # Thresholds halfway between neighbouring fitted scores, so unseen scores between them are split fairly.
+    candidates = np.concatenate([[values[0]], 0.5 * (values[1:] + values[:-1]), [values[-1] + 1.0]])
     best_t, best_f = candidates[0], -1.0
     for t in candidates:
         f = f_score(truth[fit], score[fit] >= t)

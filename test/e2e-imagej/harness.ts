@@ -41,6 +41,7 @@ const service = {
   },
   async runMacro(code) { await call('runMacro', { code }); },
   async addMenuItem(item) { window.__menu.push(item); },
+  async installMacro(code) { await call('installMacro', { code }); },
 };
 const imjoy = new imjoyCore.ImJoy({
   imjoy_api: {
@@ -101,10 +102,12 @@ export async function startHostServer(bridge: Bridge): Promise<HostServer> {
         res.end(imjoyPluginHtml(`${state.url}/dist/`));
         return;
       }
-      let file = files[p];
+      let file: string | undefined = files[p];
       if (!file && p.startsWith('/rpc/')) file = path.join(MODULES, 'imjoy-rpc/dist', path.basename(p));
       if (!file && p.startsWith('/dist/')) {
-        if (state.modelMissing && p.startsWith('/dist/models/')) file = undefined;
+        // The model comes from models/ itself, so the plugin and the CLI it is compared with use the same one even when
+        // dist/ was built before the model last changed.
+        if (p.startsWith('/dist/models/')) file = state.modelMissing ? undefined : path.join(PROJECT, 'models', path.basename(p));
         else file = path.join(PROJECT, 'dist', path.normalize(p.slice(6)));
       }
       if (!file || !existsSync(file) || !statSync(file).isFile()) {

@@ -177,6 +177,9 @@ run("Images to Stack", "name=stack title=[] use"); setSlice(3); saveAs("Tiff", $
     assertRowsMatch(await readTable(ij, 'Focus Quality', RESULT_COLUMNS), cli.images, 'stack.tif');
     const best = cli.images.reduce((a, b) => (b.score < a.score ? b : a));
     assert.equal((await readImageState(ij)).slice, best.slice + 1);
+    // The macro set the plugin installed finds the same slice from ImageJ's macro world.
+    await ij.run(`setSlice(${best.slice === 0 ? 3 : 1}); run("Focus Quality: Go To Best Slice");`);
+    assert.equal((await readImageState(ij)).slice, best.slice + 1);
     // slices=current measures only the current slice, and keeps the rectangles of that slice only.
     await ij.run('setSlice(2);');
     await click('border=2 overlay slices=current');

@@ -5,10 +5,11 @@
  *   POST /ij/getDimensions            → JSON [width, height, channels, slices, frames]
  *   POST /ij/getImage                 → the raw pixels (little-endian), headers x-shape (JSON) and x-dtype
  *   POST /ij/runMacro   {code}        → 204, or 500 with the error text
+ *   POST /ij/installMacro {code}      → 204: installs the macro set (Plugins › Macros) as ImageJ's Install… does
  * Errors (no image, a macro that fails or hangs) answer 500 with a message, as ImageJ.JS rejects the call.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LiveImageJ } from './live-imagej.js';
 
@@ -84,6 +85,13 @@ File.saveString("" + w + "," + h + "," + (c * z * t) + "," + bd, fq_out); }`);
           macros.push(code);
           if (options.failMacro?.test(code)) throw new Error('Macro Error (injected by the test bridge)');
           await ij.run(code);
+          res.writeHead(204);
+          res.end();
+        } else if (name === 'installMacro') {
+          const { code } = JSON.parse(text) as { code: string };
+          const file = join(ij.dir, 'installed-macros.ijm');
+          writeFileSync(file, code);
+          await ij.run(`run("Install...", "install=[${file}]");`);
           res.writeHead(204);
           res.end();
         } else {

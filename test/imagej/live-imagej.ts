@@ -35,14 +35,13 @@ function startXvfb(): Promise<{ proc: ChildProcess; display: number }> {
   });
 }
 
+/** An ImageJ port offset whose port is free now (ImageJ's -portN listens on BASE_PORT + N). */
 function freePortOffset(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const n = 2000 + Math.floor(Math.random() * 6000);
     const srv = createServer();
     srv.once('error', () => resolve(freePortOffset()));
     srv.listen(BASE_PORT + n, '127.0.0.1', () => srv.close(() => resolve(n)));
-    srv.on('close', () => undefined);
-    void reject;
   });
 }
 
@@ -143,6 +142,7 @@ export class LiveImageJ {
     const fresh = await LiveImageJ.start();
     await this.kill();
     LIVE.delete(fresh);
+    rmSync(fresh.dir, { recursive: true, force: true }); // macros keep going to this.dir
     this.xvfb = fresh.xvfb;
     this.ij = fresh.ij;
     (this as { display: number }).display = fresh.display;

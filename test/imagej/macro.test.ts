@@ -5,8 +5,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { levelColor } from '../../src/core/colormap.js';
-import { macroString, patchName, patchesTableTitle, rollbackMacro, writeResultsMacros, type MacroOptions } from '../../src/core/imagej/macro.js';
+import { installableMacroSet, macroString, patchName, patchesTableTitle, rollbackMacro, writeResultsMacros, type MacroOptions } from '../../src/core/imagej/macro.js';
 import type { FocusResult } from '../../src/core/types.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LiveImageJ } from './live-imagej.js';
 import { emptyResult, handMadeResult, IN_FOCUS_16 } from './fixtures.js';
 import { readImageState, readOverlay, readTable } from './readback.js';
@@ -155,4 +157,24 @@ test('large results split into many small macros give the same overlay; a rollba
   assert.deepEqual((await readOverlay(ij)).map((o) => o.name), ['mine']);
   const patchRows = await readTable(ij, patchesTableTitle('Focus Quality'), ['Label']);
   assert.equal(patchRows.filter((x) => x.Label === 'chunks.tif').length, 0);
+});
+
+test('the installed macro set removes our rectangles (keeping others) and goes to the best slice', { timeout: 120_000 }, async () => {
+  const file = join(ij.dir, 'fq-macros.ijm');
+  writeFileSync(file, installableMacroSet('Focus Quality'));
+  await ij.run(`run("Install...", "install=[${file}]");`);
+  await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); run("Duplicate...", "title=d"); run("Images to Stack", "name=pair title=[] use");
+makeRectangle(1, 1, 10, 10); Roi.setName("mine"); Overlay.addSelection("blue", 1); run("Select None");`);
+  const results = [handMadeResult(696, 520, 0, 9), handMadeResult(696, 520, 1, 0)];
+  const best = results[0]!.score < results[1]!.score ? 1 : 2;
+  await write(results, { ...BASE, stack: true, patches: false });
+  await ij.run(`setSlice(${3 - best}); run("Focus Quality: Go To Best Slice");`);
+  assert.equal((await readImageState(ij)).slice, best);
+  await ij.run('run("Focus Quality: Remove Overlay");');
+  assert.deepEqual((await readOverlay(ij)).map((o) => o.name), ['mine']);
+});
+
+test('a macro error is reported within the timeout (not a hang), and ImageJ answers again afterwards', { timeout: 120_000 }, async () => {
+  await assert.rejects(ij.run('fq_x = noSuchFunction(3);', 4000), { name: 'MacroTimeoutError' });
+  assert.match(await ij.run('return getVersion();'), /^1\.\d+/);
 });

@@ -221,3 +221,33 @@ export function rollbackMacro(o: Pick<MacroOptions, 'table' | 'patches'>): strin
   lines.push('}');
   return lines.join('\n');
 }
+
+/**
+ * A macro set for `installMacro`: commands that work from ImageJ's macro world (Plugins › Macros, `run("…")` after
+ * installation) on what a measurement left behind. Measuring itself cannot be started from a macro: ImageJ.JS menu
+ * items added by plugins live outside ImageJ's command table.
+ */
+export function installableMacroSet(table = 'Focus Quality'): string {
+  return [
+    'macro "Focus Quality: Remove Overlay" {',
+    '  if (nImages > 0) {',
+    REMOVE_OURS.replace(/^/gm, '    '),
+    '  }',
+    '}',
+    '',
+    'macro "Focus Quality: Go To Best Slice" {',
+    `  fq_t = ${macroString(table)};`,
+    '  if (nImages > 0 && isOpen(fq_t)) {',
+    '    fq_lab = getTitle(); fq_best = -1; fq_score = 1e30; fq_cert = -1;',
+    '    for (fq_r = 0; fq_r < Table.size(fq_t); fq_r++) {',
+    '      if (Table.getString("Label", fq_r, fq_t) == fq_lab) {',
+    '        fq_s = Table.get("Score", fq_r, fq_t); fq_c = Table.get("Certainty", fq_r, fq_t);',
+    '        if (fq_s < fq_score || (fq_s == fq_score && fq_c > fq_cert)) { fq_score = fq_s; fq_cert = fq_c; fq_best = Table.get("Slice", fq_r, fq_t); }',
+    '      }',
+    '    }',
+    '    if (fq_best > 0) { setSlice(fq_best); showStatus("Focus Quality: best-focused slice is " + fq_best); }',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}

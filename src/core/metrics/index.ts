@@ -5,7 +5,7 @@
  *
  * ```ts
  * import { computeMetrics, metricPerPatch, plls } from './core/metrics/index.js';
- * computeMetrics(image, ['plls', 'focus_score']); // { plls: -2.4, focus_score: 812.5 }
+ * computeMetrics(image, ['plls', 'focus_score']); // e.g. { plls: -1.86, focus_score: 59.9 } for BBBC006_a01
  * ```
  */
 export type { MetricFn, MetricImage } from './metric-image.js';

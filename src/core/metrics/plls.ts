@@ -42,7 +42,7 @@ export const PLLS_MIN_SIDE = 32;
  *
  * Example
  * ```ts
- * const slope = plls({ data: pixels, width: 696, height: 520 }); // e.g. −2.1 in focus, −3.5 blurred
+ * const slope = plls({ data: pixels, width: 696, height: 520 }); // BBBC006 in focus ≈ −1.5, MCF-7 defocused ≈ −3
  * ```
  */
 export function plls(image: MetricImage): number {

@@ -5,7 +5,7 @@
  */
 import { ImageFormatError } from '../../core/errors.js';
 import type { BitDepth, GrayImage, PixelArray } from '../../core/types.js';
-import { interleavedToLuminance } from '../../io/luminance.js';
+import { firstChannel, interleavedToLuminance } from '../../io/luminance.js';
 
 export interface NdArray {
   readonly _rtype: 'ndarray';
@@ -70,8 +70,11 @@ export function planesFromNdarray(nd: NdArray, dims?: readonly number[], source 
     throw new ImageFormatError(`shape [${shape.join(', ')}] does not match ${total} ${nd._rdtype} values`, { file: source });
   }
   const warnings: string[] = [];
-  if (channels !== 1 && channels !== 3 && channels !== 4) throw new ImageFormatError(`${channels} samples per pixel are not supported`, { file: source });
-  if (channels >= 3) warnings.push(`${source}: RGB image measured as its luminance (0.299 R + 0.587 G + 0.114 B); a fluorescence channel gives more reliable results`);
+  // ImageJ counts an RGB image as one channel: a last axis equal to getDimensions' channel count > 1 is a multichannel image.
+  const multichannel = dims !== undefined && dims[2]! > 1 && channels === dims[2];
+  if (multichannel) warnings.push(`${source}: ${channels} channels; channel 1 measured`);
+  else if (channels >= 3) warnings.push(`${source}: RGB image measured as its luminance (0.299 R + 0.587 G + 0.114 B); a fluorescence channel gives more reliable results`);
+  if (!multichannel && channels !== 1 && channels !== 3 && channels !== 4) throw new ImageFormatError(`${channels} samples per pixel are not supported`, { file: source });
   const make = (n: number): PixelArray => (type.bitDepth === 8 ? new Uint8Array(n) : type.bitDepth === 16 ? new Uint16Array(n) : new Float32Array(n));
   const out: GrayImage[] = [];
   for (let z = 0; z < planes; z++) {
@@ -80,6 +83,7 @@ export function planesFromNdarray(nd: NdArray, dims?: readonly number[], source 
       plane = make(per);
       for (let i = 0; i < per; i++) plane[i] = data[i * planes + z]!;
     } else if (channels === 1) plane = data.slice(z * per, (z + 1) * per);
+    else if (multichannel) plane = firstChannel(data.subarray(z * per * channels, (z + 1) * per * channels), channels, make);
     else plane = interleavedToLuminance(data.subarray(z * per * channels, (z + 1) * per * channels), channels, make);
     out.push({ data: plane, width, height, bitDepth: type.bitDepth });
   }

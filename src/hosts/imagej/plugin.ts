@@ -10,7 +10,8 @@
  *   const fq = await api.getPlugin('Focus Quality');
  *   const r = await fq.measure('border=2 overlay patches slices=all');
  */
-import { ERROR_NAMES } from '../../core/errors.js';
+import { ERROR_NAMES, ImageFormatError, OptionsError } from '../../core/errors.js';
+import { installableMacroSet } from '../../core/imagej/macro.js';
 import { DEFAULT_COMMAND_OPTIONS, toMeasureOptions, toOptionsString, type FocusCommandOptions } from '../../core/imagej/options.js';
 import type { FocusResult } from '../../core/types.js';
 import { createWorkerClient, defaultAssetUrls, type WorkerClientOptions } from '../../inference/worker-client.js';
@@ -64,7 +65,7 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
 
   /** One run at a time: ImageJ has one current image and the worker one model. */
   async function exclusive<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    if (running) throw Object.assign(new Error('Focus Quality: a measurement is already running'), { name: 'OptionsError' });
+    if (running) throw new OptionsError('Focus Quality: a measurement is already running');
     const controller = new AbortController();
     running = controller;
     try {
@@ -84,6 +85,7 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
     const r0 = result.results[0];
     const summary = result.bestSlice !== undefined ? `best-focused slice ${result.bestSlice} of ${result.slices}` : r0 ? `level ${r0.level}, ${r0.inFocus ? 'in focus' : 'out of focus'}` : 'done';
     await quietly(() => api.showStatus?.(`Focus Quality: ${summary}`));
+    for (const w of result.warnings) await quietly(() => api.showStatus?.(`Focus Quality: ${w}`));
     return result;
   }
 
@@ -123,7 +125,7 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
   }
 
   async function measureNdarray(image: unknown): Promise<FeatureCollection> {
-    if (!isNdArray(image)) throw Object.assign(new Error('Focus Quality: ctx.data.image must be an ndarray'), { name: 'ImageFormatError' });
+    if (!isNdArray(image)) throw new ImageFormatError('Focus Quality: ctx.data.image must be an ImJoy ndarray ({_rtype: "ndarray", …})');
     const planes = planesFromNdarray(image, undefined, 'ctx.data.image');
     const results: FocusResult[] = [];
     for (const [i, plane] of planes.planes.entries()) results.push(await measurer.measure(plane, { slice: i }));
@@ -137,6 +139,8 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
       const ij = await host();
       // _rintf keeps the callback alive for every click (a plain callback may be called once only over ImJoy's RPC).
       await ij.addMenuItem({ label: MENU_LABEL, group: 'Plugins', callback: () => menuCommand(), _rintf: true });
+      // Helpers for ImageJ's macro world; a host without installMacro (or refusing it) simply does not get them.
+      await quietly(() => ij.installMacro?.(installableMacroSet(DEFAULT_COMMAND_OPTIONS.table)));
     },
     async run(ctx) {
       if (ctx?.data?.image !== undefined) return measureNdarray(ctx.data.image);

@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bestResult, macroNumber, macroString, patchName, writeResultsMacros, type MacroOptions } from '../../../src/core/imagej/macro.js';
+import type { FocusResult } from '../../../src/core/types.js';
+
+const O: MacroOptions = { levels: 11, border: 2, overlay: true, table: 'Focus Quality', patches: true, select: true, stack: true };
+
+function result(slice: number, score: number, certainty: number, patches = 3): FocusResult {
+  return {
+    width: 300, height: 100, slice, level: Math.round(score), score, certainty, meanCertainty: certainty, maxCertainty: certainty, inFocus: score < 2.5,
+    probs: [], timings: {},
+    patches: Array.from({ length: patches }, (_, i) => ({ x: i * 84, y: 0, w: 84, h: 84, level: i % 11, certainty: 0.5, probs: Array(11).fill(1 / 11) })),
+  };
+}
+
+test('macroString writes printable ASCII as a literal and everything else with fromCharCode', () => {
+  assert.equal(macroString(''), '""');
+  assert.equal(macroString('a "b" \\c'), '"a \\"b\\" \\\\c"');
+  assert.equal(macroString('é\n😀x'), 'fromCharCode(233,10,55357,56832) + "x"');
+  for (const s of ['L3 c0.82', '[x]', "'", 'tab\tend']) assert.ok(/^[\x20-\x7e]*$/.test(macroString(s)), s);
+});
+
+test('macroNumber is fixed-point (no exponent) and NaN for non-finite values', () => {
+  assert.equal(macroNumber(1e-7), '0');
+  assert.equal(macroNumber(0.1234567), '0.123457');
+  assert.equal(macroNumber(3), '3');
+  assert.equal(macroNumber(Infinity), 'NaN');
+  assert.equal(macroNumber(-1e-9), '0');
+});
+
+test('patchName shows level and certainty to two decimals', () => {
+  assert.equal(patchName({ level: 3, certainty: 0.8249 }), 'L3 c0.82');
+  assert.equal(patchName({ level: 10, certainty: 1 }), 'L10 c1.00');
+});
+
+test('the best result has the lowest score, then the highest certainty; NaN scores never win', () => {
+  const a = result(0, 3, 0.5);
+  const b = result(1, 1.5, 0.4);
+  const c = result(2, 1.5, 0.6);
+  assert.equal(bestResult([a, b, c]), c);
+  assert.equal(bestResult([result(0, NaN, 1), a]), a);
+  assert.equal(bestResult([]), undefined);
+});
+
+test('macros stay under the size limit, are plain ASCII, and end with the results table', () => {
+  const results = [result(0, 3, 0.5, 400), result(1, 1, 0.7, 400)];
+  const macros = writeResultsMacros(results, { ...O, table: 'Tïtle "q"', chunkChars: 8000 });
+  assert.ok(macros.length > 4);
+  for (const m of macros) {
+    assert.ok(m.length <= 8000 + 2000, `macro of ${m.length} characters`); // + the fixed head (removal loop)
+    assert.ok(/^[\x09\x0a\x20-\x7e]*$/.test(m), 'ASCII only');
+  }
+  const last = macros.at(-1)!;
+  assert.match(last, /Table\.set\("Best", fq_n, 1, fq_t\)/);
+  assert.match(last, /setSlice\(2\);/);
+  const rectangles = macros.join('\n').match(/makeRectangle/g) ?? [];
+  assert.equal(rectangles.length, 800);
+});
+
+test('no overlay and no patches table: one macro that only clears old rectangles, then the table', () => {
+  const macros = writeResultsMacros([result(0, 1, 0.5)], { ...O, overlay: false, patches: false, stack: false });
+  assert.equal(macros.length, 2);
+  assert.doesNotMatch(macros.join('\n'), /makeRectangle|Overlay\.show/);
+});

@@ -1,0 +1,93 @@
+/**
+ * Memory: measuring a 50-slice stack twice through the plugin does not grow the browser's renderer memory (the page,
+ * the plugin frame and its inference worker share that process here) by more than 10% the second time. The original
+ * Fiji plugin leaked on stacks. Memory is read as the resident set size of this test's own Chromium renderers.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createBridge } from '../imagej/bridge.js';
+import { IN_FOCUS_16 } from '../imagej/fixtures.js';
+import { LiveImageJ } from '../imagej/live-imagej.js';
+import { readOverlay } from '../imagej/readback.js';
+import { PROJECT, startHostServer, type HostServer } from './harness.js';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
+
+/** Resident memory (kB) of the Chromium renderer processes started by this Node process (not other browsers on the machine). */
+function rendererRssKb(): number {
+  const parent = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const mine = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 20; p = parent.get(p) ?? 0, hops++) if (p === process.pid) return true;
+    return false;
+  };
+  let total = 0;
+  for (const pid of parent.keys()) {
+    if (!mine(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // ended
+    }
+  }
+  return total;
+}
+
+describe('memory over repeated stack measurements', { timeout: 600_000 }, () => {
+  let ij: LiveImageJ;
+  let host: HostServer;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    assert.ok(existsSync(path.join(PROJECT, 'dist/worker.js')), 'dist/worker.js is missing: build the browser bundles first (rollup -c)');
+    if (!existsSync(path.join(PROJECT, 'dist/focus-quality-imagej.js'))) execFileSync('npx', ['--no-install', 'rollup', '-c', 'rollup.imagej.mjs', '--silent'], { cwd: PROJECT, timeout: 120_000 });
+    ij = await LiveImageJ.start();
+    host = await startHostServer(createBridge(ij));
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+    page = await browser.newPage();
+    await page.goto(host.url);
+    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true, undefined, { timeout: 30_000 });
+    await page.evaluate((u) => Promise.race([
+      (window as unknown as { __loadPlugin(u: string): Promise<string> }).__loadPlugin(u),
+      new Promise<string>((_, reject) => setTimeout(() => reject(new Error('plugin did not load within 60 s')), 60_000)),
+    ]), `${host.url}/dist/focus-quality.imjoy.html`);
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.close();
+    await ij?.stop();
+  });
+
+  it('a 50-slice stack measured twice: renderer memory grows ≤ 10% the second time, overlay not doubled', async () => {
+    await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); run("Select All"); run("Copy");
+for (i = 1; i < 50; i++) { run("Add Slice"); run("Paste"); }
+run("Select None"); setSlice(1);`, 120_000);
+    const measure = () => page.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<{ results: unknown[] }> } } }).__plugin.api.measure('border=1 overlay slices=all'));
+    const first = await measure();
+    assert.equal(first.results.length, 50);
+    const afterFirst = rendererRssKb();
+    const second = await measure();
+    assert.equal(second.results.length, 50);
+    const afterSecond = rendererRssKb();
+    const growth = (afterSecond - afterFirst) / afterFirst;
+    console.log(`renderer RSS after the first run ${(afterFirst / 1024).toFixed(0)} MB, after the second ${(afterSecond / 1024).toFixed(0)} MB (${(100 * growth).toFixed(1)}%)`);
+    assert.ok(afterFirst > 0, 'found no renderer process of ours');
+    assert.ok(growth <= 0.1, `renderer memory grew ${(100 * growth).toFixed(1)}% on the second run`);
+    const patchesPerSlice = (first.results[0] as { patches: unknown[] }).patches.length;
+    assert.equal((await readOverlay(ij)).length, 50 * patchesPerSlice);
+  });
+});

@@ -1,0 +1,15 @@
+// The public surface is a contract with embedders: this test makes every change to it deliberate.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as api from '../src/index.js';
+
+test('index exports exactly the documented runtime names', () => {
+  assert.deepEqual(Object.keys(api).sort(), [
+    'CancelledError', 'ERROR_NAMES', 'ImageContentError', 'ImageFormatError', 'METRICS', 'METRIC_NAMES', 'ModelError', 'OptionsError',
+    'DEFAULT_OPTIONS', 'aggregatePatches', 'argmaxLevel', 'brenner', 'computeMetrics', 'createFocusQuality', 'createWorkerClient',
+    'decodeImage', 'defaultAssetUrls', 'extractPatches', 'focusScore', 'fullScale', 'levelColor', 'loadModel', 'localFocusScore',
+    'measureImage', 'measureStack', 'medianLevel', 'metricPerPatch', 'parseModelCard', 'patchCertainty', 'pickBestSlice', 'plls',
+    'renderOverlayPng', 'resolveOptions', 'selectSlices', 'splitIntoPatches', 'tenengrad', 'toGeoJSON', 'toGeoJSONCollection', 'toImageCsv', 'toImageStack', 'toJson', 'toPatchCsv', 'varianceOfLaplacian',
+  ].sort());
+});
+

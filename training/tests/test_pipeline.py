@@ -1,0 +1,147 @@
+"""End-to-end smoke run of the real pipeline on tiny settings, and the scripts' answers to bad input."""
+import contextlib
+import io
+import json
+import shutil
+import tempfile
+import unittest
+from pathlib import Path
+
+import numpy as np
+import onnx
+import tifffile
+import torch
+
+from training import evaluate, export_onnx, prepare_data, train
+from training.model import load_checkpoint
+
+DATA = Path("../shared/data")
+IN_FOCUS = DATA / "bbbc006-in-focus"
+
+
+def run(main, argv) -> tuple[int, str]:
+    """Calls a script's main() in-process (importing torch once is what costs time) and returns (status, stderr)."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        rc = main(argv)
+    return rc, err.getvalue()
+
+
+class SmokePipelineTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        torch.set_num_threads(2)
+        cls.tmp = Path(tempfile.mkdtemp(prefix="fq-smoke-"))
+        cls.train_rc, _ = run(train.main, ["--data_dir", str(IN_FOCUS), "--real_limit", "1", "--procedural", "2", "--max_steps", "6",
+                                           "--batch_size", "8", "--val_patches", "32", "--log_interval", "3", "--eval_interval", "3",
+                                           "--out_dir", str(cls.tmp), "--name", "smoke"])
+        cls.export_rc, _ = run(export_onnx.main, ["--ckpt", str(cls.tmp / "smoke.ckpt.npz"), "--out", str(cls.tmp / "smoke.onnx")])
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_training_writes_a_checkpoint_that_carries_its_config_and_log(self):
+        self.assertEqual(self.train_rc, 0)
+        model, meta = load_checkpoint(self.tmp / "smoke.ckpt.npz")
+        self.assertEqual(meta["config"]["max_steps"], 6)
+        self.assertEqual(meta["steps"], 6)
+        self.assertEqual(meta["real_images"], ["BBBC006_a01_s1_w1_z10.tif"])  # a05/a06 never trained on
+        lines = [json.loads(l) for l in (self.tmp / "smoke.log.jsonl").read_text().splitlines()]
+        self.assertTrue(lines[-1]["final"])
+        self.assertIn("val_within1", lines[-1])
+
+    def test_export_is_opset_17_with_dynamic_batch_softmax_and_metadata(self):
+        self.assertEqual(self.export_rc, 0)
+        m = onnx.load(str(self.tmp / "smoke.onnx"))
+        self.assertEqual(m.opset_import[0].version, 17)
+        self.assertEqual(m.graph.input[0].name, "patches")
+        self.assertEqual(m.graph.output[0].name, "probabilities")
+        dims = m.graph.input[0].type.tensor_type.shape.dim
+        self.assertEqual(dims[0].dim_param, "N")
+        self.assertEqual([d.dim_value for d in dims[1:]], [1, 84, 84])
+        self.assertEqual(m.graph.node[-1].op_type, "Softmax")
+        meta = {p.key: p.value for p in m.metadata_props}
+        self.assertEqual((meta["patchSize"], meta["levels"], meta["inFocusMaxLevel"]), ("84", "11", "2"))
+        self.assertIn("65535", meta["scaling"])
+        self.assertLess((self.tmp / "smoke.onnx").stat().st_size, 1_000_000)
+
+    def test_card_follows_the_schema_the_typescript_reads(self):
+        card = json.loads((self.tmp / "smoke.card.json").read_text())
+        self.assertEqual(card["schema"], "focus-quality-model-card/1")
+        self.assertEqual(card["file"], "smoke.onnx")
+        self.assertEqual(card["input"], {"name": "patches", "shape": ["N", 1, 84, 84], "dtype": "float32"})
+        self.assertEqual(card["output"], {"name": "probabilities", "shape": ["N", 11], "dtype": "float32"})
+        self.assertEqual((card["patchSize"], card["levels"], card["inFocusMaxLevel"], card["licence"]), (84, 11, 2, "Apache-2.0"))
+        import hashlib
+        self.assertEqual(card["sha256"], hashlib.sha256((self.tmp / "smoke.onnx").read_bytes()).hexdigest())
+
+    def test_synthetic_evaluation_writes_metrics_for_every_checkpoint(self):
+        out = self.tmp / "metrics.json"
+        rc, err = run(evaluate.main, ["--synthetic_only", "--draws", "1", "--held_out_dir", str(IN_FOCUS),
+                                      "--ckpt", str(self.tmp / "smoke.ckpt.npz"), "--json", str(out)])
+        self.assertEqual(rc, 0, err)
+        m = json.loads(out.read_text())["models"]["smoke"]["synthetic"]
+        self.assertEqual(m["images"], 2 * 11)  # a05 and a06 at 11 levels, one draw
+        for key in ("exact", "within1"):
+            self.assertTrue(0.0 <= m["imageMedian"][key] <= 1.0)
+        self.assertGreater(m["binaryOutOfFocus"]["model"]["testN"], 9 * m["binaryOutOfFocus"]["model"]["fitN"] - 10)
+
+
+class BadInputTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="fq-bad-"))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def folder_with(self, name: str, content) -> Path:
+        d = self.tmp / "imgs"
+        d.mkdir(exist_ok=True)
+        shutil.copy(IN_FOCUS / "BBBC006_a02_s1_w1_z10.tif", d)
+        if isinstance(content, bytes):
+            (d / name).write_bytes(content)
+        else:
+            tifffile.imwrite(d / name, content)
+        return d
+
+    def test_train_names_a_missing_folder(self):
+        rc, err = run(train.main, ["--data_dir", str(self.tmp / "nope"), "--out_dir", str(self.tmp)])
+        self.assertEqual(rc, 2)
+        self.assertIn("nope", err)
+        self.assertIn("no such folder", err)
+
+    def test_train_names_an_unreadable_image(self):
+        d = self.folder_with("broken.tif", b"II*\x00 this is not really a TIFF")
+        rc, err = run(train.main, ["--data_dir", str(d), "--out_dir", str(self.tmp)])
+        self.assertEqual(rc, 2)
+        self.assertIn("broken.tif", err)
+        self.assertIn("unreadable", err)
+
+    def test_train_names_an_image_smaller_than_a_patch(self):
+        d = self.folder_with("tiny.tif", np.full((60, 90), 500, dtype=np.uint16))
+        rc, err = run(train.main, ["--data_dir", str(d), "--out_dir", str(self.tmp)])
+        self.assertEqual(rc, 2)
+        self.assertIn("tiny.tif", err)
+        self.assertIn("smaller than one 84×84 patch", err)
+
+    def test_evaluate_names_a_missing_folder_and_a_broken_real_image(self):
+        ckpt = str(Path("models/focus-quality.ckpt.npz"))
+        rc, err = run(evaluate.main, ["--ckpt", ckpt, "--held_out_dir", str(self.tmp / "gone")])
+        self.assertEqual((rc, "gone" in err), (2, True), err)
+        d = self.folder_with("cut.tif", (IN_FOCUS / "BBBC006_a01_s1_w1_z10.tif").read_bytes()[:3000])
+        rc, err = run(evaluate.main, ["--ckpt", ckpt, "--defocused_dir", str(d), "--out_dir", str(self.tmp)])
+        self.assertEqual(rc, 2)
+        self.assertIn("cut.tif", err)
+
+    def test_export_and_prepare_data_name_what_is_missing(self):
+        rc, err = run(export_onnx.main, ["--ckpt", str(self.tmp / "none.ckpt.npz")])
+        self.assertEqual(rc, 2)
+        self.assertIn("none.ckpt.npz", err)
+        rc, err = run(prepare_data.main, ["--data_dir", str(self.tmp / "void"), "--png", ""])
+        self.assertEqual(rc, 2)
+        self.assertIn("void", err)
+
+
+if __name__ == "__main__":
+    unittest.main()
