@@ -41,7 +41,7 @@ export async function modelMethod(name: string, onnxPath: string, description: s
   return {
     name,
     kind: 'model',
-    description: `${description} (${model.card.name} ${model.card.version}, ${model.backend}, 1 thread)`,
+    description: `${description} (${model.card.name} ${model.card.version}${model.card.sha256 ? `, sha256 ${model.card.sha256.slice(0, 12)}…` : ''}, ${model.backend}, 1 thread)`,
     async measure(image) {
       const t0 = now();
       const r = await measureImage(model, image);

@@ -69,7 +69,10 @@ export function startServer({ port = 0, host = '127.0.0.1', root }) {
   const server = createServer((req, res) => {
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    // The ImageJ.JS plugin runs in an ImJoy frame on another origin and fetches our module, worker, model and wasm
+    // from here, so resources must be readable cross-origin (CORS) and embeddable by isolated pages (CORP).
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Cache-Control', 'no-cache');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();

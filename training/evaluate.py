@@ -1,7 +1,7 @@
 """
 Measure a trained model and write its model card (JSON + MODEL_CARD.md + PNG plots).
 
-    /usr/bin/python3 -m training.evaluate --ckpt models/focus-quality.ckpt.npz            # full card, shipped model
+    /usr/bin/python3 -m training.evaluate --ckpt training/checkpoints/focus-quality.ckpt.npz            # full card, shipped model
     python3 -m training.evaluate --synthetic_only --device cuda --ckpt a.npz --ckpt b.npz --json m.json   # GPU side
 
 Synthetic: the held-out in-focus fields (BBBC006_a05, a06) defocused to all 11 levels with several gain/offset
@@ -180,6 +180,7 @@ def parse_args(argv=None):
     p.add_argument("--paper_metrics", default="", help="metrics JSON of the paper architecture trained the same way (from the GPU run)")
     p.add_argument("--out_dir", default="models", help="where MODEL_CARD.md and the PNG plots go")
     p.add_argument("--no_bench", action="store_true", help="skip the onnxruntime-web speed measurement")
+    p.add_argument("--from_json", default="", help="re-write the card from a metrics JSON of an earlier full run (no re-measuring but the speed)")
     return p.parse_args(argv)
 
 
@@ -187,6 +188,10 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if args.device == "cpu":
         torch.set_num_threads(2)
+    if args.from_json:
+        from training.report import write_report
+        result = json.loads(Path(args.from_json).read_text())
+        return write_report(result, next(iter(result["models"])), args)
     if not args.ckpt:
         print("error: give at least one --ckpt", file=sys.stderr)
         return 2

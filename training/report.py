@@ -97,7 +97,9 @@ def write_report(result: dict, key: str, args) -> int:
     ours = result["models"][key]
     syn = ours["synthetic"]
     gpu = json.loads(Path(args.paper_metrics).read_text()) if args.paper_metrics else None
-    paper = next((m for m in (gpu or {}).get("models", {}).values() if m["arch"] == "paper"), None)
+    papers = [m for m in (gpu or {}).get("models", {}).values() if m["arch"] == "paper"]
+    # The reference is the better of the paper-architecture runs (learning rates differ; the paper's own lr is far too slow here).
+    paper = max(papers, key=lambda m: m["synthetic"]["patch"]["within1"]) if papers else None
     plot_confusion(syn["confusionImageMedian"], "held-out synthetic stacks: whole-image level (median)", out / "confusion-image.png")
     plot_confusion(syn["confusionPatch"], "held-out synthetic stacks: foreground patches (argmax)", out / "confusion-patch.png")
     plot_robustness(result["robustness"], out / "robustness.png")
@@ -172,10 +174,13 @@ def markdown(card, syn, real, speed, paper, gpu, aggregation) -> str:
         row("**ours, shipped** (evaluated here)", card["metrics"]["size"]["parameters"], syn),
     ]
     if paper:
-        lines.append(row("paper architecture (GPU run)", paper["parameters"], paper["synthetic"]))
         for k, m in gpu["models"].items():
-            if m["arch"] != "paper":
-                lines.append(row(f"{k} (GPU run)", m["parameters"], m["synthetic"]))
+            label = f"paper architecture, {k.replace('paper_', '')}" if m["arch"] == "paper" else k
+            lines.append(row(f"{label} (GPU run, {m['steps']:,} steps)", m["parameters"], m["synthetic"]))
+        lines += ["", "Whole-image within ±1 saturates at 100 % for every compact width on these 110 images; the patch columns separate them. "
+                  "The paper architecture got the same data, loss, batch, schedule and wall-clock time as ours and reached as many steps, "
+                  "but it learns far more slowly (the paper trained it for 1 million steps on 64 replicas): this is an equal-budget "
+                  "comparison, not a claim about the converged paper model."]
     lines += ["", "![confusion, whole image](confusion-image.png) ![confusion, patches](confusion-patch.png)", "",
               "## Binary in focus (0–2) vs out of focus (3–10)", "",
               "Foreground patches of the stacks above; positive class = out of focus; decision threshold fitted to maximise F on a random 10 %, "
@@ -186,8 +191,14 @@ def markdown(card, syn, real, speed, paper, gpu, aggregation) -> str:
     if "plls" in b:
         lines.append(f"| PLLS (CellProfiler definition), fitted threshold | {b['plls']['F']:.3f} |")
     if paper:
-        pb = paper["synthetic"]["binaryOutOfFocus"]
-        lines.append(f"| paper architecture (GPU run), fitted threshold | {pb['model']['F']:.3f} |")
+        for k, m in gpu["models"].items():
+            name = f"paper architecture, {k.replace('paper_', '')}" if m is paper else k
+            if m is paper or m["arch"] != "paper":
+                lines.append(f"| {name} (GPU run), expected level, fitted threshold | {m['synthetic']['binaryOutOfFocus']['model']['F']:.3f} |")
+        lines.append("")
+        lines.append("GPU-run rows chose the threshold among the fitted scores themselves; the rows measured here use midpoints between "
+                     "neighbouring fitted scores (a later refinement of the same protocol). compact16 (GPU run) is the shipped model, "
+                     "so its two rows show the size of that difference.")
     lines += ["", "## Real images", "",
               f"Whole-image verdicts; right by median: {sum(r['rightMedian'] for r in real)}/{len(real)}, by argmax: {sum(r['rightArgmax'] for r in real)}/{len(real)}.", "",
               "| file | truth | level (median) | level (argmax) | score | certainty | mean patch certainty | right |", "|---|---|---|---|---|---|---|---|"]

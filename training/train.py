@@ -143,7 +143,7 @@ def main(argv=None) -> int:
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-        running += float(loss)
+        running += loss.item()
         step += 1
         if step % args.log_interval == 0:
             record = {"step": step, "time_s": round(time.time() - start, 1), "lr": lr, "train_rps": round(running / args.log_interval, 5)}

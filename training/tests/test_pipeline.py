@@ -88,6 +88,20 @@ class SmokePipelineTest(unittest.TestCase):
         self.assertGreater(m["binaryOutOfFocus"]["model"]["testN"], 9 * m["binaryOutOfFocus"]["model"]["fitN"] - 10)
 
 
+class ShippedModelTest(unittest.TestCase):
+    def test_card_describes_the_shipped_onnx_file_and_its_metadata(self):
+        import hashlib
+        card = json.loads(Path("models/focus-quality.card.json").read_text())
+        path = Path("models") / card["file"]
+        self.assertEqual(card["sha256"], hashlib.sha256(path.read_bytes()).hexdigest(), "card and ONNX file are out of step")
+        self.assertLessEqual(path.stat().st_size, 1_000_000)
+        meta = {p.key: p.value for p in onnx.load(str(path)).metadata_props}
+        self.assertEqual((int(meta["patchSize"]), int(meta["levels"]), int(meta["inFocusMaxLevel"])),
+                         (card["patchSize"], card["levels"], card["inFocusMaxLevel"]))
+        self.assertEqual(meta["version"], card["version"])
+        self.assertIn(card["aggregation"], ("median", "argmax"))
+
+
 class BadInputTest(unittest.TestCase):
     def setUp(self):
         self.tmp = Path(tempfile.mkdtemp(prefix="fq-bad-"))
@@ -126,7 +140,7 @@ class BadInputTest(unittest.TestCase):
         self.assertIn("smaller than one 84×84 patch", err)
 
     def test_evaluate_names_a_missing_folder_and_a_broken_real_image(self):
-        ckpt = str(Path("models/focus-quality.ckpt.npz"))
+        ckpt = str(Path("training/checkpoints/focus-quality.ckpt.npz"))
         rc, err = run(evaluate.main, ["--ckpt", ckpt, "--held_out_dir", str(self.tmp / "gone")])
         self.assertEqual((rc, "gone" in err), (2, True), err)
         d = self.folder_with("cut.tif", (IN_FOCUS / "BBBC006_a01_s1_w1_z10.tif").read_bytes()[:3000])
