@@ -6,7 +6,7 @@
  */
 import { levelColor } from '../core/colormap.js';
 import type { FocusResult } from '../core/types.js';
-import type { ResultRow } from './rows.js';
+import { resultSummary, type ResultRow } from './rows.js';
 
 export interface Feature {
   readonly type: 'Feature';
@@ -33,13 +33,7 @@ const summary = (r: FocusResult): Record<string, unknown> => ({
   slice: r.slice,
   width: r.width,
   height: r.height,
-  level: r.level,
-  score: r.score,
-  certainty: r.certainty,
-  meanCertainty: r.meanCertainty,
-  maxCertainty: r.maxCertainty,
-  inFocus: r.inFocus,
-  probs: r.probs,
+  ...resultSummary(r),
 });
 
 /** One image's patches as a FeatureCollection. */

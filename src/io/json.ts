@@ -1,6 +1,6 @@
 /** JSON output: an array with one object per row, camelCase keys, patches optional (they dominate the size). */
 import type { ResultRow } from './rows.js';
-import { rowWarnings } from './rows.js';
+import { resultSummary, rowWarnings } from './rows.js';
 
 export interface JsonOptions {
   /** Include every patch's rectangle, level, certainty and probabilities (default false). */
@@ -15,14 +15,8 @@ export function rowToJson(row: ResultRow, options: JsonOptions = {}): Record<str
   return {
     ...base,
     patchCount: r.patches.length,
-    level: r.level,
-    score: r.score,
-    certainty: r.certainty,
-    meanCertainty: r.meanCertainty,
-    maxCertainty: r.maxCertainty,
-    inFocus: r.inFocus,
+    ...resultSummary(r),
     aggregation: r.aggregation ?? null,
-    probs: r.probs,
     ...(options.patches ? { patches: r.patches } : {}),
     timings: r.timings,
     ...(r.backend ? { backend: r.backend } : {}),

@@ -18,3 +18,8 @@ export interface ResultRow {
 export function rowWarnings(row: ResultRow): string[] {
   return [...new Set([...(row.warnings ?? []), ...(row.result?.warnings ?? [])])];
 }
+
+/** The whole-image numbers of a result, in the order every writer lists them. */
+export function resultSummary(r: FocusResult): Record<string, unknown> {
+  return { level: r.level, score: r.score, certainty: r.certainty, meanCertainty: r.meanCertainty, maxCertainty: r.maxCertainty, inFocus: r.inFocus, probs: r.probs };
+}
