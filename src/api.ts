@@ -147,7 +147,7 @@ export function createFocusQuality(options: FocusQualityOptions = {}): FocusQual
   async function measure(image: ImageInput | Blob, call: MeasureCall = {}): Promise<Measurement> {
     const name = call.name ?? (typeof Blob !== 'undefined' && image instanceof Blob && 'name' in image ? String(image.name) : 'image');
     const { onProgress, signal, current } = call;
-    const opts = resolveOptions({ batchSize: call.batchSize, slices: call.slices, aggregation: call.aggregation, borderWidth: call.borderWidth });
+    const opts = resolveOptions({ batchSize: call.batchSize, slices: call.slices, aggregation: call.aggregation, borderWidth: call.borderWidth, metrics: call.metrics });
     const stack = typeof Blob !== 'undefined' && image instanceof Blob ? await decodeImage(await image.arrayBuffer(), name) : toImageStack(image as ImageInput, name);
     const indices = selectSlices(stack.slices.length, opts.slices, current);
     const results: FocusResult[] = [];
@@ -155,7 +155,7 @@ export function createFocusQuality(options: FocusQualityOptions = {}): FocusQual
       if (signal?.aborted) throw new CancelledError('measurement cancelled', { file: name });
       const plane = stack.slices[i]!;
       const progress = onProgress ? (done: number, total: number) => onProgress(n * total + done, indices.length * total) : undefined;
-      const perSlice = { batchSize: opts.batchSize, ...(opts.aggregation ? { aggregation: opts.aggregation } : {}) };
+      const perSlice = { batchSize: opts.batchSize, ...(opts.aggregation ? { aggregation: opts.aggregation } : {}), ...(opts.metrics.length ? { metrics: opts.metrics } : {}) };
       const r = client
         ? await client.measure(plane, { ...perSlice, slice: i }, { ...(progress ? { onProgress: progress } : {}), ...(signal ? { signal } : {}) })
         : await local!.measure(plane, perSlice, i, progress, signal);
@@ -169,8 +169,8 @@ export function createFocusQuality(options: FocusQualityOptions = {}): FocusQual
       results: kept,
       best,
       warnings: stack.warnings,
-      toCSV: () => toImageCsv(rows),
-      toPatchCSV: () => toPatchCsv(rows, best.probs.length),
+      toCSV: () => toImageCsv(rows, opts.metrics),
+      toPatchCSV: () => toPatchCsv(rows, best.probs.length, opts.metrics),
       toGeoJSON: () => toGeoJSONCollection(rows),
     };
   }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it, after } from 'node:test';
 import { createFocusQuality } from '../src/api.js';
+import { METRICS, computeMetrics, metricPerPatch } from '../src/core/metrics/index.js';
 import { decodeImage } from '../src/io/decode.js';
 
 const data = new URL('../../../shared/data/', import.meta.url); // from build/test/
@@ -35,6 +36,18 @@ describe('createFocusQuality in Node', { timeout: 120_000 }, () => {
     const best = await fq.measure(nd, { slices: 'best' });
     assert.equal(best.results.length, 1);
     assert.equal(best.best.score, Math.min(...all.results.map((r) => r.score)));
+  });
+
+  it('metrics: ["plls", "brenner"] adds the values of computeMetrics to the result, its patches and its CSVs', async () => {
+    const plane = (await decodeImage(readFileSync(new URL('bbbc006-in-focus/BBBC006_a01_s1_w1_z10.tif', data)))).slices[0]!;
+    const m = await fq.measure(plane, { metrics: ['plls', 'brenner'], name: 'a01' });
+    assert.deepEqual(m.best.metrics, computeMetrics(plane, ['plls', 'brenner']));
+    const rects = m.best.patches.map(({ x, y, w, h }) => ({ x, y, w, h }));
+    assert.deepEqual(m.best.patches.map((p) => p.metrics!.plls), metricPerPatch(plane, rects, METRICS.plls));
+    assert.match(m.toCSV().split('\n')[0]!, /,warnings,plls,brenner$/);
+    assert.match(m.toPatchCSV().split('\n')[0]!, /,p10,plls,brenner$/);
+    assert.equal((await fq.measure(plane)).best.metrics, undefined, 'no metrics unless asked for');
+    await assert.rejects(fq.measure(plane, { metrics: ['sharpness' as 'plls'] }), (e: Error) => e.name === 'OptionsError' && /unknown metric "sharpness"/.test(e.message));
   });
 
   it('rejects a bad option value with an OptionsError naming the option', async () => {

@@ -3,6 +3,7 @@
  * Validate once with `resolveOptions`, then pass the complete object around.
  */
 import { OptionsError } from './errors.js';
+import { parseMetricNames, type MetricName } from './metrics/registry.js';
 import { AGGREGATIONS, type Aggregation } from './model-card.js';
 
 /** Which planes of a stack to measure: every one, the sharpest one, the host's current one, or one 0-based index. */
@@ -17,9 +18,14 @@ export interface MeasureOptions {
   readonly aggregation: Aggregation | undefined;
   /** Width in pixels of the coloured patch borders in overlays (default 2). */
   readonly borderWidth: number;
+  /**
+   * Classic focus metrics to compute next to the model, whole-image and per patch (see core/metrics/registry.ts);
+   * default none. Accepts names, `"plls,brenner"` or `"all"`.
+   */
+  readonly metrics: readonly MetricName[];
 }
 
-export const DEFAULT_OPTIONS: MeasureOptions = Object.freeze({ batchSize: 64, slices: 'all', aggregation: undefined, borderWidth: 2 });
+export const DEFAULT_OPTIONS: MeasureOptions = Object.freeze({ batchSize: 64, slices: 'all', aggregation: undefined, borderWidth: 2, metrics: [] });
 
 export const MAX_BATCH_SIZE = 4096;
 
@@ -45,6 +51,11 @@ function parseSlices(value: unknown): SliceSelection {
   throw new OptionsError(`option "slices" must be "all", "best", "current" or a 0-based slice index, got ${JSON.stringify(value)}`);
 }
 
+function parseMetrics(value: unknown): MetricName[] {
+  if (typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))) return parseMetricNames(value as string | string[]);
+  throw new OptionsError(`option "metrics" must be a list of metric names or a comma-separated string, got ${JSON.stringify(value)}`);
+}
+
 /** Fills defaults and validates; throws OptionsError naming the first bad or unknown option. */
 export function resolveOptions(partial: Readonly<Partial<MeasureOptions>> | Readonly<Record<string, unknown>> = {}): MeasureOptions {
   const given = partial as Readonly<Record<string, unknown>>;
@@ -61,5 +72,6 @@ export function resolveOptions(partial: Readonly<Partial<MeasureOptions>> | Read
     slices: parseSlices(pick('slices')),
     aggregation: aggregation as Aggregation | undefined,
     borderWidth: intIn('borderWidth', pick('borderWidth'), 0, 64),
+    metrics: parseMetrics(pick('metrics')),
   };
 }

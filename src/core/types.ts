@@ -43,6 +43,8 @@ export interface PatchScore extends PatchRect {
   readonly certainty: number;
   /** Probability of each level; sums to 1. */
   readonly probs: readonly number[];
+  /** Classic focus metrics of this patch, by name, when asked for (`metrics` option); a metric that failed is absent. */
+  readonly metrics?: Readonly<Record<string, number>>;
 }
 
 /** Whole-image (or whole-slice) verdict. */
@@ -72,4 +74,9 @@ export interface FocusResult {
   readonly aggregation?: 'median' | 'argmax';
   /** Non-fatal remarks (e.g. every patch had certainty 0, so the distribution is an unweighted mean). */
   readonly warnings?: readonly string[];
+  /**
+   * Classic focus metrics of the whole image, by name (`plls`, `focus_score`, …; higher = sharper), when asked for with
+   * the `metrics` option. A metric that cannot be computed on this image is absent and explained in `warnings`.
+   */
+  readonly metrics?: Readonly<Record<string, number>>;
 }

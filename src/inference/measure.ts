@@ -11,6 +11,7 @@ import { fullScale } from '../core/scaling.js';
 import { pickBestSlice, selectSlices } from '../core/slices.js';
 import type { FocusResult, GrayImage, ImageStack, PatchScore } from '../core/types.js';
 import { predictInBatches } from './batch.js';
+import { computeMetricValues } from './measure-metrics.js';
 import type { FocusModel } from './session.js';
 
 export interface MeasureControl {
@@ -24,10 +25,10 @@ export interface MeasureControl {
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-/** Measures one plane. Options may be partial (defaults filled); only batchSize and aggregation matter here. */
+/** Measures one plane. Options may be partial (defaults filled); only batchSize, aggregation and metrics matter here. */
 export async function measureImage(model: Pick<FocusModel, 'card' | 'predict' | 'backend'>, image: GrayImage, options: Partial<MeasureOptions> = {}, control: MeasureControl = {}): Promise<FocusResult> {
   const t0 = now();
-  const opts = resolveOptions({ batchSize: options.batchSize, aggregation: options.aggregation });
+  const opts = resolveOptions({ batchSize: options.batchSize, aggregation: options.aggregation, metrics: options.metrics });
   const { card } = model;
   const { width, height } = image;
   if (image.data.length !== width * height) throw new ImageContentError(`pixel buffer holds ${image.data.length} values, ${width}×${height} needs ${width * height}`);
@@ -37,12 +38,15 @@ export async function measureImage(model: Pick<FocusModel, 'card' | 'predict' | 
   const probs = await predictInBatches(model, image, rects, { batchSize: opts.batchSize, scale, onProgress: control.onProgress, signal: control.signal });
   const t2 = now();
   const L = card.levels;
+  const metrics = opts.metrics.length > 0 ? computeMetricValues(image, rects, opts.metrics) : undefined;
+  const t3 = now();
   const patches: PatchScore[] = rects.map((r, k) => {
     const p = Array.from(probs.subarray(k * L, (k + 1) * L));
-    return { ...r, level: argmaxLevel(p), certainty: patchCertainty(p), probs: p };
+    return { ...r, level: argmaxLevel(p), certainty: patchCertainty(p), probs: p, ...(metrics ? { metrics: metrics.patches[k]! } : {}) };
   });
   const agg = aggregatePatches(patches, card, { aggregation: opts.aggregation });
-  const t3 = now();
+  const t4 = now();
+  const warnings = [...agg.warnings, ...(metrics?.warnings ?? [])];
   return {
     width,
     height,
@@ -55,10 +59,11 @@ export async function measureImage(model: Pick<FocusModel, 'card' | 'predict' | 
     inFocus: agg.inFocus,
     probs: agg.probs,
     patches,
-    timings: { prepareMs: t1 - t0, inferenceMs: t2 - t1, aggregateMs: t3 - t2, totalMs: t3 - t0 },
+    timings: { prepareMs: t1 - t0, inferenceMs: t2 - t1, ...(metrics ? { metricsMs: t3 - t2 } : {}), aggregateMs: t4 - t3, totalMs: t4 - t0 },
     backend: model.backend,
     aggregation: agg.aggregation,
-    ...(agg.warnings.length ? { warnings: agg.warnings } : {}),
+    ...(warnings.length ? { warnings } : {}),
+    ...(metrics ? { metrics: metrics.image } : {}),
   };
 }
 

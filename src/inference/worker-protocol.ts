@@ -3,6 +3,7 @@
  * Kept apart (as comlink keeps `protocol.ts`) so the page side never pulls the worker's imports into its bundle.
  */
 import type { FocusResult, GrayImage } from '../core/types.js';
+import type { MetricName } from '../core/metrics/registry.js';
 import type { Aggregation, ModelCard } from '../core/model-card.js';
 
 /** An onnxruntime-web execution provider this project can run on. */
@@ -58,6 +59,8 @@ export interface WorkerMeasureOptions {
   readonly aggregation?: Aggregation;
   /** Slice index written into the result. */
   readonly slice?: number;
+  /** Classic focus metrics to compute in the worker too (result `metrics`, patch `metrics`); default none. */
+  readonly metrics?: readonly MetricName[];
 }
 
 export type ProgressCallback = (done: number, total: number) => void;

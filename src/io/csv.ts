@@ -1,5 +1,6 @@
 /**
- * CSV (RFC 4180): one row per measured slice (`IMAGE_COLUMNS`) and one row per patch (`patchColumns`).
+ * CSV (RFC 4180): one row per measured slice (`IMAGE_COLUMNS`) and one row per patch (`patchColumns`); classic metrics,
+ * when asked for, add one column each (named as the metric) at the end, left empty where a metric could not be computed.
  * Fields holding a comma, quote, CR/LF or edge spaces are quoted, quotes doubled. Numbers use a fixed number of decimals.
  */
 import type { ResultRow } from './rows.js';
@@ -7,8 +8,13 @@ import { rowWarnings } from './rows.js';
 
 export const IMAGE_COLUMNS = ['file', 'slice', 'width', 'height', 'patches', 'level', 'score', 'certainty', 'mean_certainty', 'in_focus', 'error', 'max_certainty', 'warnings'] as const;
 
-export function patchColumns(levels: number): string[] {
-  return ['file', 'slice', 'x', 'y', 'w', 'h', 'level', 'certainty', ...Array.from({ length: levels }, (_, k) => `p${k}`)];
+/** `IMAGE_COLUMNS` followed by one column per metric. */
+export function imageColumns(metrics: readonly string[] = []): string[] {
+  return [...IMAGE_COLUMNS, ...metrics];
+}
+
+export function patchColumns(levels: number, metrics: readonly string[] = []): string[] {
+  return ['file', 'slice', 'x', 'y', 'w', 'h', 'level', 'certainty', ...Array.from({ length: levels }, (_, k) => `p${k}`), ...metrics];
 }
 
 export function csvField(value: string | number | boolean | undefined | null): string {
@@ -21,7 +27,12 @@ export const csvLine = (fields: readonly (string | number | boolean | undefined 
 
 const fixed = (v: number, digits: number): string => (Number.isFinite(v) ? v.toFixed(digits) : '');
 
-export function formatImageRow(row: ResultRow): string {
+/** Metric values span many magnitudes (a PLLS slope of −2, a Brenner sum of 1e9): significant digits, not decimals. */
+const metricCell = (v: number | undefined): string => (v !== undefined && Number.isFinite(v) ? String(Number(v.toPrecision(10))) : '');
+
+const metricCells = (values: Readonly<Record<string, number>> | undefined, names: readonly string[]): string[] => names.map((n) => metricCell(values?.[n]));
+
+export function formatImageRow(row: ResultRow, metrics: readonly string[] = []): string {
   const r = row.result;
   return csvLine([
     row.file,
@@ -37,23 +48,24 @@ export function formatImageRow(row: ResultRow): string {
     row.error ?? '',
     r && fixed(r.maxCertainty, 4),
     rowWarnings(row).join('; '),
+    ...metricCells(r?.metrics, metrics),
   ]);
 }
 
 /** Patch rows of one measured slice (none for a failed file). */
-export function formatPatchRows(row: ResultRow): string[] {
+export function formatPatchRows(row: ResultRow, metrics: readonly string[] = []): string[] {
   const r = row.result;
   if (!r) return [];
-  return r.patches.map((p) => csvLine([row.file, row.slice, p.x, p.y, p.w, p.h, p.level, fixed(p.certainty, 4), ...p.probs.map((v) => fixed(v, 6))]));
+  return r.patches.map((p) => csvLine([row.file, row.slice, p.x, p.y, p.w, p.h, p.level, fixed(p.certainty, 4), ...p.probs.map((v) => fixed(v, 6)), ...metricCells(p.metrics, metrics)]));
 }
 
 /** A whole image CSV, header first, CRLF-free ("\n" line ends), ending in a newline. */
-export function toImageCsv(rows: readonly ResultRow[]): string {
-  return [csvLine(IMAGE_COLUMNS), ...rows.map(formatImageRow)].join('\n') + '\n';
+export function toImageCsv(rows: readonly ResultRow[], metrics: readonly string[] = []): string {
+  return [csvLine(imageColumns(metrics)), ...rows.map((row) => formatImageRow(row, metrics))].join('\n') + '\n';
 }
 
-export function toPatchCsv(rows: readonly ResultRow[], levels: number): string {
-  return [csvLine(patchColumns(levels)), ...rows.flatMap(formatPatchRows)].join('\n') + '\n';
+export function toPatchCsv(rows: readonly ResultRow[], levels: number, metrics: readonly string[] = []): string {
+  return [csvLine(patchColumns(levels, metrics)), ...rows.flatMap((row) => formatPatchRows(row, metrics))].join('\n') + '\n';
 }
 
 /** Parses CSV text into rows of fields (quoted fields may hold commas, quotes and line breaks). Empty lines are skipped. */

@@ -25,7 +25,7 @@ function patchFeatures(result: FocusResult, extra: Record<string, unknown>): Fea
   return result.patches.map((p) => ({
     type: 'Feature',
     geometry: { type: 'Polygon', coordinates: [[[p.x, p.y], [p.x + p.w, p.y], [p.x + p.w, p.y + p.h], [p.x, p.y + p.h], [p.x, p.y]]] },
-    properties: { ...extra, level: p.level, certainty: p.certainty, probs: p.probs, color: levelColor(p.level, p.certainty, levels).hex },
+    properties: { ...extra, level: p.level, certainty: p.certainty, probs: p.probs, color: levelColor(p.level, p.certainty, levels).hex, ...(p.metrics ? { metrics: p.metrics } : {}) },
   }));
 }
 

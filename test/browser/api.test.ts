@@ -1,4 +1,5 @@
 import { createFocusQuality, type FocusQuality } from '../../src/api.js';
+import { METRICS, computeMetrics, metricPerPatch } from '../../src/core/metrics/index.js';
 import type { GrayImage } from '../../src/core/types.js';
 import { DEFOCUSED, MODEL_URL, ORT_URL, assert, assertEqual, loadData, maxDifference, within } from './helpers.js';
 
@@ -59,6 +60,18 @@ describe('createFocusQuality (library API)', () => {
     } finally {
       local.dispose();
     }
+  });
+
+  it('metrics cross the worker boundary: the worker\'s whole-image and per-patch values equal computeMetrics in the page', async () => {
+    const m = await within(60_000, fq.measure(plane, { metrics: ['plls', 'brenner'] }), 'measure with metrics');
+    const expected = computeMetrics(plane, ['plls', 'brenner']);
+    assertEqual(m.best.metrics?.plls, expected.plls, 'plls');
+    assertEqual(m.best.metrics?.brenner, expected.brenner, 'brenner');
+    const perPatch = metricPerPatch(plane, m.best.patches, METRICS.brenner);
+    assertEqual(m.best.patches.length, perPatch.length, 'patches');
+    m.best.patches.forEach((p, i) => assertEqual(p.metrics?.brenner, perPatch[i], `patch ${i} brenner`));
+    assert(m.toCSV().split('\n')[0]!.endsWith(',plls,brenner'), 'CSV header ends with the metric columns');
+    assertEqual((await fq.measure(plane)).best.metrics, undefined, 'no metrics unless asked for');
   });
 
   it('rejects what is not an image with a clear ImageFormatError', async () => {

@@ -12,8 +12,20 @@ describe('resolveOptions', () => {
 
   it('accepts valid values, including numeric strings from option strings', () => {
     const o = resolveOptions({ batchSize: '128', slices: '2', aggregation: 'median', borderWidth: 0 });
-    assert.deepEqual(o, { batchSize: 128, slices: 2, aggregation: 'median', borderWidth: 0 });
+    assert.deepEqual(o, { batchSize: 128, slices: 2, aggregation: 'median', borderWidth: 0, metrics: [] });
     assert.equal(resolveOptions({ slices: 'best' }).slices, 'best');
+  });
+
+  it('reads metrics from a list, a comma-separated string or "all", without repeats', () => {
+    assert.deepEqual(resolveOptions({ metrics: ['brenner', 'plls', 'brenner'] }).metrics, ['brenner', 'plls']);
+    assert.deepEqual(resolveOptions({ metrics: ' plls, focus_score ' }).metrics, ['plls', 'focus_score']);
+    assert.deepEqual(resolveOptions({ metrics: 'all' }).metrics, ['plls', 'focus_score', 'local_focus_score', 'laplacian_variance', 'brenner', 'tenengrad']);
+    assert.deepEqual(resolveOptions({}).metrics, []);
+  });
+
+  it('names an unknown metric and refuses a metrics value of the wrong type', () => {
+    assert.throws(() => resolveOptions({ metrics: ['plls', 'sharpness'] }), isOptionsError(/unknown metric "sharpness"/));
+    assert.throws(() => resolveOptions({ metrics: 3 }), isOptionsError(/"metrics"/));
   });
 
   it('names an unknown option', () => {

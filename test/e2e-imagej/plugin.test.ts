@@ -13,7 +13,9 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { levelColor } from '../../src/core/colormap.js';
 import { macroString, patchName } from '../../src/core/imagej/macro.js';
+import { computeMetrics } from '../../src/core/metrics/index.js';
 import { parseCsv } from '../../src/io/csv.js';
+import { readImageFile } from '../../src/node/image-files.js';
 import { createBridge, type Bridge } from '../imagej/bridge.js';
 import { IN_FOCUS_16 } from '../imagej/fixtures.js';
 import { LiveImageJ } from '../imagej/live-imagej.js';
@@ -199,6 +201,19 @@ run("Images to Stack", "name=stack title=[] use"); setSlice(3); saveAs("Tiff", $
     assert.equal(r.results[0]!.patches.length, cli.patches.length);
     const err = await page.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<unknown> } } }).__plugin.api.measure('bordr=2').then(() => 'resolved', (e: Error) => String(e?.message ?? e)));
     assert.match(err, /bordr/);
+  });
+
+  it('metrics=[plls,brenner]: the worker computes them and the results table gets their columns, equal to computeMetrics', async () => {
+    await ij.run(`run("Close All"); open("${IN_FOCUS_16}");`);
+    const r = await page.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<{ options: { metrics?: string }; results: { metrics?: Record<string, number> }[] }> } } }).__plugin.api.measure('overlay metrics=[plls, brenner]'));
+    assert.equal(r.options.metrics, 'plls,brenner');
+    const expected = computeMetrics((await readImageFile(IN_FOCUS_16)).slices[0]!, ['plls', 'brenner']);
+    const rows = (await readTable(ij, 'Focus Quality', [...RESULT_COLUMNS, 'plls', 'brenner'])).filter((row) => row.Label === path.basename(IN_FOCUS_16));
+    assert.equal(rows.length, 1);
+    for (const n of ['plls', 'brenner'] as const) {
+      assert.ok(Math.abs(r.results[0]!.metrics![n]! - expected[n]!) <= 1e-9 * Math.abs(expected[n]!), `${n} from the worker: ${r.results[0]!.metrics![n]} vs ${expected[n]}`);
+      assert.ok(Math.abs(Number(rows[0]![n]) - expected[n]!) < 1e-6, `${n} in ImageJ's table: ${rows[0]![n]} vs ${expected[n]}`);
+    }
   });
 
   it('bad input: no image, 10×10, cancel, ImageJ failing mid-write, 64-bit: clear messages, nothing half-written', async () => {

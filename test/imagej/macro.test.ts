@@ -9,6 +9,8 @@ import { installableMacroSet, macroString, patchName, patchesTableTitle, rollbac
 import type { FocusResult } from '../../src/core/types.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { METRICS, computeMetrics, metricPerPatch } from '../../src/core/metrics/index.js';
+import { readImageFile } from '../../src/node/image-files.js';
 import { LiveImageJ } from './live-imagej.js';
 import { emptyResult, handMadeResult, IN_FOCUS_16 } from './fixtures.js';
 import { readImageState, readOverlay, readTable } from './readback.js';
@@ -70,6 +72,28 @@ test('a 16-bit real image gets one named, coloured rectangle per patch and one r
     assert.deepEqual([pr.X, pr.Y, pr.Width, pr.Height, pr.Level].map(Number), [p.x, p.y, p.w, p.h, p.level]);
     for (let k = 0; k < 11; k++) close(pr[`P${k}`]!, p.probs[k]!, `patch ${i} P${k}`);
   });
+});
+
+test('metrics=[plls,brenner]: the tables get one column per metric holding the values computed on the same pixels', { timeout: 120_000 }, async () => {
+  await ij.run(openReal());
+  const image = (await readImageFile(IN_FOCUS_16)).slices[0]!;
+  const base = handMadeResult(696, 520);
+  const names = ['plls', 'brenner'];
+  const perPatch = names.map((n) => metricPerPatch(image, base.patches, METRICS[n as 'plls' | 'brenner']));
+  const r: FocusResult = {
+    ...base,
+    metrics: computeMetrics(image, names),
+    patches: base.patches.map((p, i) => ({ ...p, metrics: { plls: perPatch[0]![i]!, brenner: perPatch[1]![i]! } })),
+  };
+  await write([r], { ...BASE, metrics: names });
+  const headings = (await ij.run('File.saveString(Table.headings("Focus Quality") + "\\n" + Table.headings("Focus Quality Patches"), fq_out);')).split('\n');
+  assert.deepEqual(headings[0]!.split('\t').slice(-2), names);
+  assert.deepEqual(headings[1]!.split('\t').slice(-2), names);
+  const [row] = await readTable(ij, 'Focus Quality', [...RESULT_COLUMNS, ...names]);
+  for (const n of names) close(row![n]!, r.metrics![n]!, n);
+  const patchRows = await readTable(ij, patchesTableTitle('Focus Quality'), ['X', 'Y', ...names]);
+  assert.equal(patchRows.length, r.patches.length);
+  patchRows.forEach((pr, i) => names.forEach((n, m) => close(pr[n]!, perPatch[m]![i]!, `patch ${i} ${n}`)));
 });
 
 test('measuring again replaces our rectangles and rows, keeps the user’s own overlay and other images’ rows', { timeout: 120_000 }, async () => {

@@ -26,6 +26,11 @@ export interface MacroOptions {
   readonly select: boolean;
   /** The image is a stack: rectangles are tied to their slice. */
   readonly stack: boolean;
+  /**
+   * Classic metrics (core/metrics names) to add as columns, one per name, to the results table and the patch table.
+   * A value the result lacks (could not be computed; see its warnings) is written as NaN, ImageJ's empty number.
+   */
+  readonly metrics?: readonly string[];
   /** Upper bound on the length of one macro; default 60,000 characters. */
   readonly chunkChars?: number;
 }
@@ -119,7 +124,12 @@ function overlayLine(p: PatchScore, slice: number, o: MacroOptions): string {
   return `makeRectangle(${p.x}, ${p.y}, ${p.w}, ${p.h}); Roi.setName("${patchName(p)}"); Overlay.addSelection("${colour}", ${macroNumber(o.border)});${position}`;
 }
 
-function patchRow(r: FocusResult, p: PatchScore, levels: number): string {
+/** Table cells of the asked-for metrics; column names pass through `macroString`, so any name is safe. */
+function metricCells(values: Readonly<Record<string, number>> | undefined, names: readonly string[] = []): [string, string][] {
+  return names.map((n) => [n, macroNumber(values?.[n] ?? NaN, 10)]);
+}
+
+function patchRow(r: FocusResult, p: PatchScore, levels: number, metrics?: readonly string[]): string {
   const cells: [string, string][] = [
     ['Label', 'fq_lab'],
     ['Slice', String(r.slice + 1)],
@@ -131,7 +141,12 @@ function patchRow(r: FocusResult, p: PatchScore, levels: number): string {
     ['Certainty', macroNumber(p.certainty)],
   ];
   for (let k = 0; k < levels; k++) cells.push([`P${k}`, macroNumber(p.probs[k] ?? NaN)]);
-  return `fq_n = Table.size(fq_t); ${cells.map(([c, v]) => `Table.set("${c}", fq_n, ${v}, fq_t);`).join(' ')}`;
+  cells.push(...metricCells(p.metrics, metrics));
+  return setRow(cells);
+}
+
+function setRow(cells: readonly [string, string][]): string {
+  return `fq_n = Table.size(fq_t); ${cells.map(([c, v]) => `Table.set(${macroString(c)}, fq_n, ${v}, fq_t);`).join(' ')}`;
 }
 
 /** Packs lines into macros of at most `limit` characters, each starting with `head`. */
@@ -168,7 +183,7 @@ export function writeResultsMacros(results: readonly FocusResult[], o: MacroOpti
     macros.push(`${label}\n${REMOVE_OURS}`);
   }
   if (o.patches) {
-    const lines = results.flatMap((r) => r.patches.map((p) => patchRow(r, p, o.levels)));
+    const lines = results.flatMap((r) => r.patches.map((p) => patchRow(r, p, o.levels, o.metrics)));
     const head = `${label}\nfq_t = ${macroString(patchesTableTitle(o.table))};`;
     const parts = chunk(head, lines, limit, 'Table.update(fq_t);');
     if (parts.length === 0) parts.push(`${head}\nTable.update(fq_t);`);
@@ -195,7 +210,8 @@ function finalMacro(results: readonly FocusResult[], o: MacroOptions): string {
       ['Patches', String(r.patches.length)],
     ];
     if (results.length > 1) cells.push(['Best', r === best ? '1' : '0']);
-    lines.push(`fq_n = Table.size(fq_t); ${cells.map(([c, v]) => `Table.set("${c}", fq_n, ${v}, fq_t);`).join(' ')}`);
+    cells.push(...metricCells(r.metrics, o.metrics));
+    lines.push(setRow(cells));
   }
   lines.push('Table.update(fq_t);');
   if (o.overlay) lines.push('Overlay.show;');

@@ -11,6 +11,7 @@
  *   (in a recorded string unchecked boxes are simply left out).
  */
 import { OptionsError } from '../errors.js';
+import { parseMetricNames } from '../metrics/registry.js';
 
 /** ImageJ's `Macro.trimKey`: the key a dialog label is addressed by. */
 export function imageJKey(label: string): string {
@@ -167,6 +168,8 @@ export interface FocusCommandOptions {
   readonly slices: 'current' | 'all';
   /** Stacks: make the best-focused slice the current one afterwards. */
   readonly select: boolean;
+  /** Classic focus metrics as extra table columns, comma-separated (`plls,focus_score`; `all` is expanded); '' = none. */
+  readonly metrics: string;
 }
 
 /** One field of the command's dialog; `key` is what an option string calls it (ImageJ's rule applied to `label`). */
@@ -182,6 +185,7 @@ export const COMMAND_FIELDS: readonly CommandField[] = [
   { name: 'patches', label: 'Patches table', kind: 'checkbox' },
   { name: 'slices', label: 'Slices', kind: 'choice', choices: ['current', 'all'] },
   { name: 'select', label: 'Select best slice', kind: 'checkbox' },
+  { name: 'metrics', label: 'Metrics', kind: 'string' },
 ];
 
 export const DEFAULT_COMMAND_OPTIONS: FocusCommandOptions = {
@@ -191,6 +195,7 @@ export const DEFAULT_COMMAND_OPTIONS: FocusCommandOptions = {
   patches: false,
   slices: 'current',
   select: false,
+  metrics: '',
 };
 
 /** `patch=N` may be given (the shared docs' recorder example carries it) but must match the model's patch size. */
@@ -219,6 +224,11 @@ export function toMeasureOptions(options: string, defaults: FocusCommandOptions 
       out[f.name] = v;
     }
   }
+  try {
+    out.metrics = parseMetricNames(String(out.metrics)).join(',');
+  } catch (err) {
+    throw new OptionsError(`"metrics=${String(out.metrics)}": ${(err as Error).message}`);
+  }
   if (patchSize !== undefined) {
     const p = readNumber(options, PATCH_LABEL, patchSize, 1, Number.MAX_SAFE_INTEGER);
     if (p !== patchSize) throw new OptionsError(`patch=${p} does not match the model, which rates ${patchSize}×${patchSize} patches`);
@@ -240,5 +250,7 @@ function readNumber(options: string, label: string, fallback: number, min: numbe
 export function toOptionsString(o: FocusCommandOptions): string {
   const values: Record<string, string | number | boolean> = {};
   for (const f of COMMAND_FIELDS) values[imageJKey(f.label)] = o[f.name];
+  // No metrics is the usual case: `metrics=[]` in every recorded string would only be noise.
+  if (o.metrics === '') delete values[imageJKey('Metrics')];
   return formatImageJOptions(values);
 }

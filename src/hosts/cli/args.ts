@@ -1,6 +1,7 @@
 /** Command-line flags → a validated `CliArgs`, or OptionsError with a one-line message (exit status 2). */
 import { parseArgs } from 'node:util';
 import { OptionsError } from '../../core/errors.js';
+import { METRIC_NAMES, parseMetricNames, type MetricName } from '../../core/metrics/registry.js';
 import { AGGREGATIONS, type Aggregation } from '../../core/model-card.js';
 import { MAX_BATCH_SIZE, resolveOptions, type SliceSelection } from '../../core/options.js';
 import { parseShard, type Shard } from './shard.js';
@@ -16,6 +17,8 @@ export interface CliArgs {
   readonly overlay: string | undefined;
   readonly slices: SliceSelection;
   readonly aggregation: Aggregation | undefined;
+  /** Classic focus metrics to add as columns (empty: none). */
+  readonly metrics: readonly MetricName[];
   readonly model: string | undefined;
   readonly batchSize: number;
   readonly jobs: number;
@@ -41,6 +44,8 @@ Output
 Measurement
       --slices S        stacks: all (default) | best (the sharpest slice) | N (0-based slice index)
       --aggregation A   median | argmax: how the image level is read (default: the model card's choice)
+      --metrics M,...   also classic focus metrics (higher = sharper), one column each, per image and per
+                        patch: ${METRIC_NAMES.join(', ')} | all
       --model PATH      ONNX model; its card PATH-without-.onnx.card.json must sit next to it
                         (default: the bundled models/focus-quality.onnx)
       --batch N         patches per inference call (default 64, at most ${MAX_BATCH_SIZE})
@@ -63,6 +68,7 @@ const OPTIONS = {
   overlay: { type: 'string' },
   slices: { type: 'string' },
   aggregation: { type: 'string' },
+  metrics: { type: 'string' },
   model: { type: 'string' },
   batch: { type: 'string' },
   jobs: { type: 'string' },
@@ -121,6 +127,15 @@ export function parseCliArgs(argv: readonly string[], stdoutIsTty = false): Pars
     slices = 'current';
   }
   if (slices === 'current') throw new OptionsError(`--slices must be all, best or a 0-based slice index, got "${v.slices}"`);
+  let metrics: MetricName[] = [];
+  if (v.metrics !== undefined) {
+    try {
+      metrics = parseMetricNames(v.metrics);
+    } catch (err) {
+      throw new OptionsError(`--metrics: ${(err as Error).message}`);
+    }
+    if (metrics.length === 0) throw new OptionsError(`--metrics needs at least one name: ${METRIC_NAMES.join(', ')} or all`);
+  }
   if (v.resume && v.out === undefined) throw new OptionsError('--resume needs --out (the file to resume)');
   return {
     kind: 'run',
@@ -132,6 +147,7 @@ export function parseCliArgs(argv: readonly string[], stdoutIsTty = false): Pars
       overlay: v.overlay,
       slices,
       aggregation: v.aggregation as Aggregation | undefined,
+      metrics,
       model: v.model,
       batchSize: positiveInt('batch', v.batch, 64, MAX_BATCH_SIZE),
       jobs: positiveInt('jobs', v.jobs, 1, 64),

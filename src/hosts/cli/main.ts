@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FocusModel } from '../../inference/session.js';
+import { imageColumns, patchColumns } from '../../io/csv.js';
 import { expandInputs } from '../../node/inputs.js';
 import { cardPathFor, defaultModelPath, loadModelFromDisk, packageRoot, readModelCard } from '../../node/model-files.js';
 import { USAGE, parseCliArgs, type CliArgs } from './args.js';
@@ -13,7 +14,7 @@ import { measureFile, type FileJob, type FileOutcome } from './measure-file.js';
 import { ResultSink, type TextSink } from './output.js';
 import { WorkerPool } from './pool.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
-import { readPreviousOutput, type PreviousOutput } from './resume.js';
+import { checkSameColumns, readPreviousOutput, type PreviousOutput } from './resume.js';
 import { shardFiles } from './shard.js';
 
 export interface CliIo {
@@ -44,7 +45,7 @@ interface Measurer {
 }
 
 async function startMeasurer(args: CliArgs, modelPath: string, jobs: number): Promise<{ measurer: Measurer; levels: number }> {
-  const job: FileJob = { batchSize: args.batchSize, slices: args.slices, aggregation: args.aggregation, overlay: args.overlay !== undefined };
+  const job: FileJob = { batchSize: args.batchSize, slices: args.slices, aggregation: args.aggregation, metrics: args.metrics, overlay: args.overlay !== undefined };
   if (jobs <= 1) {
     const model: FocusModel = await loadModelFromDisk(modelPath, { numThreads: args.threads });
     return {
@@ -85,9 +86,20 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
   let levels: number;
   try {
     previous = args.out !== undefined && args.resume ? readPreviousOutput(args.out, args.format) : { files: new Set<string>(), entries: [], exists: false };
-    if (args.patches !== undefined && args.resume) patchesPrevious = readPreviousOutput(args.patches, 'csv').exists;
+    if (args.out !== undefined) checkSameColumns(args.out, previous, imageColumns(args.metrics));
+    const patchOutput = args.patches !== undefined && args.resume ? readPreviousOutput(args.patches, 'csv') : undefined;
+    patchesPrevious = patchOutput?.exists ?? false;
     const todoCount = files.filter((f) => !previous.files.has(f)).length;
     ({ measurer, levels } = await startMeasurer(args, args.model ?? defaultModelPath(), Math.min(args.jobs, Math.max(1, todoCount))));
+    // The patch columns depend on the model's level count, known only now.
+    if (patchOutput) {
+      try {
+        checkSameColumns(args.patches!, patchOutput, patchColumns(levels, args.metrics));
+      } catch (err) {
+        await measurer.close();
+        throw err;
+      }
+    }
   } catch (err) {
     say((err as Error).message.split('\n')[0]!);
     return 2;

@@ -6,7 +6,7 @@ import type { ResultRow } from '../../io/rows.js';
 import { readImageFile } from '../../node/image-files.js';
 import type { CliArgs } from './args.js';
 
-export type FileJob = Pick<CliArgs, 'batchSize' | 'slices' | 'aggregation'> & { readonly overlay: boolean };
+export type FileJob = Pick<CliArgs, 'batchSize' | 'slices' | 'aggregation' | 'metrics'> & { readonly overlay: boolean };
 
 export interface FileOutcome {
   readonly rows: ResultRow[];
@@ -24,7 +24,7 @@ export function messageFor(err: unknown, file: string): string {
 export async function measureFile(model: FocusModel, file: string, job: FileJob, onProgress: (fraction: number) => void): Promise<FileOutcome> {
   try {
     const stack = await readImageFile(file);
-    const results = await measureStack(model, stack, { batchSize: job.batchSize, slices: job.slices, aggregation: job.aggregation }, { onProgress: (done, total) => onProgress(done / total) });
+    const results = await measureStack(model, stack, { batchSize: job.batchSize, slices: job.slices, aggregation: job.aggregation, metrics: job.metrics }, { onProgress: (done, total) => onProgress(done / total) });
     const overlays = new Map<number, Uint8Array>();
     if (job.overlay) for (const r of results) overlays.set(r.slice, renderOverlayPng(stack.slices[r.slice]!, r));
     return { rows: results.map((result) => ({ file, slice: result.slice, width: stack.width, height: stack.height, result, warnings: stack.warnings })), overlays };

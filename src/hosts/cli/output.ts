@@ -4,7 +4,7 @@
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { IMAGE_COLUMNS, csvLine, formatImageRow, formatPatchRows, patchColumns } from '../../io/csv.js';
+import { csvLine, imageColumns, formatImageRow, formatPatchRows, patchColumns } from '../../io/csv.js';
 import { toGeoJSONCollection } from '../../io/geojson.js';
 import { rowToJson } from '../../io/json.js';
 import type { ResultRow } from '../../io/rows.js';
@@ -48,19 +48,19 @@ export class ResultSink {
     private readonly beforePrint: () => void = () => undefined,
   ) {
     this.names = overlayNames(files);
-    if (args.out === undefined && args.format === 'table') this.table = new ResultTable(files);
+    if (args.out === undefined && args.format === 'table') this.table = new ResultTable(files, args.metrics);
     if (args.out !== undefined && args.format === 'csv') {
       this.outFd = openForWrite(args.out, args.resume && previous.exists);
-      if (!(args.resume && previous.exists)) writeSync(this.outFd, csvLine(IMAGE_COLUMNS) + '\n');
+      if (!(args.resume && previous.exists)) writeSync(this.outFd, csvLine(imageColumns(args.metrics)) + '\n');
     }
     if (args.out !== undefined && args.format !== 'csv') this.collected.push(...previous.entries);
     if (args.patches !== undefined) {
       this.patchFd = openForWrite(args.patches, args.resume && patchesPrevious);
-      if (!(args.resume && patchesPrevious)) writeSync(this.patchFd, csvLine(patchColumns(levels)) + '\n');
+      if (!(args.resume && patchesPrevious)) writeSync(this.patchFd, csvLine(patchColumns(levels, args.metrics)) + '\n');
     }
     if (args.overlay !== undefined) mkdirSync(args.overlay, { recursive: true });
     if (args.out === undefined) {
-      this.print(this.table ? this.table.header() + '\n' : args.format === 'csv' ? csvLine(IMAGE_COLUMNS) + '\n' : '');
+      this.print(this.table ? this.table.header() + '\n' : args.format === 'csv' ? csvLine(imageColumns(args.metrics)) + '\n' : '');
     }
   }
 
@@ -74,13 +74,13 @@ export class ResultSink {
   write(rows: readonly ResultRow[], overlays: ReadonlyMap<number, Uint8Array> = new Map()): void {
     const { args } = this;
     for (const row of rows) {
-      if (this.outFd !== undefined) writeSync(this.outFd, formatImageRow(row) + '\n');
+      if (this.outFd !== undefined) writeSync(this.outFd, formatImageRow(row, args.metrics) + '\n');
       else if (args.out !== undefined) this.collected.push(...(args.format === 'geojson' ? toGeoJSONCollection([row]).features : [rowToJson(row)]));
       else if (this.table) this.print(this.table.line(row) + '\n');
-      else if (args.format === 'csv') this.print(formatImageRow(row) + '\n');
+      else if (args.format === 'csv') this.print(formatImageRow(row, args.metrics) + '\n');
       else this.stdoutJson.push(rowToJson(row));
       if (this.patchFd !== undefined) {
-        const lines = formatPatchRows(row);
+        const lines = formatPatchRows(row, args.metrics);
         if (lines.length) writeSync(this.patchFd, lines.join('\n') + '\n');
       }
       const png = overlays.get(row.slice);

@@ -10,6 +10,15 @@ export interface PreviousOutput {
   readonly entries: readonly unknown[];
   /** The output exists and is non-empty (a CSV is appended to without a second header). */
   readonly exists: boolean;
+  /** A CSV's header, so appending with other columns (another --metrics) can be refused. */
+  readonly header?: readonly string[];
+}
+
+/** Refuses to append rows of `columns` to a CSV whose header differs (e.g. written with other --metrics). */
+export function checkSameColumns(path: string, previous: PreviousOutput, columns: readonly string[]): void {
+  if (previous.header && previous.header.join(',') !== columns.join(',')) {
+    throw new OptionsError(`--resume: ${path} has the columns ${previous.header.join(',')}; this run writes ${columns.join(',')} (use the same --metrics)`);
+  }
 }
 
 export function readPreviousOutput(path: string, format: OutputFormat): PreviousOutput {
@@ -21,7 +30,7 @@ export function readPreviousOutput(path: string, format: OutputFormat): Previous
       const [head, ...rows] = parseCsv(text);
       const col = head?.indexOf('file') ?? -1;
       if (col < 0) throw new Error('no "file" column in the header');
-      return { files: new Set(rows.map((r) => r[col] ?? '').filter(Boolean)), entries: [], exists: true };
+      return { files: new Set(rows.map((r) => r[col] ?? '').filter(Boolean)), entries: [], exists: true, header: head! };
     }
     const json = JSON.parse(text) as unknown;
     const entries = format === 'geojson' ? (json as { features?: unknown[] }).features : json;

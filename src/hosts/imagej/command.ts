@@ -9,6 +9,7 @@
 import { CancelledError, ImageContentError } from '../../core/errors.js';
 import { bestResult, rollbackMacro, writeResultsMacros } from '../../core/imagej/macro.js';
 import type { FocusCommandOptions } from '../../core/imagej/options.js';
+import { parseMetricNames, type MetricName } from '../../core/metrics/registry.js';
 import type { ModelCard } from '../../core/model-card.js';
 import type { FocusResult, GrayImage } from '../../core/types.js';
 import type { ImageJService } from './host.js';
@@ -17,7 +18,7 @@ import { isNdArray, planesFromNdarray } from './ndarray.js';
 /** What the command needs from inference: the worker client's shape. */
 export interface Measurer {
   init(): Promise<{ readonly card: ModelCard }>;
-  measure(image: GrayImage, options?: { slice?: number }, hooks?: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal }): Promise<FocusResult>;
+  measure(image: GrayImage, options?: { slice?: number; metrics?: readonly MetricName[] }, hooks?: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal }): Promise<FocusResult>;
 }
 
 export interface CommandResult {
@@ -75,14 +76,15 @@ export async function measureInImageJ(ij: ImageJService, measurer: Measurer, opt
   const planes = planesFromNdarray(nd, [width!, height!, channels!, slices!, frames!], 'current image');
   const stackSize = planes.planes.length;
   const wanted = options.slices === 'all' || stackSize === 1 ? planes.planes.map((_, i) => i) : [Math.min(image.slice, stackSize) - 1];
+  const metrics = parseMetricNames(options.metrics);
   const results: FocusResult[] = [];
   for (const [n, index] of wanted.entries()) {
     checkCancel();
     const onProgress = (done: number, total: number): void => hooks.onProgress?.((n + done / Math.max(total, 1)) / wanted.length);
-    results.push(await measurer.measure(planes.planes[index]!, { slice: index }, { onProgress, ...(signal ? { signal } : {}) }));
+    results.push(await measurer.measure(planes.planes[index]!, { slice: index, ...(metrics.length ? { metrics } : {}) }, { onProgress, ...(signal ? { signal } : {}) }));
   }
   checkCancel();
-  const macros = writeResultsMacros(results, { levels: card.levels, border: options.border, overlay: options.overlay, table: options.table, patches: options.patches, select: options.select, stack: stackSize > 1 });
+  const macros = writeResultsMacros(results, { levels: card.levels, border: options.border, overlay: options.overlay, table: options.table, patches: options.patches, select: options.select, stack: stackSize > 1, metrics });
   try {
     for (const m of macros) {
       checkCancel();
@@ -108,6 +110,6 @@ export async function measureInImageJ(ij: ImageJService, measurer: Measurer, opt
     options,
     results,
     ...(bestSlice === undefined ? {} : { bestSlice }),
-    warnings: planes.warnings,
+    warnings: [...planes.warnings, ...new Set(results.flatMap((r) => r.warnings ?? []))],
   };
 }

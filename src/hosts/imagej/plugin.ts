@@ -105,7 +105,7 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
     try {
       const proposed = await rememberedOptions();
       const answer = api.prompt
-        ? await api.prompt(`${MENU_LABEL}\nOptions (ImageJ style; border=stroke width, overlay, table=[title], patches = per-patch table, slices=current|all, select = go to the best slice):`, proposed)
+        ? await api.prompt(`${MENU_LABEL}\nOptions (ImageJ style; border=stroke width, overlay, table=[title], patches = per-patch table, slices=current|all, select = go to the best slice, metrics=[plls,focus_score,…] = classic focus metrics as extra columns):`, proposed)
         : proposed;
       if (answer === null || answer === undefined) {
         await quietly(() => api.showStatus?.('Focus Quality: cancelled'));

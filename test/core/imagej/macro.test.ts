@@ -62,3 +62,18 @@ test('no overlay and no patches table: one macro that only clears old rectangles
   assert.equal(macros.length, 2);
   assert.doesNotMatch(macros.join('\n'), /makeRectangle|Overlay\.show/);
 });
+
+test('metrics add one column each to the results and patch tables, NaN where a value is missing', () => {
+  const r = { ...result(0, 1, 0.8, 2), metrics: { plls: -1.8563654, brenner: 1064.75 } };
+  const patchMetrics: Record<string, number>[] = [{ plls: 0.5 }, { plls: 1.25, brenner: 33.5 }];
+  const withPatchMetrics: FocusResult = { ...r, patches: r.patches.map((p, i) => ({ ...p, metrics: patchMetrics[i]! })) };
+  const macros = writeResultsMacros([withPatchMetrics], { ...O, stack: false, metrics: ['plls', 'brenner'] });
+  const final = macros.at(-1)!;
+  assert.match(final, /Table\.set\("plls", fq_n, -1\.8563654, fq_t\); Table\.set\("brenner", fq_n, 1064\.75, fq_t\);/);
+  const patchRows = macros.join('\n').split('\n').filter((l) => l.includes('Table.set("P10"'));
+  assert.equal(patchRows.length, 2);
+  assert.match(patchRows[0]!, /Table\.set\("plls", fq_n, 0\.5, fq_t\); Table\.set\("brenner", fq_n, NaN, fq_t\);$/);
+  assert.match(patchRows[1]!, /Table\.set\("plls", fq_n, 1\.25, fq_t\); Table\.set\("brenner", fq_n, 33\.5, fq_t\);$/);
+  const plain = writeResultsMacros([r], { ...O, stack: false });
+  assert.doesNotMatch(plain.join('\n'), /plls|brenner/);
+});

@@ -63,12 +63,13 @@ test('command options: numbers and choices default, checkboxes absent = unchecke
     patches: true,
     slices: 'all',
     select: false,
+    metrics: '',
   });
   assert.equal(toMeasureOptions('table=[My table]').table, 'My table');
 });
 
 test('command options: recorder string round-trips', () => {
-  const o = { border: 3.5, overlay: true, table: 'Run [2] é', patches: false, slices: 'all' as const, select: true };
+  const o = { border: 3.5, overlay: true, table: 'Run [2] é', patches: false, slices: 'all' as const, select: true, metrics: 'brenner' };
   assert.deepEqual(toMeasureOptions(toOptionsString(o)), o);
   assert.equal(formatImageJOptions({ a: 1, b: true, c: false, d: undefined, e: 'x y' }), 'a=1 b e=[x y]');
 });
@@ -81,4 +82,17 @@ test('command options: unknown keys, bad numbers, bad choices and a wrong patch 
   assert.throws(() => toMeasureOptions('slices=some'), { name: 'OptionsError', message: /slices/ });
   assert.throws(() => toMeasureOptions('patch=64', DEFAULT_COMMAND_OPTIONS, 84), { name: 'OptionsError', message: /84/ });
   assert.equal(toMeasureOptions('patch=84 overlay', DEFAULT_COMMAND_OPTIONS, 84).overlay, true);
+});
+
+test('command options: metrics=[...] is validated, normalised and round-trips; absent means none', () => {
+  assert.equal(toMeasureOptions('metrics=[plls, focus_score]').metrics, 'plls,focus_score');
+  assert.equal(toMeasureOptions('metrics=brenner overlay').metrics, 'brenner');
+  assert.equal(toMeasureOptions('metrics=all').metrics, 'plls,focus_score,local_focus_score,laplacian_variance,brenner,tenengrad');
+  assert.equal(toMeasureOptions('overlay').metrics, '');
+  assert.equal(toMeasureOptions('metrics=[]').metrics, '');
+  assert.throws(() => toMeasureOptions('metrics=[plls,nope]'), { name: 'OptionsError', message: /metrics=plls,nope.*unknown metric "nope"/ });
+  const o = { ...DEFAULT_COMMAND_OPTIONS, metrics: 'tenengrad,plls' };
+  assert.match(toOptionsString(o), / metrics=tenengrad,plls$/);
+  assert.deepEqual(toMeasureOptions(toOptionsString(o)), o);
+  assert.doesNotMatch(toOptionsString(DEFAULT_COMMAND_OPTIONS), /metrics/);
 });
