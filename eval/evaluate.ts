@@ -51,7 +51,7 @@ async function main(): Promise<number> {
     options: {
       model: { type: 'string', default: join(root, 'models/focus-quality.onnx') },
       'paper-model': { type: 'string', default: join(root, 'models/paper-arch.onnx') },
-      'paper-metrics': { type: 'string', default: join(root, 'training/runs/gpu/gpu_metrics.json') },
+      'paper-metrics': { type: 'string', default: join(root, 'training/results/gpu_metrics.json') },
       synth: { type: 'string' },
       draws: { type: 'string', default: '3' },
       splits: { type: 'string', default: '200' },
