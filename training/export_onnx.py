@@ -1,5 +1,6 @@
 """
 Export a checkpoint to ONNX (opset 17, dynamic batch, softmax inside) and write its model card.
+Every Clip gets constant min and max initializers (`explicit_clip_bounds`), which onnxruntime-web's WebGL backend needs.
 
     /usr/bin/python3 -m training.export_onnx --ckpt training/runs/default/compact.ckpt.npz     # → models/
     /usr/bin/python3 -m training.export_onnx --arch paper --untrained                        # → build/models/paper-arch.onnx
@@ -14,8 +15,10 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import onnx
 import torch
+from onnx import numpy_helper
 
 from training.card import SCALING, make_card, write_card
 from training.model import WithSoftmax, build_model, count_parameters, load_checkpoint
@@ -23,6 +26,46 @@ from training.model import WithSoftmax, build_model, count_parameters, load_chec
 PATCH = 84
 IN_FOCUS_MAX = 2  # levels 0–2 count as in focus (Yang et al. 2018)
 OPSET = 17
+
+
+def explicit_clip_bounds(model: onnx.ModelProto) -> int:
+    """Gives every Clip constant min and max inputs as initializers; returns how many bounds it filled in.
+
+    PyTorch exports clamp(min=0) as Clip(x, min, "") with the min from a Constant node. onnxruntime-web's WebGL backend
+    rejects the empty optional input ("unrecognized input ''") and takes bounds only from initializers. A missing
+    bound becomes ONNX's own default for it (float32 lowest / max, as finite numbers: the WebGL shader needs a
+    literal), so the numbers the graph computes do not change.
+    """
+    graph = model.graph
+    constants = {n.output[0]: n for n in graph.node if n.op_type == "Constant" and len(n.output) == 1}
+    names = {i.name for i in graph.initializer}
+    filled = 0
+    for node in graph.node:
+        if node.op_type != "Clip":
+            continue
+        while len(node.input) < 3:
+            node.input.append("")
+        for slot, default in ((1, np.finfo(np.float32).min), (2, np.finfo(np.float32).max)):
+            source = node.input[slot]
+            if source in names:
+                continue
+            if source in constants:
+                value = numpy_helper.to_array(constants[source].attribute[0].t).astype(np.float32)
+            elif source == "":
+                value = np.array(default, dtype=np.float32)
+            else:
+                raise ValueError(f"Clip {node.name!r}: bound {source!r} is computed at run time, WebGL needs a constant")
+            name = f"{node.name or 'Clip'}/{'min' if slot == 1 else 'max'}"
+            graph.initializer.append(numpy_helper.from_array(value.reshape(()), name))
+            names.add(name)
+            node.input[slot] = name
+            filled += 1
+    # Constants that fed only the bounds now feed nothing.
+    used = {i for n in graph.node for i in n.input} | {o.name for o in graph.output}
+    for out, node in constants.items():
+        if out not in used:
+            graph.node.remove(node)
+    return filled
 
 
 def export(net: torch.nn.Module, path: Path, levels: int, version: str, extra_meta: dict | None = None) -> None:
@@ -34,6 +77,7 @@ def export(net: torch.nn.Module, path: Path, levels: int, version: str, extra_me
                       output_names=["probabilities"], dynamic_axes={"patches": {0: "N"}, "probabilities": {0: "N"}},
                       do_constant_folding=True)
     model = onnx.load(str(path))
+    explicit_clip_bounds(model)
     meta = {"patchSize": str(PATCH), "levels": str(levels), "inFocusMaxLevel": str(IN_FOCUS_MAX),
             "scaling": json.dumps(SCALING), "version": version, **{k: str(v) for k, v in (extra_meta or {}).items()}}
     del model.metadata_props[:]

@@ -79,14 +79,11 @@ export function defaultThreadCount(): number {
   return Math.max(1, Math.min(4, cores));
 }
 
-/** The WebGL backend rejects a symbolic batch dimension (runtime-facts.md), so it needs a card with a fixed batch. */
-function fixedBatch(card: ModelCard): boolean {
-  const n = card.input.shape[0];
-  return typeof n === 'number' && n > 0;
-}
-
-/** Orders the candidates for `preference`; the rest are reported as skipped with their reason. */
-export function planBackends(preference: BackendPreference, probes: readonly BackendProbe[], card: ModelCard): { try: BackendName[]; skipped: BackendAttempt[] } {
+/**
+ * Orders the candidates for `preference`; the rest are reported as skipped with their reason. A dynamic batch does not
+ * rule WebGL out: loadModel gives the model a fixed batch for it.
+ */
+export function planBackends(preference: BackendPreference, probes: readonly BackendProbe[]): { try: BackendName[]; skipped: BackendAttempt[] } {
   // An explicit choice is tried first but still falls back to wasm (reported), so a page never ends up without a model.
   if (preference !== 'auto') return { try: preference === 'wasm' ? ['wasm'] : [preference, 'wasm'], skipped: [] };
   const order: BackendName[] = [];
@@ -95,7 +92,6 @@ export function planBackends(preference: BackendPreference, probes: readonly Bac
     if (p.backend === 'wasm') continue;
     if (!p.available) skipped.push({ backend: p.backend, outcome: 'skipped', reason: p.detail });
     else if (p.software) skipped.push({ backend: p.backend, outcome: 'skipped', reason: `${p.detail}: slower than wasm` });
-    else if (p.backend === 'webgl' && !fixedBatch(card)) skipped.push({ backend: 'webgl', outcome: 'skipped', reason: 'model has a dynamic batch size, which WebGL rejects' });
     else order.push(p.backend);
   }
   order.push('wasm');
@@ -122,7 +118,7 @@ export async function chooseBackend<M extends Predictor>(
   numThreads: number,
 ): Promise<{ model: M; report: BackendReport }> {
   const probes = preference === 'auto' ? await probeBackends() : [];
-  const plan = planBackends(preference, probes, card);
+  const plan = planBackends(preference, probes);
   const attempts: BackendAttempt[] = [...plan.skipped];
   const loaded: { backend: BackendName; model: M; ms?: number; detail: string }[] = [];
   for (const backend of plan.try) {

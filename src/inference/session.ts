@@ -5,9 +5,12 @@
  * Which ORT build is imported: in Node the package's Node entry (it finds its own .wasm in its dist/); in a browser the
  * smallest build that has the backend: `onnxruntime-web/wasm` for wasm, `onnxruntime-web/webgl`, and the main (JSEP)
  * build for WebGPU. Inference calls on one session are queued: an ORT session runs one call at a time.
+ * WebGL cannot run a symbolic batch: for it a dynamic-batch model is given a fixed batch at load time (fixed-batch.ts),
+ * and `predict` pads the last batch, as for a model whose card declares a fixed batch.
  */
 import { ModelError } from '../core/errors.js';
 import type { ModelCard } from '../core/model-card.js';
+import { withFixedBatch } from './fixed-batch.js';
 
 export type Backend = 'wasm' | 'webgl' | 'webgpu';
 
@@ -25,7 +28,12 @@ export interface LoadModelOptions {
   readonly wasmPaths?: string | { readonly wasm?: string | URL; readonly mjs?: string | URL };
   /** A label for error messages (e.g. the model's file name). */
   readonly name?: string;
+  /** The batch WebGL runs when the card's batch is dynamic. Default 64, the default `batchSize` of the options. */
+  readonly webglBatch?: number;
 }
+
+/** Same as DEFAULT_OPTIONS.batchSize, so default measurements fill every WebGL batch. */
+export const DEFAULT_WEBGL_BATCH = 64;
 
 export interface FocusModel {
   readonly card: ModelCard;
@@ -54,10 +62,30 @@ function fixedBatchOf(card: ModelCard): number | undefined {
 
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
 
+/** The model's bytes (fetched when given as a URL) with its symbolic batch dimension set to `batch`. */
+async function fixBatch(model: Uint8Array | string, batch: number, label: string): Promise<Uint8Array> {
+  try {
+    let bytes: Uint8Array;
+    if (typeof model === 'string') {
+      const response = await fetch(model);
+      if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } else bytes = model;
+    return withFixedBatch(bytes, batch).model;
+  } catch (err) {
+    throw new ModelError(`cannot give the model a fixed batch of ${batch}: ${(err as Error).message}`, { file: label, cause: err });
+  }
+}
+
 /** Compares the model's own declared shapes with the card; symbolic dimensions (batch) match anything. */
 function checkShapes(session: Session, card: ModelCard): string | undefined {
   const metaOf = (name: string): readonly (number | string)[] | undefined => {
-    const all = [...(session.inputMetadata ?? []), ...(session.outputMetadata ?? [])];
+    let all: Session['inputMetadata'][number][];
+    try {
+      all = [...(session.inputMetadata ?? []), ...(session.outputMetadata ?? [])];
+    } catch {
+      return undefined; // the WebGL backend throws "Getting model metadata is not supported": its first run checks the shape
+    }
     const m = all.find((v) => v.name === name);
     return m && m.isTensor ? m.shape : undefined;
   };
@@ -84,10 +112,13 @@ export async function loadModel(options: LoadModelOptions): Promise<FocusModel> 
   }
   if (options.numThreads !== undefined) ort.env.wasm.numThreads = options.numThreads;
   if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths as Ort['env']['wasm']['wasmPaths'];
+  const fixedBatch = fixedBatchOf(card) ?? (backend === 'webgl' ? (options.webglBatch ?? DEFAULT_WEBGL_BATCH) : undefined);
+  let source = options.model;
+  if (fixedBatch !== undefined && fixedBatchOf(card) === undefined) source = await fixBatch(source, fixedBatch, label);
   let session: Session;
   try {
     const opts = { executionProviders: [backend], graphOptimizationLevel: 'all' as const };
-    session = typeof options.model === 'string' ? await ort.InferenceSession.create(options.model, opts) : await ort.InferenceSession.create(options.model, opts);
+    session = typeof source === 'string' ? await ort.InferenceSession.create(source, opts) : await ort.InferenceSession.create(source, opts);
   } catch (err) {
     throw new ModelError(`cannot create an ONNX session on ${backend}: ${(err as Error).message}`, { file: label, cause: err });
   }
@@ -107,7 +138,6 @@ export async function loadModel(options: LoadModelOptions): Promise<FocusModel> 
     await session.release();
     throw new ModelError(shapeProblem, { file: label });
   }
-  const fixedBatch = fixedBatchOf(card);
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;
 
