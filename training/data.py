@@ -6,6 +6,7 @@ Intensities are counts of a 16-bit camera throughout; the model sees counts / 65
 """
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -168,7 +169,9 @@ class PatchSampler:
     """
 
     def __init__(self, pool: list[tuple[str, np.ndarray]], device: str = "cpu", levels: int = 11, step_um: float = 2.0,
-                 procedural_frac: float = 0.3, gain_range=(0.2, 5.0), offset_range=(1.0, 1000.0), seed: int = 0):
+                 procedural_frac: float = 0.3, gain_range=(0.2, 5.0), offset_range=(1.0, 1000.0), eight_bit: float = 0.0,
+                 seed: int = 0):
+        self.eight_bit = eight_bit
         self.device = torch.device(device)
         self.levels = levels
         self.pad = KERNEL // 2
@@ -231,4 +234,21 @@ class PatchSampler:
         offset = torch.exp(self.log_offset[0] + (self.log_offset[1] - self.log_offset[0]) * self._uniform(batch).cpu()).to(self.device)
         expected = blurred.clamp_min(0) * gain[:, None, None] + offset[:, None, None]
         noisy = torch.poisson(expected, generator=self.generator).clamp(0, FULL_SCALE)
-        return (noisy / FULL_SCALE)[:, None].float(), levels
+        x = noisy / FULL_SCALE
+        if self.eight_bit > 0:
+            x = torch.where((self._uniform(batch) < self.eight_bit)[:, None, None], self._to_eight_bit(noisy), x)
+        return x[:, None].float(), levels
+
+    def _to_eight_bit(self, counts: torch.Tensor) -> torch.Tensor:
+        """ImageJ's 16→8-bit conversion of the whole image, seen through one patch: a linear stretch of the image's
+        display range to 0..255, rounded. That range is the image's min..max (or an auto-contrast one saturating
+        ~0.35 %), so its low end sits at or a little below the patch's darkest pixel and its high end anywhere from a
+        little below the patch's brightest pixel (saturated nuclei) to several times above it (a brighter nucleus
+        elsewhere, or a background patch of a busy image). The result is a gain of tens to hundreds with rounding."""
+        n = counts.shape[0]
+        lo_p = counts.amin(dim=(1, 2))
+        span = (counts.amax(dim=(1, 2)) - lo_p).clamp_min(1.0)
+        lo = lo_p - span * 0.1 * self._uniform(n) ** 2
+        hi = lo_p + span * torch.exp(math.log(0.8) + (math.log(10.0) - math.log(0.8)) * self._uniform(n))
+        scaled = (counts - lo[:, None, None]) / (hi - lo)[:, None, None] * 255.0
+        return torch.round(scaled).clamp(0.0, 255.0) / 255.0

@@ -164,6 +164,9 @@ def markdown(card, syn, real, speed, paper, gpu, aggregation) -> str:
         f"and {t['config'].get('procedural')} procedural nuclei fields ({int(100 * t['config'].get('procedural_frac', 0))} % of patches).",
         "- Born–Wolf defocus PSF (λ 500 nm, NA 0.5, n 1.0, 0.65 µm pixels, 51-px kernel, 2 µm steps), gain log-uniform 0.2–5, offset log-uniform "
         "1–1000 counts, Poisson noise, flips and 90° rotations; ranked-probability-score loss, AdamW with cosine decay.",
+        *([f"- {int(round(100 * t['config']['eight_bit']))} % of patches converted to 8 bits the way ImageJ does it (the image's display range "
+           "stretched to 0..255 and rounded, modelled per patch as a range from a little below its darkest pixel to 0.8–10× its span) "
+           "and fed as value / 255."] if t["config"].get("eight_bit") else []),
         *([f"- How this file was made: {t['notes']}"] if t.get("notes") else []), "",
         "## Held-out synthetic stacks", "",
         f"BBBC006_a05 and a06 defocused to all 11 levels under {len(card['metrics']['evaluation']['draws'])} random gain/offset draws each "
@@ -197,8 +200,9 @@ def markdown(card, syn, real, speed, paper, gpu, aggregation) -> str:
                 lines.append(f"| {name} (GPU run), expected level, fitted threshold | {m['synthetic']['binaryOutOfFocus']['model']['F']:.3f} |")
         lines.append("")
         lines.append("GPU-run rows chose the threshold among the fitted scores themselves; the rows measured here use midpoints between "
-                     "neighbouring fitted scores (a later refinement of the same protocol). compact16 (GPU run) is the shipped model, "
-                     "so its two rows show the size of that difference.")
+                     "neighbouring fitted scores (a later refinement of the same protocol)." + (
+                         " compact16 (GPU run) is the model the shipped one was fine-tuned from." if t["config"].get("init") else
+                         " compact16 (GPU run) is the shipped model, so its two rows show the size of that difference."))
     lines += ["", "## Real images", "",
               f"Whole-image verdicts; right by median: {sum(r['rightMedian'] for r in real)}/{len(real)}, by argmax: {sum(r['rightArgmax'] for r in real)}/{len(real)}.", "",
               "| file | truth | level (median) | level (argmax) | score | certainty | mean patch certainty | right |", "|---|---|---|---|---|---|---|---|"]

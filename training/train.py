@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from training.data import DataError, PatchSampler, build_pool, list_images, load_training_images, read_image, HELD_OUT
-from training.model import build_model, count_parameters, rps_loss, save_checkpoint
+from training.model import build_model, count_parameters, load_checkpoint, rps_loss, save_checkpoint
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -31,10 +31,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--scales", default="0.5,0.7", help="downscaled copies of every real image (comma list, '' = none)")
     p.add_argument("--procedural", type=int, default=48, help="number of procedural nuclei fields added to the pool")
     p.add_argument("--procedural_frac", type=float, default=0.3, help="share of patches drawn from procedural fields")
+    p.add_argument("--eight_bit", type=float, default=0.25, help="share of patches converted to 8 bits the ImageJ way (min..max stretch, rounded)")
     p.add_argument("--levels", type=int, default=11, help="ordered defocus levels (0 = in focus)")
     p.add_argument("--step_um", type=float, default=2.0, help="defocus distance between levels in µm")
     # model
     p.add_argument("--arch", default="compact", choices=["compact", "paper"], help="network (model.py)")
+    p.add_argument("--init", default="", help="start from this checkpoint's weights (fine-tuning; its arch and width win)")
     p.add_argument("--width", type=int, default=16, help="channels of the compact net's first stage (doubles per stage)")
     # optimisation
     p.add_argument("--batch_size", type=int, default=64, help="patches per step")
@@ -106,7 +108,7 @@ def main(argv=None) -> int:
         scales = tuple(float(s) for s in args.scales.split(",") if s.strip())
         pool = build_pool(real, args.procedural, scales, args.seed)
         sampler = PatchSampler(pool, device=args.device, levels=args.levels, step_um=args.step_um,
-                               procedural_frac=args.procedural_frac, seed=args.seed)
+                               procedural_frac=args.procedural_frac, eight_bit=args.eight_bit, seed=args.seed)
         val = validation_set(args, args.device)
     except DataError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -115,7 +117,18 @@ def main(argv=None) -> int:
           f"prepared in {time.time() - t0:.1f} s")
 
     # model and optimiser
-    model = build_model(args.arch, args.levels, args.width).to(args.device)
+    if args.init:
+        try:
+            model, init_meta = load_checkpoint(args.init)
+        except FileNotFoundError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        args.arch, args.width = init_meta["config"]["arch"], init_meta["config"].get("width", args.width)
+        config.update(arch=args.arch, width=args.width)
+        model = model.to(args.device)
+        print(f"init: {args.init} ({init_meta.get('steps')} steps)")
+    else:
+        model = build_model(args.arch, args.levels, args.width).to(args.device)
     print(f"model: {args.arch}, {count_parameters(model):,} parameters")
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     budget_s = args.minutes * 60.0

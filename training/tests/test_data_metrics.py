@@ -54,6 +54,23 @@ class PatchSamplerTest(unittest.TestCase):
             return float((t[..., 1:, :] - t[..., :-1, :]).abs().mean())
         self.assertGreater(detail(sharp), detail(blurred))
 
+    def test_eight_bit_share_gives_rounded_stretched_patches_with_unchanged_levels(self):
+        img = read_image(DATA / "bbbc006-in-focus" / "BBBC006_a02_s1_w1_z10.tif")
+        levels = torch.arange(256) % 11
+        x16, y16 = PatchSampler([("a02", img)], seed=3).sample(256, levels)
+        x8, y8 = PatchSampler([("a02", img)], eight_bit=1.0, seed=3).sample(256, levels)
+        self.assertTrue(torch.equal(y8, y16))
+        codes = x8 * 255.0
+        np.testing.assert_allclose(codes.numpy(), codes.round().numpy(), atol=1e-4)  # multiples of 1/255
+        self.assertTrue(0.0 <= float(x8.min()) and float(x8.max()) <= 1.0)
+        # A stretch of the display range to 0..255: the darkest pixel of a patch lands near 0, patches span
+        # far more codes than 16-bit counts / 65535 would (their means sit well above the raw 16-bit ones).
+        self.assertLess(float(x8.amin(dim=(1, 2, 3)).max()), 0.12)  # at most 0.1 span below the darkest pixel, of ≥ 0.9 spans
+        self.assertGreater(float(x8.mean()), 5 * float(x16.mean()))
+        mixed, _ = PatchSampler([("a02", img)], eight_bit=0.25, seed=4).sample(512)
+        share = float(((mixed * 255 - (mixed * 255).round()).abs().amax(dim=(1, 2, 3)) < 1e-4).float().mean())
+        self.assertTrue(0.15 < share < 0.35, f"8-bit share {share}")
+
 
 class PllsTest(unittest.TestCase):
     def test_steeper_with_more_blur_and_independent_of_gain(self):

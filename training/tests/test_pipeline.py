@@ -51,6 +51,21 @@ class SmokePipelineTest(unittest.TestCase):
         self.assertTrue(lines[-1]["final"])
         self.assertIn("val_within1", lines[-1])
 
+    def test_init_fine_tunes_from_a_checkpoint_keeping_its_architecture(self):
+        self.assertEqual(self.train_rc, 0)
+        out = self.tmp / "tuned"
+        rc, _ = run(train.main, ["--data_dir", str(IN_FOCUS), "--real_limit", "1", "--procedural", "2", "--max_steps", "2",
+                                 "--batch_size", "8", "--val_patches", "0", "--width", "8", "--eight_bit", "0.5",
+                                 "--init", str(self.tmp / "smoke.ckpt.npz"), "--out_dir", str(out), "--name", "tuned"])
+        self.assertEqual(rc, 0)
+        start, _ = load_checkpoint(self.tmp / "smoke.ckpt.npz")
+        tuned, meta = load_checkpoint(out / "tuned.ckpt.npz")
+        self.assertEqual(meta["config"]["width"], 16)  # the checkpoint's width, not --width
+        self.assertEqual(meta["config"]["eight_bit"], 0.5)
+        first = next(iter(start.state_dict()))
+        self.assertEqual(start.state_dict()[first].shape, tuned.state_dict()[first].shape)
+        self.assertFalse(torch.equal(start.state_dict()[first], tuned.state_dict()[first]))  # trained further
+
     def test_export_is_opset_17_with_dynamic_batch_softmax_and_metadata(self):
         self.assertEqual(self.export_rc, 0)
         m = onnx.load(str(self.tmp / "smoke.onnx"))
