@@ -56,17 +56,9 @@ export function gaussianBlur(image: MetricImage, sigma: number): MetricImage {
   return { data: out, width: w, height: h };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32) so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers so failures reproduce: the evaluation protocol's seeded generator. */
+import { seededRandom } from '../../../eval/protocol.js';
+export { seededRandom };
 
 /**
  * Poisson (shot) noise with the pixel value as the expected photon count, as the paper's synthetic defocus adds
