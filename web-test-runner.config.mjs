@@ -1,6 +1,6 @@
 // Browser tests (test/browser/**) in Debian's Chromium through @web/test-runner, TypeScript compiled on the fly by esbuild.
-// The server root is the folder above the project, so tests reach the real images in ../shared/data as /shared/data/...
-// and the project itself as /<project folder>/...; every response carries COOP/COEP so pages and workers are
+// The server root is the folder above the project, so the project is served as /<project folder>/... (real images from
+// test/fixtures/images); every response carries COOP/COEP so pages and workers are
 // cross-origin isolated (multithreaded wasm), as under `npm start`.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -6,7 +6,7 @@ import { createFocusQuality } from '../src/api.js';
 import { METRICS, computeMetrics, metricPerPatch } from '../src/core/metrics/index.js';
 import { decodeImage } from '../src/io/decode.js';
 
-const data = new URL('../../../shared/data/', import.meta.url); // from build/test/
+const data = new URL('../../test/fixtures/images/', import.meta.url); // from build/test/
 
 describe('createFocusQuality in Node', { timeout: 120_000 }, () => {
   const fq = createFocusQuality();

@@ -59,7 +59,7 @@ def main(argv=None) -> int:
     p.add_argument("--smoke", action="store_true", help="run the smoke pipeline and use its model")
     p.add_argument("--ckpt", default="training/checkpoints/focus-quality.ckpt.npz", help="checkpoint (without --smoke)")
     p.add_argument("--onnx", default="models/focus-quality.onnx", help="its ONNX export (without --smoke)")
-    p.add_argument("--data_dir", default="../shared/data/bbbc006-in-focus", help="real in-focus images")
+    p.add_argument("--data_dir", default="test/fixtures/images/bbbc006-in-focus", help="real in-focus images")
     args = p.parse_args(argv)
     torch.set_num_threads(2)
     out = Path(args.out)

@@ -1,6 +1,6 @@
 /**
  * Shared by the browser tests: where things are on the test server (its root is the folder above the project, see
- * web-test-runner.config.mjs), real images from ../shared/data, and the Node engine's reference results.
+ * web-test-runner.config.mjs), real images from test/fixtures/images, and the Node engine's reference results.
  */
 import { decodeImage } from '../../src/io/decode.js';
 import type { FocusResult, GrayImage, ImageStack } from '../../src/core/types.js';
@@ -9,8 +9,8 @@ import type { FocusResult, GrayImage, ImageStack } from '../../src/core/types.js
 export const PROJECT = new URL('../../', import.meta.url).href;
 export const MODEL_URL = new URL('models/focus-quality.onnx', PROJECT).href;
 export const ORT_URL = new URL('node_modules/onnxruntime-web/dist/', PROJECT).href;
-/** ../shared/data as served. */
-export const DATA = new URL('../shared/data/', PROJECT).href;
+/** test/fixtures/images as served. */
+export const DATA = new URL('test/fixtures/images/', PROJECT).href;
 
 export const IN_FOCUS = 'bbbc006-in-focus/BBBC006_a05_s1_w1_z10.tif';
 export const DEFOCUSED = 'mcf7-defocused/mcf7_b01_s2_w1.tif'; // LZW-compressed
@@ -25,7 +25,7 @@ export async function loadData(rel: string): Promise<ImageStack> {
   return decodeImage(await fetchBytes(DATA + rel), rel);
 }
 
-/** The Node engine's results for a file under ../shared/data (every slice, patches included). */
+/** The Node engine's results for a file under test/fixtures/images (every slice, patches included). */
 export async function nodeResults(rel: string): Promise<{ warnings: string[]; results: FocusResult[] }> {
   const dataPath = new URL(DATA + rel).pathname.replace(/^\//, '');
   const r = await fetch(`/__node-result?file=${encodeURIComponent(dataPath)}`);

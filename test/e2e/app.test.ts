@@ -17,7 +17,7 @@ import type { FocusResult } from '../../src/core/types.js';
 // Compiled to build/test/e2e/: the project is three folders up.
 const project = fileURLToPath(new URL('../../../', import.meta.url));
 const dist = path.join(project, 'dist');
-const IMAGE = path.join(project, '../shared/data/bbbc006-in-focus/BBBC006_a05_s1_w1_z10.tif');
+const IMAGE = path.join(project, 'test/fixtures/images/bbbc006-in-focus/BBBC006_a05_s1_w1_z10.tif');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
 
 interface Served {

@@ -5,8 +5,8 @@ import { patchCertainty } from '../../src/core/certainty.js';
 import { splitIntoPatches } from '../../src/core/patches.js';
 import type { FocusResult, PatchScore } from '../../src/core/types.js';
 
-/** ../shared/data of the repository (tests run from build/test/imagej). */
-export const DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+/** The repository's real test images (tests run from build/test/imagej). */
+export const DATA = fileURLToPath(new URL('../../../test/fixtures/images/', import.meta.url));
 export const IN_FOCUS_16 = `${DATA}bbbc006-in-focus/BBBC006_a01_s1_w1_z10.tif`;
 export const DEFOCUSED_16 = `${DATA}mcf7-defocused/`;
 

@@ -12,7 +12,7 @@ import { readImageFile } from '../../src/node/image-files.js';
 import { loadModelFromDisk } from '../../src/node/model-files.js';
 import { DEFOCUSED_DIR, IN_FOCUS_DIR } from '../io/fixtures.js';
 
-describe('the shipped model on the real images of ../shared/data', { timeout: 300_000 }, () => {
+describe('the shipped model on the real images of test/fixtures/images', { timeout: 300_000 }, () => {
   let model: FocusModel;
   before(async () => {
     model = await loadModelFromDisk();

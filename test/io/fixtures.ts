@@ -1,4 +1,4 @@
-/** Test fixtures: paths into the repo and ../shared, temp folders, and generators that run real tools (Python, ImageJ). */
+/** Test fixtures: paths into the repo (real images in test/fixtures/images), temp folders, and generators that run real tools (Python, ImageJ). */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root: tests compile to build/test/<dir>/x.test.js. */
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const SHARED_DATA = join(REPO, '..', 'shared', 'data');
-export const IN_FOCUS_DIR = join(SHARED_DATA, 'bbbc006-in-focus');
-export const DEFOCUSED_DIR = join(SHARED_DATA, 'mcf7-defocused');
+/** Real images the tests need, committed with their provenance (test/fixtures/images/README.md): nothing outside the repository. */
+export const FIXTURE_IMAGES = join(REPO, 'test', 'fixtures', 'images');
+export const IN_FOCUS_DIR = join(FIXTURE_IMAGES, 'bbbc006-in-focus');
+export const DEFOCUSED_DIR = join(FIXTURE_IMAGES, 'mcf7-defocused');
 export const PYTHON = '/usr/bin/python3';
 
 export function tempDir(prefix: string): string {

@@ -11,7 +11,7 @@ from training.plls import plls
 from training.prepare_data import field_stats
 from training.psf import blur, level_psfs
 
-DATA = Path("../shared/data")
+DATA = Path("test/fixtures/images")  # committed real images: the suite needs nothing outside the repository
 
 
 class ReadImageTest(unittest.TestCase):
@@ -23,7 +23,7 @@ class ReadImageTest(unittest.TestCase):
 
 class ProceduralFieldTest(unittest.TestCase):
     def test_looks_like_the_real_in_focus_fields_in_size_sharpness_and_spectrum(self):
-        real = [field_stats(read_image(DATA / "bbbc006-in-focus" / f"BBBC006_a0{i}_s1_w1_z10.tif")) for i in range(1, 7)]
+        real = [field_stats(read_image(DATA / "bbbc006-in-focus" / f"BBBC006_a0{i}_s1_w1_z10.tif")) for i in (1, 2, 5, 6)]
         rng = np.random.default_rng(5)
         fake = [field_stats(procedural_field(rng)) for _ in range(8)]
         for key, slack in (("diameter", 0.15), ("sharpness", 0.1), ("plls", 0.1)):

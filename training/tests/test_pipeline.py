@@ -15,7 +15,7 @@ import torch
 from training import evaluate, export_onnx, prepare_data, train
 from training.model import load_checkpoint
 
-DATA = Path("../shared/data")
+DATA = Path("test/fixtures/images")  # committed real images: the suite needs nothing outside the repository
 IN_FOCUS = DATA / "bbbc006-in-focus"
 
 

@@ -1,4 +1,4 @@
-/** Test fixtures for the metric tests: real images from ../shared/data and a small separable Gaussian blur. */
+/** Test fixtures for the metric tests: real images from test/fixtures/images and a small separable Gaussian blur. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromArrayBuffer } from 'geotiff';
@@ -6,7 +6,7 @@ import type { MetricImage } from '../../../src/core/metrics/index.js';
 
 /** Repository root, found from this compiled file (build/test/core/metrics/) so tests run from any cwd. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const DATA_DIR = `${REPO_ROOT}../shared/data`;
+export const DATA_DIR = `${REPO_ROOT}test/fixtures/images`;
 
 export interface LoadedImage extends MetricImage {
   readonly data: Uint16Array;
