@@ -33,6 +33,22 @@ export interface ModelCard {
   readonly licence?: string;
   /** How to read the image level from the aggregated distribution (see core/aggregate.ts); absent = "argmax". */
   readonly aggregation?: Aggregation;
+  /**
+   * The model's native pixel size in µm (the pixel size its training defocus was simulated at). Images whose pixel size
+   * is known are resampled to it before patches are cut; absent = no resampling.
+   */
+  readonly pixelSizeUm?: number;
+  /** When a result is 'uncertain' rather than 'in'/'out' (thresholds chosen on validation sources, never test sources). */
+  readonly verdict?: VerdictRule;
+}
+
+/**
+ * A result is 'uncertain' when its aggregated certainty is below `minCertainty`, or when its score lies within
+ * `minMargin` levels of the in/out boundary (inFocusMaxLevel + 0.5). Absent fields do not apply.
+ */
+export interface VerdictRule {
+  readonly minCertainty?: number;
+  readonly minMargin?: number;
 }
 
 /** Reading of a distribution's level: its most probable level, or its median (smallest k with P(level ≤ k) ≥ ½). */

@@ -15,12 +15,21 @@ export function selectSlices(count: number, selection: SliceSelection, current =
   return [index];
 }
 
-/** The sharpest result: lowest score (expected level); ties go to the higher certainty, then the lower slice. */
+/**
+ * The sharpest result: lowest score (expected level); ties go to the higher certainty, then the lower slice. A result
+ * without a finite score (no patches) is never preferred to one with a score. The one rule for every host.
+ */
 export function pickBestSlice<T extends Pick<FocusResult, 'score' | 'certainty' | 'slice'>>(results: readonly T[]): T {
   if (results.length === 0) throw new ImageContentError('no slices were measured');
+  const better = (a: T, b: T): boolean => {
+    const fa = Number.isFinite(a.score);
+    const fb = Number.isFinite(b.score);
+    if (fa !== fb) return fa;
+    if (fa && a.score !== b.score) return a.score < b.score;
+    if (a.certainty !== b.certainty) return a.certainty > b.certainty;
+    return a.slice < b.slice;
+  };
   let best = results[0]!;
-  for (const r of results.slice(1)) {
-    if (r.score < best.score || (r.score === best.score && (r.certainty > best.certainty || (r.certainty === best.certainty && r.slice < best.slice)))) best = r;
-  }
+  for (const r of results.slice(1)) if (better(r, best)) best = r;
   return best;
 }

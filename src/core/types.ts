@@ -9,12 +9,20 @@ export type PixelArray = Uint8Array | Uint16Array | Float32Array;
 /** Bits per sample of the source image: decides the intensity scaling the model was trained with. */
 export type BitDepth = 8 | 16 | 32;
 
+/** Physical size of one pixel in micrometres (x: column spacing, y: row spacing), as the file or the user states it. */
+export interface PixelSize {
+  readonly x: number;
+  readonly y: number;
+}
+
 /** One grayscale 2-D plane (one slice of a stack). */
 export interface GrayImage {
   readonly data: PixelArray;
   readonly width: number;
   readonly height: number;
   readonly bitDepth: BitDepth;
+  /** Pixel size in µm when known (file calibration or the user's `pixelSize`); used to resample to the model's native size. */
+  readonly pixelSize?: PixelSize | undefined;
 }
 
 /** A decoded file: one or more planes of equal size (z-slices, time points or pages). */
@@ -25,7 +33,12 @@ export interface ImageStack {
   readonly slices: readonly GrayImage[];
   /** Non-fatal remarks made while decoding (e.g. "RGB converted to luminance"). */
   readonly warnings: readonly string[];
+  /** Pixel size in µm read from the file (ImageJ calibration, TIFF resolution tags, OME-XML), when it states one. */
+  readonly pixelSize?: PixelSize | undefined;
 }
+
+/** In focus, out of focus, or not enough evidence to say (see FocusResult.verdict). */
+export type Verdict = 'in' | 'out' | 'uncertain';
 
 /** Placement of one patch in the image. */
 export interface PatchRect {
@@ -63,6 +76,11 @@ export interface FocusResult {
   readonly maxCertainty: number;
   /** level ≤ the model card's in-focus threshold. */
   readonly inFocus: boolean;
+  /**
+   * The answer to report: 'in' or 'out' of focus, or 'uncertain' when the evidence is too weak for either (thresholds
+   * from the model card's `verdict`, chosen on validation sources). A confident wrong call is worse than 'uncertain'.
+   */
+  readonly verdict?: Verdict;
   /** Certainty-weighted mean of the patch distributions. */
   readonly probs: readonly number[];
   readonly patches: readonly PatchScore[];

@@ -8,7 +8,7 @@ import { ImageContentError } from '../core/errors.js';
 import { resolveOptions, type MeasureOptions } from '../core/options.js';
 import { splitIntoPatches } from '../core/patches.js';
 import { fullScale } from '../core/scaling.js';
-import { pickBestSlice, selectSlices } from '../core/slices.js';
+import { measureStack as measureStackWith, planesOf, type Measurer } from '../core/measure-stack.js';
 import type { FocusResult, GrayImage, ImageStack, PatchScore } from '../core/types.js';
 import { predictInBatches } from './batch.js';
 import { computeMetricValues } from './measure-metrics.js';
@@ -67,6 +67,13 @@ export async function measureImage(model: Pick<FocusModel, 'card' | 'predict' | 
   };
 }
 
+/** The model in this thread as a `Measurer`, for `measureStack` in core/measure-stack.ts. */
+export function modelMeasurer(model: Pick<FocusModel, 'card' | 'predict' | 'backend'>): Measurer {
+  return {
+    measure: (plane, options = {}, hooks = {}) => measureImage(model, plane, options, { slice: options.slice, onProgress: hooks.onProgress, signal: hooks.signal }),
+  };
+}
+
 export interface StackControl extends Omit<MeasureControl, 'slice' | 'onProgress'> {
   /** Slice for `slices: 'current'` (0-based). */
   readonly current?: number;
@@ -75,22 +82,10 @@ export interface StackControl extends Omit<MeasureControl, 'slice' | 'onProgress
 }
 
 /**
- * Measures the slices of a stack chosen by `options.slices`: 'all' → one result per slice; 'best' → the single
- * sharpest (lowest score); 'current' or an index → that slice. Results carry their slice index.
+ * Measures the slices of a stack chosen by `options.slices` with a model in this thread (core/measure-stack.ts does
+ * the loop): 'all' → one result per slice; 'best' → the single sharpest; 'current' or an index → that slice.
  */
 export async function measureStack(model: Pick<FocusModel, 'card' | 'predict' | 'backend'>, stack: ImageStack, options: Partial<MeasureOptions> = {}, control: StackControl = {}): Promise<FocusResult[]> {
-  const selection = resolveOptions({ slices: options.slices }).slices;
-  const indices = selectSlices(stack.slices.length, selection, control.current);
-  const perSlice = splitIntoPatches(stack.width, stack.height, model.card.patchSize).length;
-  const total = perSlice * indices.length;
-  const results: FocusResult[] = [];
-  for (const [n, i] of indices.entries()) {
-    const r = await measureImage(model, stack.slices[i]!, options, {
-      slice: i,
-      signal: control.signal,
-      onProgress: control.onProgress ? (done) => control.onProgress!(n * perSlice + done, total) : undefined,
-    });
-    results.push(r);
-  }
-  return selection === 'best' ? [pickBestSlice(results)] : results;
+  const { results } = await measureStackWith(modelMeasurer(model), planesOf(stack), options, control);
+  return [...results];
 }

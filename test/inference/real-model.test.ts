@@ -29,7 +29,7 @@ describe('the shipped model on the real images of test/fixtures/images', { timeo
 
   it('rates every MCF-7 defocused field out of focus (level ≥ 3)', async () => {
     const files = readdirSync(DEFOCUSED_DIR).filter((f) => f.endsWith('.tif'));
-    assert.equal(files.length, 15);
+    assert.equal(files.length, 4);
     for (const f of files) {
       const [r] = await measureStack(model, await readImageFile(join(DEFOCUSED_DIR, f)));
       assert.ok(r!.level >= 3, `${f}: level ${r!.level}`);

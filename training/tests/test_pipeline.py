@@ -159,7 +159,7 @@ class BadInputTest(unittest.TestCase):
         rc, err = run(evaluate.main, ["--ckpt", ckpt, "--held_out_dir", str(self.tmp / "gone")])
         self.assertEqual((rc, "gone" in err), (2, True), err)
         d = self.folder_with("cut.tif", (IN_FOCUS / "BBBC006_a01_s1_w1_z10.tif").read_bytes()[:3000])
-        rc, err = run(evaluate.main, ["--ckpt", ckpt, "--defocused_dir", str(d), "--out_dir", str(self.tmp)])
+        rc, err = run(evaluate.main, ["--ckpt", ckpt, "--held_out_dir", str(IN_FOCUS), "--defocused_dir", str(d), "--out_dir", str(self.tmp)])
         self.assertEqual(rc, 2)
         self.assertIn("cut.tif", err)
 

@@ -1,0 +1,99 @@
+/**
+ * The one loop from a stack to its results, shared by every host (CLI, library API, app, element, ImageJ.JS plugin):
+ * choose the slices, measure them one after another through a `Measurer` (a model in this thread or a worker client),
+ * report progress over the whole stack, stop between slices on cancel, and pick the sharpest slice.
+ * Pure: it knows neither onnxruntime nor the DOM; planes may be produced lazily (ImageJ.JS hands out one plane a call).
+ *
+ * @example
+ *   const { results, best } = await measureStack(measurer, planesOf(stack), { slices: 'all' }, { onProgress });
+ */
+import { CancelledError } from './errors.js';
+import type { MetricName } from './metrics/registry.js';
+import type { Aggregation } from './model-card.js';
+import { resolveOptions, type SliceSelection } from './options.js';
+import { pickBestSlice, selectSlices } from './slices.js';
+import type { FocusResult, GrayImage, ImageStack } from './types.js';
+
+/** Options of one plane's measurement (what a worker receives with the pixels). */
+export interface PlaneOptions {
+  /** Patches per inference call. */
+  readonly batchSize?: number;
+  /** Reads the image level by `median` or `argmax` (default: the model card's choice). */
+  readonly aggregation?: Aggregation;
+  /** Classic focus metrics to compute too; default none. */
+  readonly metrics?: readonly MetricName[];
+  /** 0-based slice index written into the result. */
+  readonly slice?: number;
+}
+
+export interface PlaneHooks {
+  /** Patches done / total of this plane, after every batch. */
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Aborting stops at the next batch boundary with a CancelledError. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Anything that measures one plane: the model in this thread (`modelMeasurer`) or a worker client. */
+export interface Measurer {
+  measure(plane: GrayImage, options?: PlaneOptions, hooks?: PlaneHooks): Promise<FocusResult>;
+}
+
+/** The planes of a stack, possibly produced on demand (decoded already, or fetched from a host one at a time). */
+export interface PlaneSource {
+  readonly count: number;
+  plane(index: number): GrayImage | Promise<GrayImage>;
+}
+
+export interface StackOptions extends Omit<PlaneOptions, 'slice'> {
+  /** Which slices: 'all' (default), 'best' (only the sharpest is returned), 'current' or a 0-based index. */
+  readonly slices?: SliceSelection;
+}
+
+export interface StackHooks {
+  /** The slice that `slices: 'current'` means (0-based; default 0). */
+  readonly current?: number | undefined;
+  /** Progress over every slice measured: done / total in patches (each plane counts the same). */
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Called after each slice, e.g. to show partial results. */
+  readonly onSlice?: ((result: FocusResult) => void) | undefined;
+}
+
+export interface StackMeasurement {
+  /** One result per measured slice, in slice order; only the sharpest for `slices: 'best'`. */
+  readonly results: readonly FocusResult[];
+  /** The sharpest measured slice (see `pickBestSlice` for the rule and its ties). */
+  readonly best: FocusResult;
+}
+
+/** A decoded stack as a plane source. */
+export function planesOf(stack: Pick<ImageStack, 'slices'>): PlaneSource {
+  return { count: stack.slices.length, plane: (i) => stack.slices[i]! };
+}
+
+/**
+ * Measures the chosen slices of a stack. An index outside the stack is an ImageContentError (never clamped: a
+ * script asking for slice 40 of 30 must hear about it). Cancelling rejects with a CancelledError between slices,
+ * or within one at the measurer's next batch.
+ */
+export async function measureStack(measurer: Measurer, source: PlaneSource, options: StackOptions = {}, hooks: StackHooks = {}): Promise<StackMeasurement> {
+  const selection = resolveOptions({ slices: options.slices }).slices;
+  const indices = selectSlices(source.count, selection, hooks.current);
+  const { signal } = hooks;
+  const perPlane: Omit<PlaneOptions, 'slice'> = {
+    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+    ...(options.aggregation !== undefined ? { aggregation: options.aggregation } : {}),
+    ...(options.metrics?.length ? { metrics: options.metrics } : {}),
+  };
+  const results: FocusResult[] = [];
+  for (const [n, index] of indices.entries()) {
+    if (signal?.aborted) throw new CancelledError('measurement cancelled');
+    const plane = await source.plane(index);
+    const onProgress = hooks.onProgress ? (done: number, total: number) => hooks.onProgress!(n * total + done, indices.length * total) : undefined;
+    const result = await measurer.measure(plane, { ...perPlane, slice: index }, { onProgress, signal });
+    results.push(result);
+    hooks.onSlice?.(result);
+  }
+  const best = pickBestSlice(results);
+  return { results: selection === 'best' ? [best] : results, best };
+}
