@@ -8,7 +8,7 @@ test('index exports exactly the documented runtime names', () => {
     'CancelledError', 'ERROR_NAMES', 'ImageContentError', 'ImageFormatError', 'METRICS', 'METRIC_NAMES', 'ModelError', 'OptionsError',
     'DEFAULT_OPTIONS', 'aggregatePatches', 'argmaxLevel', 'brenner', 'computeMetrics', 'createFocusQuality', 'createWorkerClient',
     'decodeImage', 'defaultAssetUrls', 'extractPatches', 'focusScore', 'formatError', 'fullScale', 'levelColor', 'loadModel', 'localFocusScore',
-    'measureImage', 'measureStack', 'medianLevel', 'metricPerPatch', 'parseModelCard', 'patchCertainty', 'pickBestSlice', 'plls',
+    'measureImage', 'measureStack', 'medianLevel', 'modelMeasurer', 'planesOf', 'metricPerPatch', 'parseModelCard', 'patchCertainty', 'pickBestSlice', 'plls',
     'renderOverlayPng', 'resolveOptions', 'reviveError', 'selectSlices', 'splitIntoPatches', 'tenengrad', 'toGeoJSON', 'toGeoJSONCollection', 'toImageCsv', 'toImageStack', 'toJson', 'toPatchCsv', 'varianceOfLaplacian', 'withContext',
   ].sort());
 });

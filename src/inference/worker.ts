@@ -9,7 +9,7 @@ import { CancelledError, ModelError, errorFields } from '../core/errors.js';
 import { parseModelCard } from '../core/model-card.js';
 import type { FocusResult, GrayImage } from '../core/types.js';
 import { chooseBackend, defaultThreadCount } from './backend.js';
-import { measureImage } from './measure.js';
+import { modelMeasurer } from './measure.js';
 import { loadModel, type FocusModel } from './session.js';
 import type { BackendName, ProgressCallback, WorkerApi, WorkerInitOptions, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
 
@@ -94,9 +94,8 @@ const api: WorkerApi = {
           return model.predict(patches, count);
         },
       };
-      const result = await measureImage(yielding, image, options, {
+      const result = await modelMeasurer(yielding).measure(image, options, {
         signal: controller.signal,
-        ...(options.slice === undefined ? {} : { slice: options.slice }),
         ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}),
       });
       if (controller.signal.aborted) throw new CancelledError('measurement cancelled');
