@@ -16,7 +16,7 @@ import { measureStack, type Measurer } from './core/measure-stack.js';
 import { cardUrlFor, type ModelCard } from './core/model-card.js';
 import { resolveOptions, type MeasureOptions } from './core/options.js';
 import type { FocusResult } from './core/types.js';
-import { toImageStack, type ImageInput } from './image-input.js';
+import { toImageStack, type ChannelOrder, type ImageInput } from './image-input.js';
 import { defaultThreadCount } from './inference/backend.js';
 import { modelMeasurer } from './inference/measure.js';
 import { openModel, type ReadBytes } from './inference/model-loader.js';
@@ -28,8 +28,8 @@ import { decodeImage } from './io/decode.js';
 import { toGeoJSONCollection, type FeatureCollection } from './io/geojson.js';
 import type { ResultRow } from './io/rows.js';
 
-export type { ImageInput, ImJoyNdArray, RawImage } from './image-input.js';
-export { toImageStack } from './image-input.js';
+export type { ChannelOrder, ImageInput, ImJoyNdArray, NdArrayOptions, RawImage } from './image-input.js';
+export { decodeNdArray, toImageStack } from './image-input.js';
 
 export interface FocusQualityOptions {
   /** ONNX model URL (card beside it as `.card.json`, see `cardUrlFor`); default: the one shipped next to the bundle. */
@@ -55,6 +55,8 @@ export interface MeasureCall extends Partial<MeasureOptions> {
   readonly name?: string;
   /** Slice for `slices: 'current'`. */
   readonly current?: number;
+  /** Channel order of colour pixels (an ndarray or raw data with 3 or 4 samples per pixel); default rgb / rgba. */
+  readonly channelOrder?: ChannelOrder;
   /** Patches done / total over every slice measured. */
   readonly onProgress?: (done: number, total: number) => void;
   readonly signal?: AbortSignal;
@@ -143,7 +145,7 @@ export function createFocusQuality(options: FocusQualityOptions = {}): FocusQual
   async function measureNamed(image: ImageInput | Blob, call: MeasureCall, name: string): Promise<Measurement> {
     const { onProgress, signal, current } = call;
     const opts = resolveOptions({ batchSize: call.batchSize, slices: call.slices, aggregation: call.aggregation, borderWidth: call.borderWidth, metrics: call.metrics });
-    const stack = typeof Blob !== 'undefined' && image instanceof Blob ? await decodeImage(await image.arrayBuffer(), name) : toImageStack(image as ImageInput, name);
+    const stack = typeof Blob !== 'undefined' && image instanceof Blob ? await decodeImage(await image.arrayBuffer(), name) : toImageStack(image as ImageInput, name, call.channelOrder ? { channelOrder: call.channelOrder } : {});
     const { results: kept, best } = await measureStack(
       client ?? local!,
       stack,

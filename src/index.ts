@@ -21,8 +21,8 @@
  */
 
 // The one-call API for embedders.
-export { createFocusQuality, toImageStack } from './api.js';
-export type { FocusQuality, FocusQualityOptions, MeasureCall, Measurement, ImageInput, ImJoyNdArray, RawImage } from './api.js';
+export { createFocusQuality, decodeNdArray, toImageStack } from './api.js';
+export type { ChannelOrder, FocusQuality, FocusQualityOptions, MeasureCall, Measurement, ImageInput, ImJoyNdArray, NdArrayOptions, RawImage } from './api.js';
 
 // Shapes and errors.
 export type { BitDepth, FocusResult, GrayImage, ImageStack, PatchRect, PatchScore, PixelArray } from './core/types.js';
