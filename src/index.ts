@@ -38,7 +38,7 @@ export { patchCertainty } from './core/certainty.js';
 export { aggregatePatches, argmaxLevel, medianLevel } from './core/aggregate.js';
 export { levelColor } from './core/colormap.js';
 export type { Rgb } from './core/colormap.js';
-export { DEFAULT_OPTIONS, resolveOptions } from './core/options.js';
+export { DEFAULT_OPTIONS, MAX_BATCH_SIZE, MAX_BORDER_WIDTH, resolveOptions } from './core/options.js';
 export type { MeasureOptions, SliceSelection } from './core/options.js';
 export { pickBestSlice, selectSlices } from './core/slices.js';
 export { measureStack, planesOf } from './core/measure-stack.js';
