@@ -5,6 +5,7 @@
  */
 import { aggregatePatches, argmaxLevel } from '../core/aggregate.js';
 import { patchCertainty } from '../core/certainty.js';
+import { hasContent } from '../core/content.js';
 import { ImageContentError } from '../core/errors.js';
 import { resolveOptions, type MeasureOptions } from '../core/options.js';
 import { splitIntoPatches } from '../core/patches.js';
@@ -45,7 +46,7 @@ export async function measureImage(model: Pick<FocusModel, 'card' | 'predict' | 
     const p = Array.from(probs.subarray(k * L, (k + 1) * L));
     return { ...r, level: argmaxLevel(p), certainty: patchCertainty(p), probs: p, ...(metrics ? { metrics: metrics.patches[k]! } : {}) };
   });
-  const agg = aggregatePatches(patches, card, { aggregation: opts.aggregation });
+  const agg = aggregatePatches(patches, card, { aggregation: opts.aggregation, hasContent: hasContent(image, scale) });
   const t4 = now();
   const warnings = [...agg.warnings, ...(metrics?.warnings ?? [])];
   return {
@@ -58,6 +59,7 @@ export async function measureImage(model: Pick<FocusModel, 'card' | 'predict' | 
     meanCertainty: agg.meanCertainty,
     maxCertainty: agg.maxCertainty,
     inFocus: agg.inFocus,
+    verdict: agg.verdict,
     probs: agg.probs,
     patches,
     timings: { prepareMs: t1 - t0, inferenceMs: t2 - t1, ...(metrics ? { metricsMs: t3 - t2 } : {}), aggregateMs: t4 - t3, totalMs: t4 - t0 },

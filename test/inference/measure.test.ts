@@ -69,6 +69,17 @@ describe('measureImage / measureStack with the affine test model on a real image
     assert.equal(batches, 2);
   });
 
+  it('gives a verdict: in/out by the level for a real image; uncertain, with a warning, for a constant one', async () => {
+    const r = await measureImage(model, image);
+    assert.equal(r.verdict, r.inFocus ? 'in' : 'out');
+    // Bright flat field: this model rates it level 0 with full certainty, yet there is nothing to judge.
+    const flat = await measureImage(model, { width: 200, height: 100, bitDepth: 16, data: new Uint16Array(200 * 100).fill(60000) });
+    assert.equal(flat.level, 0);
+    assert.equal(flat.inFocus, true);
+    assert.equal(flat.verdict, 'uncertain');
+    assert.match((flat.warnings ?? []).join('; '), /no content to judge/);
+  });
+
   it('refuses an image smaller than a patch and one with NaN pixels (ImageContentError)', async () => {
     await assert.rejects(measureImage(model, { width: 83, height: 100, bitDepth: 8, data: new Uint8Array(8300) }), (e: Error) => e.name === 'ImageContentError' && /83×100/.test(e.message));
     const nan = new Float32Array(84 * 84).fill(0.5);
