@@ -146,7 +146,7 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
       const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
       const csv = readFileSync((await csvDownload.path())!, 'utf8').trim().split('\n');
       assert.equal(csv.length, 2, 'CSV: header + one row');
-      assert.match(csv[0]!, /^file,slice,width,height,patches,level,score,certainty,mean_certainty,in_focus,error/);
+      assert.match(csv[0]!, /^file,slice,width,height,patches,level,score,certainty,mean_certainty,in_focus,verdict,error/);
       assert.ok(csv[1]!.startsWith(`${name},0,696,520,`), csv[1]);
       const [geoDownload] = await Promise.all([page.waitForEvent('download'), page.click('#geojson')]);
       const geo = JSON.parse(readFileSync((await geoDownload.path())!, 'utf8')) as { type: string; features: { properties: { file: string } }[] };
