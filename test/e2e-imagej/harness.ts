@@ -61,7 +61,7 @@ const windowApi = route === 'app' ? {
   },
   async createWindow(plugin, cfg) {
     window.__createWindowCalls.push(JSON.parse(JSON.stringify(cfg)));
-    if (cfg && /^https:\/\/ij\.imjoy\.io\/?$/.test(cfg.src || '')) {
+    if (cfg && ['https://ij.imjoy.io', 'https://ij.imjoy.io/'].includes(cfg.src)) {
       if (window.__createWindowFails) throw new Error('Failed to load https://ij.imjoy.io');
       opened.set(cfg.name, service);
       return service;

@@ -5,7 +5,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { levelColor } from '../../src/core/colormap.js';
-import { installableMacroSet, macroString, patchName, patchesTableTitle, rollbackMacro, writeResultsMacros, type MacroOptions } from '../../src/core/imagej/macro.js';
+import { installableMacroSet, macroString, patchName, patchesTableTitle, rollbackMacro, stackLayout, writeResultsMacros, type MacroOptions } from '../../src/core/imagej/macro.js';
+import { pickBestSlice } from '../../src/core/slices.js';
 import type { FocusResult } from '../../src/core/types.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +24,7 @@ after(async () => {
   await ij?.stop();
 });
 
-const BASE: MacroOptions = { levels: 11, border: 2, overlay: true, table: 'Focus Quality', patches: true, select: false, stack: false };
+const BASE: MacroOptions = { levels: 11, border: 2, overlay: true, table: 'Focus Quality', patches: true, select: false };
 const RESULT_COLUMNS = ['Label', 'Slice', 'Level', 'Score', 'Certainty', 'Mean certainty', 'In focus', 'Patches'];
 const PATCH_COLUMNS = ['Label', 'Slice', 'X', 'Y', 'Width', 'Height', 'Level', 'Certainty', ...Array.from({ length: 11 }, (_, k) => `P${k}`)];
 
@@ -125,8 +126,8 @@ run("Duplicate...", "title=b1"); run("Gaussian Blur...", "sigma=2");
 selectImage(id); run("Duplicate...", "title=b2"); run("Gaussian Blur...", "sigma=6");
 run("Images to Stack", "name=zstack title=[] use");`);
   const results = [handMadeResult(696, 520, 0, 4), handMadeResult(696, 520, 1, 0), handMadeResult(696, 520, 2, 8)];
-  const best = results.reduce((a, b) => (b.score < a.score ? b : a));
-  await write(results, { ...BASE, stack: true, select: true, patches: false });
+  const best = pickBestSlice(results);
+  await write(results, { ...BASE, layout: stackLayout(3), best, select: true, patches: false });
   const state = await readImageState(ij);
   assert.equal(state.dims[3], 3);
   assert.equal(state.slice, best.slice + 1);
@@ -190,8 +191,8 @@ test('the installed macro set removes our rectangles (keeping others) and goes t
   await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); run("Duplicate...", "title=d"); run("Images to Stack", "name=pair title=[] use");
 makeRectangle(1, 1, 10, 10); Roi.setName("mine"); Overlay.addSelection("blue", 1); run("Select None");`);
   const results = [handMadeResult(696, 520, 0, 9), handMadeResult(696, 520, 1, 0)];
-  const best = results[0]!.score < results[1]!.score ? 1 : 2;
-  await write(results, { ...BASE, stack: true, patches: false });
+  const best = pickBestSlice(results).slice + 1;
+  await write(results, { ...BASE, layout: stackLayout(2), best: pickBestSlice(results), patches: false });
   await ij.run(`setSlice(${3 - best}); run("Focus Quality: Go To Best Slice");`);
   assert.equal((await readImageState(ij)).slice, best);
   await ij.run('run("Focus Quality: Remove Overlay");');

@@ -24,8 +24,10 @@ export interface MacroOptions {
   readonly patches: boolean;
   /** Make the best-focused slice the current one (stacks). */
   readonly select: boolean;
-  /** The image is a stack: rectangles are tied to their slice. */
-  readonly stack: boolean;
+  /** Where the measured planes sit in the image; absent for a single plane. Rectangles and rows are tied to them. */
+  readonly layout?: PlaneLayout;
+  /** The best-focused result (core `pickBestSlice`), marked in the table when more than one slice was measured. */
+  readonly best?: FocusResult;
   /**
    * Classic metrics (core/metrics names) to add as columns, one per name, to the results table and the patch table.
    * A value the result lacks (could not be computed; see its warnings) is written as NaN, ImageJ's empty number.
@@ -33,6 +35,40 @@ export interface MacroOptions {
   readonly metrics?: readonly string[];
   /** Upper bound on the length of one macro; default 60,000 characters. */
   readonly chunkChars?: number;
+}
+
+/** A hyperstack position, 1-based as ImageJ counts. */
+export interface Position {
+  readonly channel: number;
+  readonly slice: number;
+  readonly frame: number;
+}
+
+/** The image's dimensions and where the result with 0-based plane index `slice` was measured. */
+export interface PlaneLayout {
+  readonly channels: number;
+  readonly slices: number;
+  readonly frames: number;
+  position(slice: number): Position;
+}
+
+/** Layout of a plain z-stack of `slices` planes. */
+export function stackLayout(slices: number): PlaneLayout {
+  return { channels: 1, slices, frames: 1, position: (i) => ({ channel: 1, slice: i + 1, frame: 1 }) };
+}
+
+/**
+ * `Overlay.setPosition` for a plane: none for a single plane, the stack index when one axis has several planes (what a
+ * plain stack understands), the (c, z, t) position for a hyperstack.
+ */
+function overlayPosition(layout: PlaneLayout | undefined, slice: number): string {
+  if (!layout) return '';
+  const { channels, slices, frames } = layout;
+  const p = layout.position(slice);
+  const axes = [channels, slices, frames].filter((n) => n > 1).length;
+  if (axes === 0) return '';
+  if (axes === 1) return ` Overlay.setPosition(${(p.frame - 1) * channels * slices + (p.slice - 1) * channels + p.channel});`;
+  return ` Overlay.setPosition(${p.channel}, ${p.slice}, ${p.frame});`;
 }
 
 /** Matches the names `patchName` gives, so a later run (or a rollback) can find and replace our rectangles. */
@@ -84,16 +120,6 @@ export function patchesTableTitle(table: string): string {
   return `${table} Patches`;
 }
 
-/** The best-focused result: lowest score (expected level), then highest certainty, then first slice. */
-export function bestResult(results: readonly FocusResult[]): FocusResult | undefined {
-  let best: FocusResult | undefined;
-  for (const r of results) {
-    if (!Number.isFinite(r.score)) continue;
-    if (!best || r.score < best.score || (r.score === best.score && r.certainty > best.certainty)) best = r;
-  }
-  return best;
-}
-
 // Removes the rectangles of earlier runs (by name), keeping the user's own overlay; restores the slice it disturbs.
 const REMOVE_OURS = [
   'fq_s = getSliceNumber();',
@@ -120,7 +146,7 @@ function deleteRowsOf(table: string): string {
 
 function overlayLine(p: PatchScore, slice: number, o: MacroOptions): string {
   const colour = levelColor(p.level, p.certainty, o.levels).hex;
-  const position = o.stack ? ` Overlay.setPosition(${slice + 1});` : '';
+  const position = overlayPosition(o.layout, slice);
   return `makeRectangle(${p.x}, ${p.y}, ${p.w}, ${p.h}); Roi.setName("${patchName(p)}"); Overlay.addSelection("${colour}", ${macroNumber(o.border)});${position}`;
 }
 
@@ -129,10 +155,20 @@ function metricCells(values: Readonly<Record<string, number>> | undefined, names
   return names.map((n) => [n, macroNumber(values?.[n] ?? NaN, 10)]);
 }
 
-function patchRow(r: FocusResult, p: PatchScore, levels: number, metrics?: readonly string[]): string {
+/** Slice (and Channel / Frame where the image has several) of a result, as table cells. */
+function positionCells(r: FocusResult, layout: PlaneLayout | undefined): [string, string][] {
+  const p = layout ? layout.position(r.slice) : { channel: 1, slice: r.slice + 1, frame: 1 };
+  const cells: [string, string][] = [['Slice', String(p.slice)]];
+  if (layout && layout.channels > 1) cells.unshift(['Channel', String(p.channel)]);
+  if (layout && layout.frames > 1) cells.push(['Frame', String(p.frame)]);
+  return cells;
+}
+
+function patchRow(r: FocusResult, p: PatchScore, o: MacroOptions): string {
+  const { levels, metrics } = o;
   const cells: [string, string][] = [
     ['Label', 'fq_lab'],
-    ['Slice', String(r.slice + 1)],
+    ...positionCells(r, o.layout),
     ['X', String(p.x)],
     ['Y', String(p.y)],
     ['Width', String(p.w)],
@@ -183,7 +219,7 @@ export function writeResultsMacros(results: readonly FocusResult[], o: MacroOpti
     macros.push(`${label}\n${REMOVE_OURS}`);
   }
   if (o.patches) {
-    const lines = results.flatMap((r) => r.patches.map((p) => patchRow(r, p, o.levels, o.metrics)));
+    const lines = results.flatMap((r) => r.patches.map((p) => patchRow(r, p, o)));
     const head = `${label}\nfq_t = ${macroString(patchesTableTitle(o.table))};`;
     const parts = chunk(head, lines, limit, 'Table.update(fq_t);');
     if (parts.length === 0) parts.push(`${head}\nTable.update(fq_t);`);
@@ -196,12 +232,12 @@ export function writeResultsMacros(results: readonly FocusResult[], o: MacroOpti
 
 /** Results table, overlay display and best slice: the last macro, small whatever the image size. */
 function finalMacro(results: readonly FocusResult[], o: MacroOptions): string {
-  const best = bestResult(results);
+  const best = o.best;
   const lines = ['fq_lab = getTitle();', deleteRowsOf(o.table)];
   for (const r of results) {
     const cells: [string, string][] = [
       ['Label', 'fq_lab'],
-      ['Slice', String(r.slice + 1)],
+      ...positionCells(r, o.layout),
       ['Level', macroNumber(r.level)],
       ['Score', macroNumber(r.score)],
       ['Certainty', macroNumber(r.certainty)],
@@ -209,15 +245,17 @@ function finalMacro(results: readonly FocusResult[], o: MacroOptions): string {
       ['In focus', r.inFocus ? '1' : '0'],
       ['Patches', String(r.patches.length)],
     ];
-    if (results.length > 1) cells.push(['Best', r === best ? '1' : '0']);
+    if (results.length > 1) cells.push(['Best', r.slice === best?.slice ? '1' : '0']);
     cells.push(...metricCells(r.metrics, o.metrics));
     lines.push(setRow(cells));
   }
   lines.push('Table.update(fq_t);');
   if (o.overlay) lines.push('Overlay.show;');
   if (best && results.length > 1) {
-    if (o.select) lines.push(`setSlice(${best.slice + 1});`);
-    lines.push(`showStatus("Focus Quality: best-focused slice is " + ${best.slice + 1});`);
+    const p = o.layout ? o.layout.position(best.slice) : { channel: 1, slice: best.slice + 1, frame: 1 };
+    if (o.select) lines.push(`Stack.setPosition(${p.channel}, ${p.slice}, ${p.frame});`);
+    const where = o.layout && o.layout.slices === 1 && o.layout.frames > 1 ? `frame ${p.frame}` : `slice ${p.slice}`;
+    lines.push(`showStatus("Focus Quality: best-focused ${where}");`);
   }
   return lines.join('\n');
 }
@@ -251,18 +289,20 @@ export function installableMacroSet(table = 'Focus Quality'): string {
     '  }',
     '}',
     '',
+    // The Best column marks the slice core pickBestSlice chose; this only goes there (no second definition of "best").
     'macro "Focus Quality: Go To Best Slice" {',
     `  fq_t = ${macroString(table)};`,
-    '  if (nImages > 0 && isOpen(fq_t)) {',
-    '    fq_lab = getTitle(); fq_best = -1; fq_score = 1e30; fq_cert = -1;',
+    '  if (nImages > 0 && isOpen(fq_t)) { if (Table.columnExists("Best", fq_t)) {',
+    '    fq_lab = getTitle(); Stack.getPosition(fq_c, fq_z, fq_f); fq_found = false;',
     '    for (fq_r = 0; fq_r < Table.size(fq_t); fq_r++) {',
-    '      if (Table.getString("Label", fq_r, fq_t) == fq_lab) {',
-    '        fq_s = Table.get("Score", fq_r, fq_t); fq_c = Table.get("Certainty", fq_r, fq_t);',
-    '        if (fq_s < fq_score || (fq_s == fq_score && fq_c > fq_cert)) { fq_score = fq_s; fq_cert = fq_c; fq_best = Table.get("Slice", fq_r, fq_t); }',
+    '      if (Table.getString("Label", fq_r, fq_t) == fq_lab && Table.get("Best", fq_r, fq_t) == 1) {',
+    '        fq_z = Table.get("Slice", fq_r, fq_t); fq_found = true;',
+    '        if (Table.columnExists("Channel", fq_t)) fq_c = Table.get("Channel", fq_r, fq_t);',
+    '        if (Table.columnExists("Frame", fq_t)) fq_f = Table.get("Frame", fq_r, fq_t);',
     '      }',
     '    }',
-    '    if (fq_best > 0) { setSlice(fq_best); showStatus("Focus Quality: best-focused slice is " + fq_best); }',
-    '  }',
+    '    if (fq_found) { Stack.setPosition(fq_c, fq_z, fq_f); showStatus("Focus Quality: best-focused slice is " + fq_z); }',
+    '  } }',
     '}',
     '',
   ].join('\n');

@@ -13,19 +13,20 @@
 import { ERROR_NAMES, ImageFormatError, OptionsError } from '../../core/errors.js';
 import { installableMacroSet } from '../../core/imagej/macro.js';
 import { DEFAULT_COMMAND_OPTIONS, toMeasureOptions, toOptionsString, type FocusCommandOptions } from '../../core/imagej/options.js';
-import type { FocusResult } from '../../core/types.js';
+import { measureStack, planesOf } from '../../core/measure-stack.js';
+import { toImageStack } from '../../image-input.js';
 import { createWorkerClient, defaultAssetUrls, type WorkerClientOptions } from '../../inference/worker-client.js';
 import { toGeoJSON, type FeatureCollection } from '../../io/geojson.js';
-import { measureInImageJ, type CommandResult, type Measurer } from './command.js';
+import { measureInImageJ, type CommandResult, type PluginMeasurer } from './command.js';
 import { quietly, type ImageJService, type ImJoyApi } from './host.js';
-import { isNdArray, planesFromNdarray } from './ndarray.js';
+import { isNdArray } from './ndarray.js';
 
 export const MENU_LABEL = 'Measure Focus Quality';
 const CONFIG_KEY = 'measure-options';
 
 export interface PluginOptions {
   /** Inference; default: the comlink worker next to this bundle. */
-  readonly measurer?: Measurer & { cancel?(): void };
+  readonly measurer?: PluginMeasurer & { cancel?(): void };
   readonly worker?: WorkerClientOptions;
 }
 
@@ -126,12 +127,11 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
 
   async function measureNdarray(image: unknown): Promise<FeatureCollection> {
     if (!isNdArray(image)) throw new ImageFormatError('Focus Quality: ctx.data.image must be an ImJoy ndarray ({_rtype: "ndarray", …})');
-    const planes = planesFromNdarray(image, undefined, 'ctx.data.image');
-    const results: FocusResult[] = [];
-    for (const [i, plane] of planes.planes.entries()) results.push(await measurer.measure(plane, { slice: i }));
+    const stack = toImageStack(image, 'ctx.data.image');
+    const { results } = await measureStack(measurer, planesOf(stack), { slices: 'all' });
     const collections = results.map((r) => toGeoJSON(r));
     if (collections.length === 1) return collections[0]!;
-    return { type: 'FeatureCollection', features: collections.flatMap((c) => c.features), properties: { slices: collections.map((c) => c.properties), warnings: planes.warnings } };
+    return { type: 'FeatureCollection', features: collections.flatMap((c) => c.features), properties: { slices: collections.map((c) => c.properties), warnings: stack.warnings } };
   }
 
   const plugin: FocusQualityPlugin = {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bestResult, macroNumber, macroString, patchName, writeResultsMacros, type MacroOptions } from '../../../src/core/imagej/macro.js';
+import { macroNumber, macroString, patchName, stackLayout, writeResultsMacros, type MacroOptions } from '../../../src/core/imagej/macro.js';
 import type { FocusResult } from '../../../src/core/types.js';
 
-const O: MacroOptions = { levels: 11, border: 2, overlay: true, table: 'Focus Quality', patches: true, select: true, stack: true };
+const O: MacroOptions = { levels: 11, border: 2, overlay: true, table: 'Focus Quality', patches: true, select: true, layout: stackLayout(2) };
 
 function result(slice: number, score: number, certainty: number, patches = 3): FocusResult {
   return {
@@ -33,18 +33,9 @@ test('patchName shows level and certainty to two decimals', () => {
   assert.equal(patchName({ level: 10, certainty: 1 }), 'L10 c1.00');
 });
 
-test('the best result has the lowest score, then the highest certainty; NaN scores never win', () => {
-  const a = result(0, 3, 0.5);
-  const b = result(1, 1.5, 0.4);
-  const c = result(2, 1.5, 0.6);
-  assert.equal(bestResult([a, b, c]), c);
-  assert.equal(bestResult([result(0, NaN, 1), a]), a);
-  assert.equal(bestResult([]), undefined);
-});
-
 test('macros stay under the size limit, are plain ASCII, and end with the results table', () => {
   const results = [result(0, 3, 0.5, 400), result(1, 1, 0.7, 400)];
-  const macros = writeResultsMacros(results, { ...O, table: 'Tïtle "q"', chunkChars: 8000 });
+  const macros = writeResultsMacros(results, { ...O, best: results[1], table: 'Tïtle "q"', chunkChars: 8000 });
   assert.ok(macros.length > 4);
   for (const m of macros) {
     assert.ok(m.length <= 8000 + 2000, `macro of ${m.length} characters`); // + the fixed head (removal loop)
@@ -52,13 +43,13 @@ test('macros stay under the size limit, are plain ASCII, and end with the result
   }
   const last = macros.at(-1)!;
   assert.match(last, /Table\.set\("Best", fq_n, 1, fq_t\)/);
-  assert.match(last, /setSlice\(2\);/);
+  assert.match(last, /Stack\.setPosition\(1, 2, 1\);/);
   const rectangles = macros.join('\n').match(/makeRectangle/g) ?? [];
   assert.equal(rectangles.length, 800);
 });
 
 test('no overlay and no patches table: one macro that only clears old rectangles, then the table', () => {
-  const macros = writeResultsMacros([result(0, 1, 0.5)], { ...O, overlay: false, patches: false, stack: false });
+  const macros = writeResultsMacros([result(0, 1, 0.5)], { ...O, overlay: false, patches: false, layout: undefined });
   assert.equal(macros.length, 2);
   assert.doesNotMatch(macros.join('\n'), /makeRectangle|Overlay\.show/);
 });
@@ -67,13 +58,13 @@ test('metrics add one column each to the results and patch tables, NaN where a v
   const r = { ...result(0, 1, 0.8, 2), metrics: { plls: -1.8563654, brenner: 1064.75 } };
   const patchMetrics: Record<string, number>[] = [{ plls: 0.5 }, { plls: 1.25, brenner: 33.5 }];
   const withPatchMetrics: FocusResult = { ...r, patches: r.patches.map((p, i) => ({ ...p, metrics: patchMetrics[i]! })) };
-  const macros = writeResultsMacros([withPatchMetrics], { ...O, stack: false, metrics: ['plls', 'brenner'] });
+  const macros = writeResultsMacros([withPatchMetrics], { ...O, layout: undefined, metrics: ['plls', 'brenner'] });
   const final = macros.at(-1)!;
   assert.match(final, /Table\.set\("plls", fq_n, -1\.8563654, fq_t\); Table\.set\("brenner", fq_n, 1064\.75, fq_t\);/);
   const patchRows = macros.join('\n').split('\n').filter((l) => l.includes('Table.set("P10"'));
   assert.equal(patchRows.length, 2);
   assert.match(patchRows[0]!, /Table\.set\("plls", fq_n, 0\.5, fq_t\); Table\.set\("brenner", fq_n, NaN, fq_t\);$/);
   assert.match(patchRows[1]!, /Table\.set\("plls", fq_n, 1\.25, fq_t\); Table\.set\("brenner", fq_n, 33\.5, fq_t\);$/);
-  const plain = writeResultsMacros([r], { ...O, stack: false });
+  const plain = writeResultsMacros([r], { ...O, layout: undefined });
   assert.doesNotMatch(plain.join('\n'), /plls|brenner/);
 });
