@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { levelColor } from '../../src/core/colormap.js';
-import { macroString, patchName } from '../../src/core/imagej/macro.js';
+import { macroString } from '../../src/core/imagej/macro.js';
 import { computeMetrics } from '../../src/core/metrics/index.js';
 import { parseCsv } from '../../src/io/csv.js';
 import { readImageFile } from '../../src/node/image-files.js';
@@ -280,16 +280,27 @@ selectImage(hid); Stack.setPosition(2, 2, 1);`);
 
   });
 
-  it('an RGB image is measured as its luminance, with a warning', async () => {
-    await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); run("8-bit"); run("RGB Color");`);
-    await clearLog();
-    await click('overlay');
-    const { alerts, status } = await log();
-    assert.deepEqual(alerts, []);
-    assert.ok(status.some((s) => /RGB/.test(s)), `status: ${status.join(' | ')}`);
-    assert.ok((await readOverlay(ij)).length > 0);
-    assert.equal(patchName({ level: 0, certainty: 1 }), 'L0 c1.00');
-  });
+  for (const order of ['bgra', 'rgba'] as const) {
+    it(`an RGB image sent as ${order.toUpperCase()} is measured as its luminance, equal to the CLI on the same picture`, async () => {
+      const file = path.join(tmp, 'colour.tif');
+      // Three different channels (the image, a blurred copy, the inverted image): R and B swapped would change the result.
+      await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); run("8-bit"); rename("r"); run("Duplicate...", "title=g"); run("Gaussian Blur...", "sigma=2");
+selectImage("r"); run("Duplicate...", "title=b"); run("Invert"); run("Merge Channels...", "c1=r c2=g c3=b"); saveAs("Tiff", ${macroString(file)});`);
+      const cli = cliResult(file, tmp);
+      bridge.options.rgbOrder = order;
+      try {
+        await clearLog();
+        await click('border=2 overlay');
+        const { alerts, status } = await log();
+        assert.deepEqual(alerts, []);
+        assert.ok(status.some((s) => /RGB image measured as its luminance/.test(s)), `status: ${status.join(' | ')}`);
+        assertOverlayMatches(await readOverlay(ij), cli.patches, false, 2);
+        assertRowsMatch(await readTable(ij, 'Focus Quality', RESULT_COLUMNS), cli.images, 'colour.tif');
+      } finally {
+        bridge.options.rgbOrder = undefined;
+      }
+    });
+  }
 
   it('run(ctx) with an ndarray in ctx.data.image returns GeoJSON for other viewers', async () => {
     await ij.run(`run("Close All"); open("${IN_FOCUS_16}");`);

@@ -30,7 +30,7 @@ export interface NdArray {
 
 export interface BridgeOptions {
   /** Byte order of RGB pixels from `getImage`: 'bgra' as ImageJ.JS (default) or 'rgba'. */
-  rgbOrder?: 'bgra' | 'rgba';
+  rgbOrder?: 'bgra' | 'rgba' | undefined;
   /**
    * Test hook for "ImageJ fails mid-write": a runMacro call whose code matches runs a macro that really fails in
    * ImageJ instead (so the rejection is ImageJ's own).

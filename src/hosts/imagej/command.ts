@@ -12,7 +12,7 @@ import type { ModelCard } from '../../core/model-card.js';
 import type { FocusResult } from '../../core/types.js';
 import type { ImageJService } from './host.js';
 import { checkMeasurable, currentPlane, imagePlanes, positionOf, probeCurrentImage, restorePosition, selectMacro, type ImageJImage } from './image.js';
-import type { RgbLayout } from './ndarray.js';
+import { detectRgbLayout } from './rgb.js';
 
 /** What the command needs from inference: the worker client's shape. */
 export interface PluginMeasurer extends Measurer {
@@ -43,9 +43,6 @@ export interface CommandHooks {
   readonly onProgress?: (fraction: number) => void;
 }
 
-// ImageJ.JS hands out an RGB pixel as the bytes of a Java ARGB int in the browser's little-endian order.
-const IMAGEJ_JS_RGB: RgbLayout = { r: 2, g: 1, b: 0 };
-
 /** Where the measured planes sit, for the macros. */
 export function layoutOf(image: ImageJImage): PlaneLayout {
   return { channels: image.channels, slices: image.slices, frames: image.frames, position: (i) => positionOf(image, i) };
@@ -64,7 +61,9 @@ export async function measureInImageJ(ij: ImageJService, measurer: PluginMeasure
   const image = found;
   checkCancel();
   const metrics = parseMetricNames(options.metrics);
-  const planes = imagePlanes(ij, image, IMAGEJ_JS_RGB);
+  // ImageJ's bitDepth() is 24 for RGB; the byte order of its pixels is asked of ImageJ itself (rgb.ts).
+  const rgb = image.bitDepth === 24 ? await detectRgbLayout(ij, image.id, image.width) : undefined;
+  const planes = imagePlanes(ij, image, rgb);
   let measured: Awaited<ReturnType<typeof measureStack>>;
   try {
     measured = await measureStack(

@@ -1,10 +1,9 @@
 /**
  * The image a command works on, as ImageJ.JS lets a plugin see it: found once by a probe, then read plane by plane.
  *
- * ImageJ.JS's `runMacro` resolves with nothing, so the probe macro writes what the command needs (image ID, position,
- * dimensions, bit depth) as the pixels of a tiny 32-bit image that `getImage` then returns. `getImage({channel, slice,
- * frame})` returns one plane and moves the image there, so every read re-selects the image first (the user may have
- * clicked another one meanwhile) and the caller puts the user's position back with `restorePosition`.
+ * A probe macro (probe.ts) tells the image ID, position, dimensions and bit depth. `getImage({channel, slice, frame})`
+ * returns one plane and moves the image there, so every read re-selects the image first (the user may have clicked
+ * another one meanwhile) and the caller puts the user's position back with `restorePosition`.
  *
  * Hyperstacks: the current channel is measured; the z axis is the slices, or the frames when there is one slice.
  */
@@ -13,6 +12,7 @@ import type { PlaneSource } from '../../core/measure-stack.js';
 import type { GrayImage } from '../../core/types.js';
 import type { ImageJService } from './host.js';
 import { planeFromImageJ, type RgbLayout } from './ndarray.js';
+import { macroValues } from './probe.js';
 
 /** A hyperstack position, 1-based as ImageJ counts. */
 export interface Position {
@@ -35,30 +35,19 @@ export interface ImageJImage {
   readonly axis: 'slice' | 'frame';
 }
 
-const PROBE_TITLE = 'Focus Quality probe';
-const PROBE_FIELDS = 11;
-// Pixel i of the probe holds field i: found, id, c, z, t, channels, slices, frames, width, height, bit depth (all exact
-// in float32 below 2^24).
-const PROBE = `fq_v = newArray(${PROBE_FIELDS});
+const FIELDS = 11;
+// fq_v: found, id, c, z, t, channels, slices, frames, width, height, bit depth.
+const PROBE = `fq_v = newArray(${FIELDS});
 if (nImages > 0) {
   fq_v[0] = 1; fq_v[1] = getImageID(); Stack.getPosition(fq_c, fq_z, fq_t); fq_v[2] = fq_c; fq_v[3] = fq_z; fq_v[4] = fq_t;
   getDimensions(fq_w, fq_h, fq_nc, fq_nz, fq_nt); fq_v[5] = fq_nc; fq_v[6] = fq_nz; fq_v[7] = fq_nt; fq_v[8] = fq_w; fq_v[9] = fq_h; fq_v[10] = bitDepth();
-}
-newImage("${PROBE_TITLE}", "32-bit black", ${PROBE_FIELDS}, 1, 1);
-for (fq_i = 0; fq_i < ${PROBE_FIELDS}; fq_i++) setPixel(fq_i, 0, fq_v[fq_i]);`;
+}`;
 
-/** The current image, or undefined when none is open. The probe image is closed again and the image re-selected. */
+/** The current image, or undefined when none is open; the image is current again afterwards. */
 export async function probeCurrentImage(ij: ImageJService): Promise<ImageJImage | undefined> {
-  await ij.runMacro(PROBE);
-  let values: Float32Array;
-  try {
-    const { plane } = planeFromImageJ(await ij.getImage(), PROBE_FIELDS, 1, 'the probe image');
-    values = Float32Array.from(plane.data);
-  } finally {
-    await ij.runMacro(`if (nImages > 0 && getTitle() == "${PROBE_TITLE}") close();`);
-  }
+  const values = (await macroValues(ij, PROBE, FIELDS)).map(Math.round);
   if (values[0] !== 1) return undefined;
-  const [, id, channel, slice, frame, channels, slices, frames, width, height, bitDepth] = Array.from(values, Math.round) as number[];
+  const [, id, channel, slice, frame, channels, slices, frames, width, height, bitDepth] = values as number[];
   const image: ImageJImage = {
     id: id!,
     width: width!,
