@@ -54,7 +54,7 @@ ${JSON.stringify(config, null, 2)}
 <script lang="javascript" type="module">
 // ImJoy runs this as a data: module, so the bundle is imported by its absolute URL (set at build time).
 const { startPlugin } = await import(${JSON.stringify(`${baseUrl}${BUNDLE}`)});
-await startPlugin(api);
+await startPlugin(api, { pluginUrl: ${JSON.stringify(`${baseUrl}${PLUGIN_FILE}`)} });
 </script>
 `;
 }

@@ -94,6 +94,22 @@ describe('ImageJ.JS plugin in the real ImJoy runtime, against a real ImageJ', { 
   const log = (): Promise<{ alerts: string[]; status: string[]; prompts: { msg: string; dflt: string }[] }> => page.evaluate(() => (window as unknown as { __log: never }).__log);
   const clearLog = (): Promise<void> => page.evaluate(() => { const l = (window as unknown as { __log: Record<string, unknown[]> }).__log; for (const k of Object.keys(l)) l[k] = []; });
 
+  /** A fresh host page (`?route=app` for the ImJoy app) with the plugin loaded; `prepare` runs in the page first. */
+  async function openHost(query: string, prepare?: () => void): Promise<Page> {
+    const p = await browser.newPage();
+    p.on('console', (m) => { if (process.env.FQ_DEBUG) console.log('[page]', m.text()); });
+    await p.goto(`${host.url}/${query}`);
+    await p.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true, undefined, { timeout: 30_000 });
+    if (prepare) await p.evaluate(prepare);
+    // A missing base frame or RPC script makes reloadPluginRecursively hang instead of failing: race a timeout.
+    const name = await p.evaluate((u) => Promise.race([
+      (window as unknown as { __loadPlugin(u: string): Promise<string> }).__loadPlugin(u),
+      new Promise<string>((_, reject) => setTimeout(() => reject(new Error('plugin did not load within 60 s')), 60_000)),
+    ]), `${host.url}/dist/focus-quality.imjoy.html`);
+    assert.equal(name, 'Focus Quality');
+    return p;
+  }
+
   before(async () => {
     assert.ok(existsSync(path.join(PROJECT, 'dist/worker.js')), 'dist/worker.js is missing: build the browser bundles first (rollup -c)');
     execFileSync('npx', ['--no-install', 'rollup', '-c', 'rollup.imagej.mjs', '--silent'], { cwd: PROJECT, timeout: 120_000 });
@@ -102,16 +118,7 @@ describe('ImageJ.JS plugin in the real ImJoy runtime, against a real ImageJ', { 
     bridge = createBridge(ij);
     host = await startHostServer(bridge);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
-    page = await browser.newPage();
-    page.on('console', (m) => { if (process.env.FQ_DEBUG) console.log('[page]', m.text()); });
-    await page.goto(host.url);
-    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true, undefined, { timeout: 30_000 });
-    // A missing base frame or RPC script makes reloadPluginRecursively hang instead of failing: race a timeout.
-    const name = await page.evaluate((u) => Promise.race([
-      (window as unknown as { __loadPlugin(u: string): Promise<string> }).__loadPlugin(u),
-      new Promise<string>((_, reject) => setTimeout(() => reject(new Error('plugin did not load within 60 s')), 60_000)),
-    ]), `${host.url}/dist/focus-quality.imjoy.html`);
-    assert.equal(name, 'Focus Quality');
+    page = await openHost('');
     await page.waitForFunction(() => (window as unknown as { __menu: unknown[] }).__menu.length > 0, undefined, { timeout: 30_000 });
   });
   after(async () => {
@@ -315,5 +322,41 @@ selectImage("r"); run("Duplicate...", "title=b"); run("Invert"); run("Merge Chan
     const first = cli.patches[0]!;
     assert.deepEqual(fc.features[0]!.geometry.coordinates[0]![0], [first.x, first.y]);
     assert.equal(fc.features[0]!.properties.level, first.level);
+  });
+
+  it('the ImJoy app, no ImageJ.JS window open: getWindow is null, the plugin opens https://ij.imjoy.io and works in it', async () => {
+    const app = await openHost('?route=app');
+    try {
+      await app.waitForFunction(() => (window as unknown as { __menu: unknown[] }).__menu.length > 0, undefined, { timeout: 30_000 });
+      const state = await app.evaluate(async () => {
+        const w = window as unknown as { __createWindowCalls: unknown[]; __imjoy: { pm: { getWindow(p: null, c: string): Promise<unknown> } } };
+        return { calls: w.__createWindowCalls, unknown: await w.__imjoy.pm.getWindow(null, 'ImageJ.JS') };
+      });
+      assert.deepEqual(state.calls, [{ src: 'https://ij.imjoy.io', name: 'ImageJ.JS' }]);
+      assert.equal(state.unknown, null, "imjoy-core's own getWindow knows no ImageJ.JS window");
+      await ij.run(`run("Close All"); open("${IN_FOCUS_16}");`);
+      const r = await app.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<{ results: unknown[] }> } } }).__plugin.api.measure('border=1 overlay'));
+      assert.equal(r.results.length, 1);
+      assert.ok((await readOverlay(ij)).length > 0);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('the ImJoy app when ImageJ.JS cannot be opened: the plugin still loads and says what to do; a later run opens it', async () => {
+    const app = await openHost('?route=app', () => { (window as unknown as { __createWindowFails: boolean }).__createWindowFails = true; });
+    try {
+      await app.waitForFunction(() => (window as unknown as { __log: { alerts: string[] } }).__log.alerts.length > 0, undefined, { timeout: 30_000 });
+      const alerts = await app.evaluate(() => (window as unknown as { __log: { alerts: string[] } }).__log.alerts);
+      assert.equal(alerts.length, 1);
+      assert.match(alerts[0]!, /^Focus Quality: no ImageJ\.JS to work with: open https:\/\/ij\.imjoy\.io\/\?plugin=http:\/\/127\.0\.0\.1:\d+\/dist\/focus-quality\.imjoy\.html .*Failed to load https:\/\/ij\.imjoy\.io/);
+      await ij.run(`run("Close All"); open("${IN_FOCUS_16}");`);
+      await app.evaluate(() => { (window as unknown as { __createWindowFails: boolean }).__createWindowFails = false; });
+      const r = await app.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<{ results: unknown[] }> } } }).__plugin.api.measure('border=1 overlay'));
+      assert.equal(r.results.length, 1);
+      assert.equal(await app.evaluate(() => (window as unknown as { __menu: unknown[] }).__menu.length), 1, 'the menu item arrives with the window');
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -48,11 +48,11 @@ export function layoutOf(image: ImageJImage): PlaneLayout {
   return { channels: image.channels, slices: image.slices, frames: image.frames, position: (i) => positionOf(image, i) };
 }
 
-/** Runs the command; throws tagged errors (ImageContentError, CancelledError, …) whose message is ready for the user. */
+/** Runs the command; throws tagged errors (ImageContentError, CancelledError, …); print them with core `formatError`. */
 export async function measureInImageJ(ij: ImageJService, measurer: PluginMeasurer, options: FocusCommandOptions, hooks: CommandHooks = {}): Promise<CommandResult> {
   const { signal } = hooks;
   const checkCancel = (): void => {
-    if (signal?.aborted) throw new CancelledError('Focus Quality: cancelled; nothing was written');
+    if (signal?.aborted) throw new CancelledError('cancelled; nothing was written');
   };
   const found = await probeCurrentImage(ij);
   checkMeasurable(found, 0); // before the model loads: no image is a quick answer
@@ -73,7 +73,7 @@ export async function measureInImageJ(ij: ImageJService, measurer: PluginMeasure
       { current: currentPlane(image), signal, onProgress: (done, total) => hooks.onProgress?.(done / Math.max(total, 1)) },
     );
   } catch (e) {
-    if ((e as Error)?.name === 'CancelledError') throw new CancelledError('Focus Quality: cancelled; nothing was written', { cause: e });
+    if ((e as Error)?.name === 'CancelledError') throw new CancelledError('cancelled; nothing was written', { cause: e });
     throw e;
   } finally {
     // Reading moved the image from plane to plane: the user gets their position back (select= moves on at the end).
@@ -105,8 +105,9 @@ export async function measureInImageJ(ij: ImageJService, measurer: PluginMeasure
       // the host is failing; the original error says more
     }
     if ((e as Error)?.name === 'CancelledError') throw e;
-    const why = e instanceof Error ? e.message : String(e);
-    throw new ImageContentError(`Focus Quality: ImageJ could not take the results (${why}); nothing was kept.`, { cause: e });
+    // ImageJ's message: its first line (a macro error goes on with the line and the variables).
+    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
+    throw new ImageContentError(`ImageJ could not take the results (${why}); nothing was kept.`, { cause: e });
   }
   return {
     imageId: image.id,

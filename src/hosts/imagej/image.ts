@@ -113,11 +113,11 @@ export function imagePlanes(ij: ImageJService, image: ImageJImage, rgb?: RgbLayo
   };
 }
 
-/** The checks before any work: an image open, at least one patch large. Messages are ready for the user. */
+/** The checks before any work: an image open, at least one patch large. */
 export function checkMeasurable(image: ImageJImage | undefined, patchSize: number): asserts image is ImageJImage {
-  if (!image) throw new ImageContentError('Focus Quality: no image is open. Open an image first (File › Open).');
+  if (!image) throw new ImageContentError('no image is open. Open an image first (File › Open).');
   if (image.width < patchSize || image.height < patchSize) {
-    throw new ImageContentError(`Focus Quality: the image is ${image.width}×${image.height} pixels; it must be at least ${patchSize}×${patchSize} (one patch).`);
+    throw new ImageContentError(`the image is ${image.width}×${image.height} pixels; it must be at least ${patchSize}×${patchSize} (one patch).`);
   }
-  if (![8, 16, 24, 32].includes(image.bitDepth)) throw new ImageFormatError(`Focus Quality: ${image.bitDepth}-bit images are not supported`);
+  if (![8, 16, 24, 32].includes(image.bitDepth)) throw new ImageFormatError(`${image.bitDepth}-bit images are not supported`);
 }

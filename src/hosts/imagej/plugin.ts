@@ -10,7 +10,7 @@
  *   const fq = await api.getPlugin('Focus Quality');
  *   const r = await fq.measure('border=2 overlay patches slices=all');
  */
-import { ERROR_NAMES, ImageFormatError, OptionsError } from '../../core/errors.js';
+import { ERROR_NAMES, formatError, ImageFormatError, OptionsError } from '../../core/errors.js';
 import { installableMacroSet } from '../../core/imagej/macro.js';
 import { DEFAULT_COMMAND_OPTIONS, toMeasureOptions, toOptionsString, type FocusCommandOptions } from '../../core/imagej/options.js';
 import { measureStack, planesOf } from '../../core/measure-stack.js';
@@ -19,15 +19,24 @@ import { createWorkerClient, defaultAssetUrls, type WorkerClientOptions } from '
 import { toGeoJSON, type FeatureCollection } from '../../io/geojson.js';
 import { measureInImageJ, type CommandResult, type PluginMeasurer } from './command.js';
 import { quietly, type ImageJService, type ImJoyApi } from './host.js';
+import { connectImageJ } from './window.js';
 import { isNdArray } from './ndarray.js';
 
 export const MENU_LABEL = 'Measure Focus Quality';
 const CONFIG_KEY = 'measure-options';
 
 export interface PluginOptions {
+  /** Where this plugin's file is served (the build writes it into the plugin file), for advice when ImageJ.JS is missing. */
+  readonly pluginUrl?: string;
   /** Inference; default: the comlink worker next to this bundle. */
   readonly measurer?: PluginMeasurer & { cancel?(): void };
   readonly worker?: WorkerClientOptions;
+}
+
+/** The one line shown for a failure: our errors as `formatError` writes them, anything else flagged as unexpected. */
+function alertText(e: unknown): string {
+  const known = (ERROR_NAMES as readonly string[]).includes((e as Error)?.name);
+  return `Focus Quality: ${known ? '' : 'unexpected error: '}${formatError(e)}`;
 }
 
 /**
@@ -55,7 +64,18 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
   let running: AbortController | undefined;
   let remembered: string | undefined;
 
-  const host = async (): Promise<ImageJService> => (ij ??= await api.getWindow('ImageJ.JS'));
+  let menuAdded = false;
+
+  /** ImageJ.JS, found (or opened, in the ImJoy app) on first use; the menu item goes into its menu bar once. */
+  async function host(): Promise<ImageJService> {
+    ij ??= await connectImageJ(api, options.pluginUrl);
+    if (!menuAdded) {
+      menuAdded = true;
+      // _rintf keeps the callback alive for every click (a plain callback may be called once only over ImJoy's RPC).
+      await ij.addMenuItem({ label: MENU_LABEL, group: 'Plugins', callback: () => menuCommand(), _rintf: true });
+    }
+    return ij;
+  }
   const card = async () => (await measurer.init()).card;
 
   async function rememberedOptions(): Promise<string> {
@@ -66,7 +86,7 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
 
   /** One run at a time: ImageJ has one current image and the worker one model. */
   async function exclusive<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    if (running) throw new OptionsError('Focus Quality: a measurement is already running');
+    if (running) throw new OptionsError('a measurement is already running');
     const controller = new AbortController();
     running = controller;
     try {
@@ -117,16 +137,14 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
       await quietly(() => api.setConfig?.(CONFIG_KEY, answer));
       await exclusive((signal) => measureWith(parsed, signal));
     } catch (e) {
-      const err = e as Error;
-      const known = (ERROR_NAMES as readonly string[]).includes(err?.name);
-      const text = err?.message?.startsWith('Focus Quality:') ? err.message : `Focus Quality: ${known ? '' : 'unexpected error: '}${err?.message ?? String(e)}`;
-      if (err?.name === 'CancelledError') await quietly(() => api.showStatus?.(text));
+      const text = alertText(e);
+      if ((e as Error)?.name === 'CancelledError') await quietly(() => api.showStatus?.(text));
       else await quietly(() => (api.alert ? api.alert(text) : undefined));
     }
   }
 
   async function measureNdarray(image: unknown): Promise<FeatureCollection> {
-    if (!isNdArray(image)) throw new ImageFormatError('Focus Quality: ctx.data.image must be an ImJoy ndarray ({_rtype: "ndarray", …})');
+    if (!isNdArray(image)) throw new ImageFormatError('ctx.data.image must be an ImJoy ndarray ({_rtype: "ndarray", …})');
     const stack = toImageStack(image, 'ctx.data.image');
     const { results } = await measureStack(measurer, planesOf(stack), { slices: 'all' });
     const collections = results.map((r) => toGeoJSON(r));
@@ -136,11 +154,15 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
 
   const plugin: FocusQualityPlugin = {
     async setup() {
-      const ij = await host();
-      // _rintf keeps the callback alive for every click (a plain callback may be called once only over ImJoy's RPC).
-      await ij.addMenuItem({ label: MENU_LABEL, group: 'Plugins', callback: () => menuCommand(), _rintf: true });
-      // Helpers for ImageJ's macro world; a host without installMacro (or refusing it) simply does not get them.
-      await quietly(() => ij.installMacro?.(installableMacroSet(DEFAULT_COMMAND_OPTIONS.table)));
+      // Without ImageJ.JS the plugin still loads (a failed setup would leave the user with ImJoy's bare error):
+      // it says what to do, and the next run tries again.
+      try {
+        const ij = await host();
+        // Helpers for ImageJ's macro world; a host without installMacro (or refusing it) simply does not get them.
+        await quietly(() => ij.installMacro?.(installableMacroSet(DEFAULT_COMMAND_OPTIONS.table)));
+      } catch (e) {
+        await quietly(() => api.alert?.(alertText(e)));
+      }
     },
     async run(ctx) {
       if (ctx?.data?.image !== undefined) return measureNdarray(ctx.data.image);
