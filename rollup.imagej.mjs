@@ -77,7 +77,8 @@ export async function pluginManifest(baseUrl = process.env.FQ_PLUGIN_BASE_URL ||
     commands: [
       {
         label: 'Measure Focus Quality',
-        menuPath: 'Plugins > Focus Quality > Measure Focus Quality',
+        // ImageJ.JS's addMenuItem appends to a menu of the menu bar; it has no submenus.
+        menuPath: 'Plugins > Measure Focus Quality',
         api: 'measure(options?: string)',
         defaults: opts.toOptionsString(opts.DEFAULT_COMMAND_OPTIONS),
         options: opts.COMMAND_FIELDS.map((f) => ({
@@ -88,6 +89,12 @@ export async function pluginManifest(baseUrl = process.env.FQ_PLUGIN_BASE_URL ||
           ...(f.kind === 'number' ? { min: f.min, max: f.max } : {}),
           ...(f.kind === 'choice' ? { choices: f.choices } : {}),
         })),
+      },
+      {
+        label: 'Install Focus Quality Macros',
+        menuPath: 'Plugins > Install Focus Quality Macros',
+        api: 'installMacros()',
+        description: 'Asks first, then installs "Focus Quality: Go To Best Slice" and "Focus Quality: Remove Overlay" in Plugins › Macros (replacing the installed macro set).',
       },
     ],
     model: {

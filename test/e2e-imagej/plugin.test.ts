@@ -128,9 +128,9 @@ describe('ImageJ.JS plugin in the real ImJoy runtime, against a real ImageJ', { 
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('adds "Measure Focus Quality" to the menu once, with a reusable callback', async () => {
-    const labels = await page.evaluate(() => (window as unknown as { __menu: { label: string }[] }).__menu.map((m) => m.label));
-    assert.deepEqual(labels, ['Measure Focus Quality']);
+  it('adds "Measure Focus Quality" and "Install Focus Quality Macros" to the menu once each, in the Plugins menu', async () => {
+    const items = await page.evaluate(() => (window as unknown as { __menu: { label: string; group: string }[] }).__menu.map((m) => [m.label, m.group]));
+    assert.deepEqual(items, [['Measure Focus Quality', 'Plugins'], ['Install Focus Quality Macros', 'Plugins']]);
   });
 
   it('a model that fails to load gives a clear message and writes nothing', async () => {
@@ -190,6 +190,12 @@ selectImage(id); close(); run("Images to Stack", "name=five title=[] use"); save
     assertRowsMatch(rows, cli.images, 'five.tif');
     assert.deepEqual(rows.map((r) => [Number(r.Slice), Number(r.Best)]), [[1, 0], [2, 0], [3, 1], [4, 0], [5, 0]]);
     assert.equal((await readImageState(ij)).slice, 2, 'the user\'s slice is restored');
+    // Progress: fractions below 1 over the whole stack, ending with 100 (ImageJ.JS erases its bar there), no 0 after it.
+    const progress = (await log() as unknown as { progress: number[] }).progress;
+    assert.equal(progress.at(-1), 100);
+    const during = progress.slice(0, -1);
+    assert.ok(during.length >= 5 && during.every((p, i) => p >= 0 && p < 1 && (i === 0 || p >= during[i - 1]!)), `progress ${during}`);
+    assert.ok(during.at(-1)! > 0.8, 'progress reaches the end of the stack');
     await click('border=2 overlay slices=all select');
     assert.equal((await readImageState(ij)).slice, 3, 'select goes to the best slice');
   });
@@ -205,6 +211,39 @@ selectImage(id); close(); run("Images to Stack", "name=five title=[] use"); save
     const cli = cliResult(file, tmp);
     assertRowsMatch(rows, cli.images.filter((i) => i.slice === 3), 'five.tif');
     assert.equal((await readImageState(ij)).slice, 4);
+  });
+
+  it('the macro set is installed only when the user agrees, since installing replaces the user\'s own macros', async () => {
+    await bridge.service.installMacro('macro "FQ User Macro" { fq_u = 1; }');
+    const fresh = await openHost('');
+    try {
+      await fresh.waitForFunction(() => (window as unknown as { __menu: unknown[] }).__menu.length === 2, undefined, { timeout: 30_000 });
+      assert.equal(await bridge.service.runMacro('run("FQ User Macro");'), undefined, 'loading the plugin installed nothing');
+      await fresh.evaluate(async () => {
+        const w = window as unknown as { __confirms: boolean[]; __menu: { callback(): Promise<void> }[] };
+        w.__confirms.push(false);
+        await w.__menu[1]!.callback();
+      });
+      const confirms = await fresh.evaluate(() => (window as unknown as { __log: { confirms: string[] } }).__log.confirms);
+      assert.equal(confirms.length, 1);
+      assert.match(confirms[0]!, /REPLACES the macros installed there now/);
+      assert.equal(await bridge.service.runMacro('run("FQ User Macro");'), undefined, 'declined: the user\'s macro is still there');
+      const installed = await fresh.evaluate(() => {
+        const w = window as unknown as { __confirms: boolean[]; __plugin: { api: { installMacros(): Promise<boolean> } } };
+        w.__confirms.push(true);
+        return w.__plugin.api.installMacros();
+      });
+      assert.equal(installed, true);
+      await assert.rejects(bridge.service.runMacro('run("FQ User Macro");'), /Unrecognized command/);
+      // The installed "Go To Best Slice" goes where the Best column points.
+      await ij.run(`run("Close All"); open(${macroString(path.join(tmp, 'five.tif'))}); setSlice(5);`);
+      await fresh.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<unknown> } } }).__plugin.api.measure('border=1 overlay slices=all'));
+      assert.equal((await readImageState(ij)).slice, 5);
+      await ij.run('run("Focus Quality: Go To Best Slice");');
+      assert.equal((await readImageState(ij)).slice, 3);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('a 2-channel hyperstack: the current channel is measured over its slices, as the CLI on that channel; position kept', async () => {
@@ -231,6 +270,29 @@ selectImage(hid); Stack.setPosition(2, 2, 1);`);
     assert.ok(overlay.length > 0 && overlay.every((o) => o.channel === 2 && o.frame === 1));
     assert.deepEqual([...new Set(overlay.map((o) => o.position))].sort(), [1, 2, 3]);
     assert.deepEqual((await readImageState(ij)).position, [2, 2, 1], 'the user\'s channel and slice are restored');
+  });
+
+  it('the image measured is the one current when the command started, even if the user clicks another one meanwhile', async () => {
+    const cli = cliResult(IN_FOCUS_16, tmp);
+    await ij.run(`run("Close All"); newImage("other", "16-bit ramp", 200, 150, 1); open("${IN_FOCUS_16}");`);
+    // Right after the probe found the image, a "click" makes another image current.
+    let clicked = false;
+    bridge.options.afterMacro = async (code) => {
+      if (!clicked && /^selectImage\(-?\d+\);$/.test(code)) {
+        clicked = true;
+        await ij.run('selectImage("other");');
+      }
+    };
+    try {
+      await clearLog();
+      await click('border=2 overlay');
+    } finally {
+      bridge.options.afterMacro = undefined;
+    }
+    assert.ok(clicked, 'the click happened');
+    assert.deepEqual((await log()).alerts, []);
+    assertRowsMatch(await readTable(ij, 'Focus Quality', RESULT_COLUMNS), cli.images, path.basename(IN_FOCUS_16));
+    assert.equal((await readTable(ij, 'Focus Quality', RESULT_COLUMNS)).filter((r) => r.Label === 'other').length, 0);
   });
 
   it('scripting: measure(options) returns the results; a bad option string is refused naming the key', async () => {
@@ -354,7 +416,7 @@ selectImage("r"); run("Duplicate...", "title=b"); run("Invert"); run("Merge Chan
       await app.evaluate(() => { (window as unknown as { __createWindowFails: boolean }).__createWindowFails = false; });
       const r = await app.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<{ results: unknown[] }> } } }).__plugin.api.measure('border=1 overlay'));
       assert.equal(r.results.length, 1);
-      assert.equal(await app.evaluate(() => (window as unknown as { __menu: unknown[] }).__menu.length), 1, 'the menu item arrives with the window');
+      assert.equal(await app.evaluate(() => (window as unknown as { __menu: unknown[] }).__menu.length), 2, 'the menu items arrive with the window');
     } finally {
       await app.close();
     }

@@ -36,6 +36,11 @@ export interface BridgeOptions {
    * ImageJ instead (so the rejection is ImageJ's own).
    */
   failMacro?: RegExp | undefined;
+  /**
+   * Test hook for "the user does something in ImageJ meanwhile": runs after each macro, before runMacro settles (e.g.
+   * selecting another image, as a click would).
+   */
+  afterMacro?: ((code: string) => Promise<void>) | undefined;
 }
 
 export interface ImageJService {
@@ -92,7 +97,8 @@ export function createBridge(ij: LiveImageJ, options: BridgeOptions = {}): Bridg
       return new Promise((resolve, reject) => {
         slot = { resolve, reject };
         void ij.runMacro(failing ? 'fq_injected_failure = noSuchFunction();' : code, args).then(
-          (a) => {
+          async (a) => {
+            await options.afterMacro?.(code);
             // Java's Macro_Runner result decides: null resolves, any string (a return value, "[aborted]") rejects.
             if (a.status === 'ok') slot?.resolve(undefined);
             else slot?.reject(a.text);

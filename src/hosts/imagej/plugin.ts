@@ -23,6 +23,7 @@ import { connectImageJ } from './window.js';
 import { isNdArray } from './ndarray.js';
 
 export const MENU_LABEL = 'Measure Focus Quality';
+export const MACROS_MENU_LABEL = 'Install Focus Quality Macros';
 const CONFIG_KEY = 'measure-options';
 
 export interface PluginOptions {
@@ -53,6 +54,10 @@ export interface FocusQualityPlugin {
   setup(): Promise<void>;
   run(ctx?: { data?: { image?: unknown }; config?: Record<string, unknown> }): Promise<FeatureCollection | CommandResult | undefined>;
   measure(options?: string): Promise<CommandResult>;
+  /** Installs the macro set (after the user agrees: it replaces the installed one); true when installed. */
+  installMacros(): Promise<boolean>;
+  /** The macro set's source, to add to one's own set by hand. */
+  macroSet(): string;
   cancel(): void;
 }
 
@@ -66,16 +71,36 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
 
   let menuAdded = false;
 
-  /** ImageJ.JS, found (or opened, in the ImJoy app) on first use; the menu item goes into its menu bar once. */
+  /** ImageJ.JS, found (or opened, in the ImJoy app) on first use; the menu items go into its menu bar once. */
   async function host(): Promise<ImageJService> {
     ij ??= await connectImageJ(api, options.pluginUrl);
     if (!menuAdded) {
       menuAdded = true;
-      // _rintf keeps the callback alive for every click (a plain callback may be called once only over ImJoy's RPC).
+      // _rintf keeps a callback alive for every click (a plain callback may be called once only over ImJoy's RPC).
       await ij.addMenuItem({ label: MENU_LABEL, group: 'Plugins', callback: () => menuCommand(), _rintf: true });
+      await ij.addMenuItem({ label: MACROS_MENU_LABEL, group: 'Plugins', callback: () => void installMacros().catch(async (e: unknown) => quietly(() => api.alert?.(alertText(e)))), _rintf: true });
     }
     return ij;
   }
+
+  /**
+   * ImageJ.JS's installMacro replaces the whole installed set (MacroInstaller.install), the user's own macros included:
+   * so only on request, and only after the user agreed. A host without `confirm` or `installMacro` installs nothing.
+   */
+  async function installMacros(): Promise<boolean> {
+    const target = await host();
+    if (!target.installMacro || !api.confirm) return false;
+    const yes = await api.confirm(
+      'Install the Focus Quality macros ("Focus Quality: Go To Best Slice", "Focus Quality: Remove Overlay") in Plugins › Macros?\n' +
+        'ImageJ.JS keeps one macro set: this REPLACES the macros installed there now. To keep yours, add the text of macroSet() to your own set instead.',
+    );
+    if (!yes) return false;
+    await target.installMacro(macroSet());
+    await quietly(() => api.showStatus?.('Focus Quality: macros installed in Plugins › Macros'));
+    return true;
+  }
+
+  const macroSet = (): string => installableMacroSet(DEFAULT_COMMAND_OPTIONS.table);
   const card = async () => (await measurer.init()).card;
 
   async function rememberedOptions(): Promise<string> {
@@ -93,7 +118,8 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
       return await work(controller.signal);
     } finally {
       running = undefined;
-      await quietly(() => api.showProgress?.(0));
+      // 100 = done for ImageJ.JS (÷100 → IJ.showProgress(1.0), which erases the bar) and for ImJoy; 0 would leave an empty bar.
+      await quietly(() => api.showProgress?.(100));
     }
   }
 
@@ -101,7 +127,8 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
     await quietly(() => api.showStatus?.('Focus Quality: measuring…'));
     const result = await measureInImageJ(await host(), measurer, parsed, {
       signal,
-      onProgress: (f) => void quietly(() => api.showProgress?.(Math.round(100 * f))),
+      // Fractions below 1 read the same everywhere: ImageJ.JS takes p > 1 as a percentage, ImJoy p < 1 as a fraction.
+      onProgress: (f) => void quietly(() => api.showProgress?.(Math.min(f, 0.99))),
     });
     const r0 = result.results[0];
     const summary = result.bestSlice !== undefined ? `best-focused slice ${result.bestSlice} of ${result.slices}` : r0 ? `level ${r0.level}, ${r0.inFocus ? 'in focus' : 'out of focus'}` : 'done';
@@ -157,9 +184,7 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
       // Without ImageJ.JS the plugin still loads (a failed setup would leave the user with ImJoy's bare error):
       // it says what to do, and the next run tries again.
       try {
-        const ij = await host();
-        // Helpers for ImageJ's macro world; a host without installMacro (or refusing it) simply does not get them.
-        await quietly(() => ij.installMacro?.(installableMacroSet(DEFAULT_COMMAND_OPTIONS.table)));
+        await host();
       } catch (e) {
         await quietly(() => api.alert?.(alertText(e)));
       }
@@ -170,6 +195,8 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
       return undefined;
     },
     measure,
+    installMacros,
+    macroSet,
     cancel() {
       running?.abort();
       measurer.cancel?.();

@@ -60,6 +60,7 @@ export function pickSamplePixels(bytes: Uint8Array, count = 8): number[] {
 
 /** Finds the layout of the current plane of the image `id` (`width` pixels wide); the image stays current. */
 export async function detectRgbLayout(ij: ImageJService, id: number, width: number): Promise<RgbLayout> {
+  await ij.runMacro(`selectImage(${id});`); // the user may have clicked another image since the probe
   const value = await ij.getImage();
   if (!isNdArray(value) || value._rshape[2] !== 4) throw new ImageFormatError('ImageJ did not return the RGB pixels');
   const bytes = ndarrayBytes(value);
