@@ -6,6 +6,8 @@
  * alert/prompt/confirm/status/progress calls are recorded in `window.__log`; prompts and confirms are answered from
  * `window.__answers` / `window.__confirms` (null = Cancel), else with the proposed default / yes.
  *
+ * `window.callPlugin(plugin, fn, ...args, promise)` is standalone ImageJ.JS's bridge for Java plugins, as it behaves.
+ *
  * `/?route=app` is the ImJoy app instead (imjoy-core's own `getWindow`, null while no ImageJ.JS window is open): a
  * `createWindow({src: "https://ij.imjoy.io", …})` opens the ImageJ.JS window, i.e. registers the service under its
  * name (ij.imjoy.io itself cannot load offline), unless `window.__createWindowFails` makes it fail as an unreachable
@@ -88,6 +90,26 @@ const imjoy = new imjoyCore.ImJoy({
 });
 await imjoy.init();
 window.__imjoy = imjoy;
+if (route !== 'app') {
+  // Standalone ImageJ.JS's bridge for Java plugins (src/imjoyApp.js callPlugin): the last argument is the Java
+  // promise object; a string (or empty) result goes to resolveString, an ndarray to resolveImagePlus (ImageJ.JS makes
+  // an ImagePlus of it), anything else is refused. (ImagePlus arguments, turned into ndarrays there, are not used here.)
+  window.callPlugin = async function (pluginName, functionName, ...rest) {
+    const promise = rest.length > 0 ? rest[rest.length - 1] : null;
+    const args = rest.slice(0, -1);
+    const plugin = await imjoy.pm.imjoy_api.getPlugin(null, pluginName);
+    try {
+      const result = await plugin[functionName].apply(plugin, args);
+      if (promise && typeof promise === 'object') {
+        if (!result || typeof result === 'string') promise.resolveString(result);
+        else if (result._rtype === 'ndarray') promise.resolveImagePlus(result);
+        else promise.reject('unsupported result type');
+      }
+    } catch (e) {
+      if (promise) promise.reject(e.toString());
+    }
+  };
+}
 window.__loadPlugin = async (uri) => {
   const p = await imjoy.pm.reloadPluginRecursively({ uri });
   window.__plugin = p;

@@ -14,7 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { levelColor } from '../../src/core/colormap.js';
 import { macroString } from '../../src/core/imagej/macro.js';
 import { computeMetrics } from '../../src/core/metrics/index.js';
-import { parseCsv } from '../../src/io/csv.js';
+import { imageColumns, parseCsv } from '../../src/io/csv.js';
 import { readImageFile } from '../../src/node/image-files.js';
 import { createBridge, type Bridge } from '../imagej/bridge.js';
 import { IN_FOCUS_16 } from '../imagej/fixtures.js';
@@ -305,6 +305,31 @@ selectImage(hid); Stack.setPosition(2, 2, 1);`);
     assert.equal(r.results[0]!.patches.length, cli.patches.length);
     const err = await page.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<unknown> } } }).__plugin.api.measure('bordr=2').then(() => 'resolved', (e: Error) => String(e?.message ?? e)));
     assert.match(err, /bordr/);
+  });
+
+  it('the Java-plugin route: callPlugin("Focus Quality", "measureText", options, promise) resolves the CLI\'s CSV; measure\'s object result is refused there', async () => {
+    await ij.run(`run("Close All"); open("${IN_FOCUS_16}");`);
+    const cli = cliResult(IN_FOCUS_16, tmp);
+    const call = (fn: string): Promise<{ text?: string; error?: string }> =>
+      page.evaluate((f) => new Promise((resolve) => {
+        const w = window as unknown as { callPlugin(...a: unknown[]): Promise<void> };
+        void w.callPlugin('Focus Quality', f, 'border=1 overlay', {
+          resolveString: (text: string) => resolve({ text }),
+          resolveImagePlus: () => resolve({ error: 'an image' }),
+          reject: (error: string) => resolve({ error }),
+        });
+      }), fn);
+    const { text, error } = await call('measureText');
+    assert.equal(error, undefined);
+    const [head, ...rows] = parseCsv(text!).filter((r) => r.length > 1);
+    assert.deepEqual(head, imageColumns());
+    assert.equal(rows.length, 1);
+    const row = Object.fromEntries(head!.map((k, i) => [k, rows[0]![i]!]));
+    assert.equal(row.file, path.basename(IN_FOCUS_16));
+    assert.equal(Number(row.slice), 0);
+    assert.equal(Number(row.level), cli.images[0]!.level);
+    assert.ok(Math.abs(Number(row.score) - cli.images[0]!.score) < 1e-3);
+    assert.deepEqual(await call('measure'), { error: 'unsupported result type' });
   });
 
   it('metrics=[plls,brenner]: the worker computes them and the results table gets their columns, equal to computeMetrics', async () => {

@@ -21,6 +21,8 @@ export interface PluginMeasurer extends Measurer {
 
 export interface CommandResult {
   readonly imageId: number;
+  /** The image's title when measured. */
+  readonly title: string;
   readonly width: number;
   readonly height: number;
   /** Planes along the measured axis (slices, or frames of a time series), not only those measured. */
@@ -111,6 +113,7 @@ export async function measureInImageJ(ij: ImageJService, measurer: PluginMeasure
   }
   return {
     imageId: image.id,
+    title: image.title,
     width: image.width,
     height: image.height,
     slices: planes.count,

@@ -23,6 +23,8 @@ export interface Position {
 
 export interface ImageJImage {
   readonly id: number;
+  /** The window title (at most TITLE_CHARS characters). */
+  readonly title: string;
   readonly width: number;
   readonly height: number;
   readonly channels: number;
@@ -35,21 +37,25 @@ export interface ImageJImage {
   readonly axis: 'slice' | 'frame';
 }
 
-const FIELDS = 11;
-// fq_v: found, id, c, z, t, channels, slices, frames, width, height, bit depth.
-const PROBE = `fq_v = newArray(${FIELDS});
+const FIELDS = 12;
+const TITLE_CHARS = 255;
+// fq_v: found, id, c, z, t, channels, slices, frames, width, height, bit depth, title length, then the title's UTF-16 codes.
+const PROBE = `fq_v = newArray(${FIELDS + TITLE_CHARS});
 if (nImages > 0) {
   fq_v[0] = 1; fq_v[1] = getImageID(); Stack.getPosition(fq_c, fq_z, fq_t); fq_v[2] = fq_c; fq_v[3] = fq_z; fq_v[4] = fq_t;
   getDimensions(fq_w, fq_h, fq_nc, fq_nz, fq_nt); fq_v[5] = fq_nc; fq_v[6] = fq_nz; fq_v[7] = fq_nt; fq_v[8] = fq_w; fq_v[9] = fq_h; fq_v[10] = bitDepth();
+  fq_ti = getTitle(); fq_v[11] = minOf(lengthOf(fq_ti), ${TITLE_CHARS});
+  for (fq_k = 0; fq_k < fq_v[11]; fq_k++) fq_v[${FIELDS} + fq_k] = charCodeAt(fq_ti, fq_k);
 }`;
 
 /** The current image, or undefined when none is open; the image is current again afterwards. */
 export async function probeCurrentImage(ij: ImageJService): Promise<ImageJImage | undefined> {
-  const values = (await macroValues(ij, PROBE, FIELDS)).map(Math.round);
+  const values = (await macroValues(ij, PROBE, FIELDS + TITLE_CHARS)).map(Math.round);
   if (values[0] !== 1) return undefined;
-  const [, id, channel, slice, frame, channels, slices, frames, width, height, bitDepth] = values as number[];
+  const [, id, channel, slice, frame, channels, slices, frames, width, height, bitDepth, titleLength] = values as number[];
   const image: ImageJImage = {
     id: id!,
+    title: String.fromCharCode(...values.slice(FIELDS, FIELDS + titleLength!)),
     width: width!,
     height: height!,
     channels: channels!,

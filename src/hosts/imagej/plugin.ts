@@ -16,7 +16,9 @@ import { DEFAULT_COMMAND_OPTIONS, toMeasureOptions, toOptionsString, type FocusC
 import { measureStack, planesOf } from '../../core/measure-stack.js';
 import { toImageStack } from '../../image-input.js';
 import { createWorkerClient, defaultAssetUrls, type WorkerClientOptions } from '../../inference/worker-client.js';
+import { toImageCsv } from '../../io/csv.js';
 import { toGeoJSON, type FeatureCollection } from '../../io/geojson.js';
+import { parseMetricNames } from '../../core/metrics/registry.js';
 import { measureInImageJ, type CommandResult, type PluginMeasurer } from './command.js';
 import { quietly, type ImageJService, type ImJoyApi } from './host.js';
 import { connectImageJ } from './window.js';
@@ -54,6 +56,11 @@ export interface FocusQualityPlugin {
   setup(): Promise<void>;
   run(ctx?: { data?: { image?: unknown }; config?: Record<string, unknown> }): Promise<FeatureCollection | CommandResult | undefined>;
   measure(options?: string): Promise<CommandResult>;
+  /**
+   * `measure` with the results as the CLI's CSV text (one row per measured plane): the one result type, besides an
+   * ndarray, that ImageJ.JS's `callPlugin` bridge hands back to Java plugins.
+   */
+  measureText(options?: string): Promise<string>;
   /** Installs the macro set (after the user agrees: it replaces the installed one); true when installed. */
   installMacros(): Promise<boolean>;
   /** The macro set's source, to add to one's own set by hand. */
@@ -195,6 +202,11 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
       return undefined;
     },
     measure,
+    async measureText(optionString) {
+      const r = await measure(optionString);
+      const metrics = parseMetricNames(r.options.metrics);
+      return toImageCsv(r.results.map((result) => ({ file: r.title, slice: result.slice, result })), metrics);
+    },
     installMacros,
     macroSet,
     cancel() {
