@@ -61,7 +61,7 @@ await startPlugin(api, { pluginUrl: ${JSON.stringify(`${baseUrl}${PLUGIN_FILE}`)
 
 /** The manifest: what the plugin offers and what it downloads. */
 export async function pluginManifest(baseUrl = process.env.FQ_PLUGIN_BASE_URL || DEFAULT_BASE_URL) {
-  const opts = await import(pathToFileURL(path.join(here, 'build/src/core/imagej/options.js')).href);
+  const opts = await import(pathToFileURL(path.join(here, 'build/src/hosts/imagej/options.js')).href);
   const cardPath = path.join(here, 'models/focus-quality.card.json');
   const card = JSON.parse(readFileSync(cardPath, 'utf8'));
   const onnx = readFileSync(path.join(here, 'models', card.file));

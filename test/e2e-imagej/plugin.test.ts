@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { levelColor } from '../../src/core/colormap.js';
-import { macroString } from '../../src/core/imagej/macro.js';
+import { macroString } from '../../src/hosts/imagej/macros/code.js';
 import { computeMetrics } from '../../src/core/metrics/index.js';
 import { imageColumns, parseCsv } from '../../src/io/csv.js';
 import { readImageFile } from '../../src/node/image-files.js';

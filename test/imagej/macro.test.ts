@@ -5,7 +5,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { levelColor } from '../../src/core/colormap.js';
-import { installableMacroSet, macroString, patchName, patchesTableTitle, rollbackMacro, stackLayout, writeResultsMacros, type MacroOptions } from '../../src/core/imagej/macro.js';
+import { macroString } from '../../src/hosts/imagej/macros/code.js';
+import { installableMacroSet } from '../../src/hosts/imagej/macros/installable.js';
+import { patchName, stackLayout } from '../../src/hosts/imagej/macros/overlay.js';
+import { rollbackMacro, writeResultsMacros, type MacroOptions } from '../../src/hosts/imagej/macros/results.js';
+import { patchesTableTitle } from '../../src/hosts/imagej/macros/table.js';
 import { pickBestSlice } from '../../src/core/slices.js';
 import type { FocusResult } from '../../src/core/types.js';
 import { writeFileSync } from 'node:fs';

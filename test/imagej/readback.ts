@@ -3,7 +3,7 @@
  * Strings travel as UTF-16 code units (see ENC_FUNCTION) so names with any characters compare exactly.
  */
 import { ENC_FUNCTION, decodeCodes } from './batch.js';
-import { macroString } from '../../src/core/imagej/macro.js';
+import { macroString } from '../../src/hosts/imagej/macros/code.js';
 
 export interface OverlayItem {
   x: number;

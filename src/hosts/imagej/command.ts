@@ -4,8 +4,9 @@
  * fails). Every macro starts with `selectImage(ID)`, so switching images during a run does not misplace results.
  */
 import { CancelledError, ImageContentError } from '../../core/errors.js';
-import { rollbackMacro, writeResultsMacros, type PlaneLayout } from '../../core/imagej/macro.js';
-import type { FocusCommandOptions } from '../../core/imagej/options.js';
+import type { PlaneLayout } from './macros/overlay.js';
+import { rollbackMacro, writeResultsMacros } from './macros/results.js';
+import type { FocusCommandOptions } from './options.js';
 import { measureStack, type Measurer } from '../../core/measure-stack.js';
 import { parseMetricNames } from '../../core/metrics/registry.js';
 import type { ModelCard } from '../../core/model-card.js';

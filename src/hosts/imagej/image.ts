@@ -12,6 +12,7 @@ import type { PlaneSource } from '../../core/measure-stack.js';
 import type { GrayImage } from '../../core/types.js';
 import type { ImageJService } from './host.js';
 import { planeFromImageJ, type RgbLayout } from './ndarray.js';
+import { block, VALUES } from './macros/code.js';
 import { macroValues } from './probe.js';
 
 /** A hyperstack position, 1-based as ImageJ counts. */
@@ -40,13 +41,13 @@ export interface ImageJImage {
 const FIELDS = 12;
 const TITLE_CHARS = 255;
 // fq_v: found, id, c, z, t, channels, slices, frames, width, height, bit depth, title length, then the title's UTF-16 codes.
-const PROBE = `fq_v = newArray(${FIELDS + TITLE_CHARS});
+const PROBE = block(`fq_v = newArray(${FIELDS + TITLE_CHARS});
 if (nImages > 0) {
   fq_v[0] = 1; fq_v[1] = getImageID(); Stack.getPosition(fq_c, fq_z, fq_t); fq_v[2] = fq_c; fq_v[3] = fq_z; fq_v[4] = fq_t;
   getDimensions(fq_w, fq_h, fq_nc, fq_nz, fq_nt); fq_v[5] = fq_nc; fq_v[6] = fq_nz; fq_v[7] = fq_nt; fq_v[8] = fq_w; fq_v[9] = fq_h; fq_v[10] = bitDepth();
   fq_ti = getTitle(); fq_v[11] = minOf(lengthOf(fq_ti), ${TITLE_CHARS});
   for (fq_k = 0; fq_k < fq_v[11]; fq_k++) fq_v[${FIELDS} + fq_k] = charCodeAt(fq_ti, fq_k);
-}`;
+}`, { sets: [VALUES] });
 
 /** The current image, or undefined when none is open; the image is current again afterwards. */
 export async function probeCurrentImage(ij: ImageJService): Promise<ImageJImage | undefined> {

@@ -11,8 +11,8 @@
  *   const r = await fq.measure('border=2 overlay patches slices=all');
  */
 import { ERROR_NAMES, formatError, ImageFormatError, OptionsError } from '../../core/errors.js';
-import { installableMacroSet } from '../../core/imagej/macro.js';
-import { DEFAULT_COMMAND_OPTIONS, toMeasureOptions, toOptionsString, type FocusCommandOptions } from '../../core/imagej/options.js';
+import { installableMacroSet } from './macros/installable.js';
+import { DEFAULT_COMMAND_OPTIONS, toMeasureOptions, toOptionsString, type FocusCommandOptions } from './options.js';
 import { measureStack, planesOf } from '../../core/measure-stack.js';
 import { toImageStack } from '../../image-input.js';
 import { createWorkerClient, defaultAssetUrls, type WorkerClientOptions } from '../../inference/worker-client.js';

@@ -7,6 +7,7 @@
 import { ImageFormatError } from '../../core/errors.js';
 import type { ImageJService } from './host.js';
 import { ndarrayBytes, isNdArray, type RgbLayout } from './ndarray.js';
+import { block, VALUES } from './macros/code.js';
 import { macroValues } from './probe.js';
 
 /** One pixel: its 4 bytes from getImage and its R, G, B from ImageJ's getPixel. */
@@ -67,12 +68,12 @@ export async function detectRgbLayout(ij: ImageJService, id: number, width: numb
   const pixels = pickSamplePixels(bytes);
   const xs = pixels.map((i) => i % width);
   const ys = pixels.map((i) => Math.floor(i / width));
-  const values = await macroValues(
-    ij,
+  const read = block(
     `selectImage(${id}); fq_x = newArray(${xs.join(', ')}); fq_y = newArray(${ys.join(', ')}); fq_v = newArray(${3 * pixels.length});
 for (fq_i = 0; fq_i < ${pixels.length}; fq_i++) { fq_p = getPixel(fq_x[fq_i], fq_y[fq_i]); fq_v[3 * fq_i] = (fq_p >> 16) & 255; fq_v[3 * fq_i + 1] = (fq_p >> 8) & 255; fq_v[3 * fq_i + 2] = fq_p & 255; }`,
-    3 * pixels.length,
+    { sets: [VALUES] },
   );
+  const values = await macroValues(ij, read, 3 * pixels.length);
   await ij.runMacro(`selectImage(${id});`);
   return solveRgbLayout(pixels.map((p, k) => ({ bytes: [...bytes.subarray(4 * p, 4 * p + 4)], rgb: [values[3 * k]!, values[3 * k + 1]!, values[3 * k + 2]!] })));
 }

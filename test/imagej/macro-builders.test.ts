@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { macroNumber, macroString, patchName, stackLayout, writeResultsMacros, type MacroOptions } from '../../../src/core/imagej/macro.js';
-import type { FocusResult } from '../../../src/core/types.js';
+import { macroNumber, macroString, program, block, IMAGE_TITLE, TABLE, chunked } from '../../src/hosts/imagej/macros/code.js';
+import { patchName, stackLayout } from '../../src/hosts/imagej/macros/overlay.js';
+import { writeResultsMacros, type MacroOptions } from '../../src/hosts/imagej/macros/results.js';
+import type { FocusResult } from '../../src/core/types.js';
 
 const O: MacroOptions = { levels: 11, border: 2, overlay: true, table: 'Focus Quality', patches: true, select: true, layout: stackLayout(2) };
 
@@ -67,4 +69,38 @@ test('metrics add one column each to the results and patch tables, NaN where a v
   assert.match(patchRows[1]!, /Table\.set\("plls", fq_n, 1\.25, fq_t\); Table\.set\("brenner", fq_n, 33\.5, fq_t\);$/);
   const plain = writeResultsMacros([r], { ...O, layout: undefined });
   assert.doesNotMatch(plain.join('\n'), /plls|brenner/);
+});
+
+test('program joins blocks and refuses one that reads a shared variable no earlier block set', () => {
+  const setsTitle = block('fq_lab = getTitle();', { sets: [IMAGE_TITLE] });
+  const readsBoth = block('Table.set("Label", 0, fq_lab, fq_t);', { reads: [IMAGE_TITLE, TABLE] });
+  assert.throws(() => program([setsTitle, readsBoth]), /reads fq_t before any block sets it/);
+  assert.throws(() => program([readsBoth, setsTitle]), /reads fq_lab, fq_t/);
+  assert.equal(program([setsTitle, block('fq_t = "T";', { sets: [TABLE] }), readsBoth]), 'fq_lab = getTitle();\nfq_t = "T";\nTable.set("Label", 0, fq_lab, fq_t);');
+});
+
+test('chunked: every macro within the limit with its own head, the first head different, never an empty run', () => {
+  const head = (i: number) => [block(i === 0 ? '// first' : '// next')];
+  const lines = Array.from({ length: 10 }, (_, i) => block(`x${i} = ${i};`));
+  const parts = chunked(head, lines, [block('// tail')], 40);
+  assert.ok(parts.length > 1);
+  parts.forEach((p, i) => {
+    assert.ok(p.length <= 40, p);
+    assert.ok(p.startsWith(i === 0 ? '// first' : '// next'));
+    assert.ok(p.endsWith('// tail'));
+  });
+  assert.equal(parts.join('\n').match(/x\d = /g)!.length, 10);
+  assert.deepEqual(chunked(head, [], [block('// tail')], 40), ['// first\n// tail']);
+});
+
+test('every macro of a run passes the shared-variable check: the patches table continues in later parts by name', () => {
+  const results = [result(0, 3, 0.5, 300)];
+  const macros = writeResultsMacros(results, { ...O, layout: undefined, chunkChars: 4000 });
+  const patchParts = macros.filter((m) => m.includes('Table.set("P10"'));
+  assert.ok(patchParts.length > 1);
+  assert.match(patchParts[0]!, /Table\.create\(fq_t\)/);
+  for (const p of patchParts.slice(1)) {
+    assert.doesNotMatch(p, /Table\.create/);
+    assert.match(p, /^fq_lab = getTitle\(\);\nfq_t = "Focus Quality Patches";/);
+  }
 });
