@@ -23,9 +23,9 @@ import { readImageState, readOverlay, readTable, type OverlayItem } from '../ima
 import { PROJECT, startHostServer, type HostServer } from './harness.js';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
-const RESULT_COLUMNS = ['Label', 'Slice', 'Level', 'Score', 'Certainty', 'Mean certainty', 'In focus', 'Patches'];
+const RESULT_COLUMNS = ['Label', 'Slice', 'Level', 'Score', 'Certainty', 'Mean certainty', 'In focus', 'Verdict', 'Patches'];
 
-interface CliImage { slice: number; level: number; score: number; certainty: number; meanCertainty: number; inFocus: boolean; patchCount: number }
+interface CliImage { slice: number; level: number; score: number; certainty: number; meanCertainty: number; inFocus: boolean; verdict?: string; patchCount: number }
 interface CliPatch { slice: number; x: number; y: number; w: number; h: number; level: number; certainty: number }
 
 /** The CLI's verdict on a file: per-slice rows and every patch. */
@@ -73,6 +73,7 @@ function assertRowsMatch(rows: Record<string, string>[], images: CliImage[], lab
     assert.ok(Math.abs(Number(row.Certainty) - img.certainty) < 1e-3);
     assert.ok(Math.abs(Number(row['Mean certainty']) - img.meanCertainty) < 1e-3);
     assert.equal(Number(row['In focus']), img.inFocus ? 1 : 0);
+    assert.equal(row.Verdict, img.verdict ?? (img.inFocus ? 'in' : 'out'));
     assert.equal(Number(row.Patches), img.patchCount);
   }
 }

@@ -29,7 +29,7 @@ after(async () => {
 });
 
 const BASE: MacroOptions = { levels: 11, border: 2, overlay: true, table: 'Focus Quality', patches: true, select: false };
-const RESULT_COLUMNS = ['Label', 'Slice', 'Level', 'Score', 'Certainty', 'Mean certainty', 'In focus', 'Patches'];
+const RESULT_COLUMNS = ['Label', 'Slice', 'Level', 'Score', 'Certainty', 'Mean certainty', 'In focus', 'Verdict', 'Patches'];
 const PATCH_COLUMNS = ['Label', 'Slice', 'X', 'Y', 'Width', 'Height', 'Level', 'Certainty', ...Array.from({ length: 11 }, (_, k) => `P${k}`)];
 
 async function write(results: readonly FocusResult[], o: MacroOptions): Promise<number> {
@@ -69,6 +69,7 @@ test('a 16-bit real image gets one named, coloured rectangle per patch and one r
   close(row.Certainty!, r.certainty, 'certainty');
   close(row['Mean certainty']!, r.meanCertainty, 'mean certainty');
   assert.equal(Number(row['In focus']), r.inFocus ? 1 : 0);
+  assert.equal(row.Verdict, r.inFocus ? 'in' : 'out', 'no engine verdict: the in-focus flag');
   assert.equal(Number(row.Patches), r.patches.length);
   const patchRows = await readTable(ij, patchesTableTitle('Focus Quality'), PATCH_COLUMNS);
   assert.equal(patchRows.length, r.patches.length);
@@ -77,6 +78,14 @@ test('a 16-bit real image gets one named, coloured rectangle per patch and one r
     assert.deepEqual([pr.X, pr.Y, pr.Width, pr.Height, pr.Level].map(Number), [p.x, p.y, p.w, p.h, p.level]);
     for (let k = 0; k < 11; k++) close(pr[`P${k}`]!, p.probs[k]!, `patch ${i} P${k}`);
   });
+});
+
+test('the Verdict column shows the engine\'s verdict, "uncertain" included', { timeout: 120_000 }, async () => {
+  await ij.run(openReal());
+  const r: FocusResult = { ...handMadeResult(696, 520), verdict: 'uncertain' };
+  await write([r], { ...BASE, patches: false });
+  const [row] = await readTable(ij, 'Focus Quality', RESULT_COLUMNS);
+  assert.equal(row!.Verdict, 'uncertain');
 });
 
 test('metrics=[plls,brenner]: the tables get one column per metric holding the values computed on the same pixels', { timeout: 120_000 }, async () => {

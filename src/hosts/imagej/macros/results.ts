@@ -7,7 +7,7 @@
  * and `rollbackMacro` removes what earlier parts wrote. Every macro acts on the current image when it runs.
  */
 import type { FocusResult, PatchScore } from '../../../core/types.js';
-import { block, chunked, macroNumber, program, type Block } from './code.js';
+import { block, chunked, macroNumber, macroString, program, type Block } from './code.js';
 import { patchRectangle, removeOurRectangles, selectNone, showOverlay, type PlaneLayout } from './overlay.js';
 import { deleteRowsOfImage, imageTitle, openTableForImage, patchesTableTitle, sourceCell, tableRow, titleCell, updateTable, useTable, type CellValue } from './table.js';
 
@@ -71,6 +71,11 @@ function patchRow(r: FocusResult, p: PatchScore, o: MacroOptions): Block {
   ]);
 }
 
+/** The answer to show: the engine's verdict ('in', 'out', 'uncertain') when it gives one, else the in-focus flag. */
+export function verdictOf(r: Pick<FocusResult, 'verdict' | 'inFocus'>): string {
+  return r.verdict ?? (r.inFocus ? 'in' : 'out');
+}
+
 function resultRow(r: FocusResult, o: MacroOptions, several: boolean): Block {
   return tableRow([
     ['Label', titleCell],
@@ -80,6 +85,7 @@ function resultRow(r: FocusResult, o: MacroOptions, several: boolean): Block {
     ['Certainty', number(r.certainty)],
     ['Mean certainty', number(r.meanCertainty)],
     ['In focus', number(r.inFocus ? 1 : 0)],
+    ['Verdict', sourceCell(macroString(verdictOf(r)))],
     ['Patches', number(r.patches.length)],
     ...(several ? [['Best', number(r.slice === o.best?.slice ? 1 : 0)] as const] : []),
     ...metricCells(r.metrics, o.metrics),
