@@ -1,8 +1,10 @@
 /**
  * The standalone web app (dist/index.html, what `npm start` serves): open or drop TIFF/PNG files, measure them one by
- * one in the worker with a progress bar and Cancel, then browse a sortable table (CSV/GeoJSON download), the image with
- * its patch overlay, a score-per-slice plot for stacks and a plate-style grid for many files. A first visit loads the
- * bundled samples so a new user sees a result at once. A file that fails gets a message; earlier results stay.
+ * one in the worker with a progress bar and Cancel, then browse the results (a sortable table on wide screens, cards on
+ * phones; CSV/GeoJSON download in the order shown), the image with its patch overlay, a score-per-slice plot for stacks
+ * and a plate-style grid for many files. Every list is one tab stop with arrow keys inside. A first visit loads the
+ * bundled samples so a new user sees a result at once; later visits start with a drop zone. A file that fails gets a
+ * message; earlier results stay.
  */
 import { html, nothing, render } from 'lit';
 import { pickBestSlice } from '../../core/slices.js';
@@ -15,12 +17,18 @@ import type { ResultRow } from '../../io/rows.js';
 import type { FocusQualityView } from '../element/focus-quality-view.js';
 import '../element/register.js';
 import { stretchToRgba } from '../element/stretch.js';
-import { plateGrid, resultsTable, slicePlot, type Entry, type Sort, type SortKey } from './views.js';
+import { plateGrid } from './grid.js';
+import { slicePlot } from './plot.js';
+import { handleRovingKey } from './roving.js';
+import { resultCards, resultsTable, rowKey, sortRows, type Entry, type Sort } from './table.js';
 
 interface Message {
   readonly kind: 'error' | 'warning' | 'info';
   readonly text: string;
 }
+
+/** Phones get cards instead of the table; the same breakpoint as the single-column layout in index.html. */
+const NARROW = matchMedia('(max-width: 640px)');
 
 const client = createWorkerClient();
 const stacks = new Map<number, ImageStack>();
@@ -31,6 +39,8 @@ const state = {
   selected: undefined as { id: number; slice: number } | undefined,
   busy: undefined as { file: string; index: number; count: number; done: number; total: number; controller: AbortController } | undefined,
   backend: '',
+  /** Keys holding the tab stop of each roving list. */
+  active: { rows: undefined as string | undefined, tiles: undefined as string | undefined },
 };
 let nextId = 1;
 
@@ -105,14 +115,16 @@ async function measureFiles(files: readonly Pending[]): Promise<void> {
   update();
 }
 
-function show(entry: Entry, slice: number): void {
+/** Shows a slice in the viewer; a tap on a phone also brings the viewer into sight (it sits below the list there). */
+function show(entry: Entry, slice: number, reveal = false): void {
   state.selected = { id: entry.id, slice };
   const stack = stacks.get(entry.id);
   const plane = stack?.slices[slice];
   const result = entry.results.find((r) => r.slice === slice);
-  const view = document.querySelector<FocusQualityView>('focus-quality-view');
-  if (view && plane) view.display(plane, result, stack.slices.length > 1 ? `${entry.name} [slice ${slice}]` : entry.name);
+  const view = document.querySelector<FocusQualityView>('focus-quality-view')!;
+  if (plane) view.display(plane, result, stack.slices.length > 1 ? `${entry.name} [slice ${slice}]` : entry.name);
   update();
+  if (reveal && NARROW.matches) view.scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
 function download(name: string, text: string, type: string): void {
@@ -123,41 +135,86 @@ function download(name: string, text: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
+/** The rows as the table shows them, so a download keeps the order the user sorted. */
 function rows(): ResultRow[] {
-  return state.entries.flatMap((e) => e.results.map((r) => ({ file: e.name, slice: r.slice, width: r.width, height: r.height, result: r, warnings: e.warnings })));
+  return sortRows(state.entries, state.sort).map(({ entry: e, result: r }) => ({ file: e.name, slice: r.slice, width: r.width, height: r.height, result: r, warnings: e.warnings }));
 }
 
-function onSort(key: SortKey): void {
-  state.sort = { key, descending: state.sort.key === key ? !state.sort.descending : false };
-  update();
+/** Moves a roving list's tab stop and the focus with it (lit renders synchronously, so the item exists at once). */
+function rove(list: 'rows' | 'tiles', ev: KeyboardEvent, keys: readonly string[], pick: (key: string) => void): void {
+  handleRovingKey(
+    ev,
+    keys,
+    (key) => {
+      state.active[list] = key;
+      update();
+      (ev.currentTarget as HTMLElement).querySelector<HTMLElement>(`[data-key="${key}"]`)?.focus();
+    },
+    pick,
+    list === 'rows',
+  );
+}
+
+function pickKey(key: string, byTile: boolean): void {
+  const [id, slice] = key.split(':').map(Number) as [number, number | undefined];
+  const entry = state.entries.find((e) => e.id === id);
+  if (entry) show(entry, byTile ? entry.best!.slice : slice!);
+}
+
+function emptyState() {
+  return html`<div class="dropzone">
+    <p><strong>Drop TIFF or PNG files here</strong> — single images or z-stacks, as many as you like.</p>
+    <p>
+      <button type="button" @click=${() => document.querySelector<HTMLInputElement>('#files')!.click()}>Open images…</button>
+      <button type="button" id="try-samples" @click=${() => void loadSamples(true)}>Try the samples</button>
+    </p>
+    <p class="hint">Images stay in your browser: nothing is uploaded.</p>
+  </div>`;
 }
 
 function update(): void {
-  const busy = state.busy;
-  const selectedEntry = state.entries.find((e) => e.id === state.selected?.id);
+  const { busy, entries } = state;
+  const selectedEntry = entries.find((e) => e.id === state.selected?.id);
+  const selected = selectedEntry && state.selected ? rowKey(selectedEntry, state.selected.slice) : undefined;
+  const sorted = sortRows(entries, state.sort);
+  const listState = { sort: state.sort, active: state.active.rows, selected };
+  const handlers = {
+    onSort: (sort: Sort) => ((state.sort = sort), update()),
+    onKey: (ev: KeyboardEvent, keys: readonly string[]) => rove('rows', ev, keys, (key) => pickKey(key, false)),
+    onPick: (entry: Entry, slice: number) => show(entry, slice, true),
+  };
+  const empty = entries.length === 0 && !busy;
+  document.querySelector('main')!.classList.toggle('empty', empty);
   render(
     html`
-      <div class="progress" ?hidden=${!busy}>
-        ${busy
-          ? html`<span>Measuring ${busy.file} (${busy.index + 1} of ${busy.count})</span>
-              <progress max=${busy.total || 1} value=${busy.done} aria-label="progress"></progress>
-              <button type="button" id="cancel" @click=${() => busy.controller.abort()}>Cancel</button>`
-          : nothing}
+      ${busy
+        ? html`<div class="progress">
+            <span>Measuring ${busy.file} (${busy.index + 1} of ${busy.count})</span>
+            <progress max=${busy.total || 1} value=${busy.done} aria-label="progress"></progress>
+            <button type="button" id="cancel" @click=${() => busy.controller.abort()}>Cancel</button>
+          </div>`
+        : nothing}
+      <div class="messages" role="log" aria-label="messages">
+        <ul>
+          ${state.messages.map((m) => html`<li class=${m.kind}>${m.kind === 'info' ? '' : html`<span class="sr-only">${m.kind}: </span>`}${m.text}</li>`)}
+        </ul>
       </div>
-      <ul class="messages" aria-live="polite">
-        ${state.messages.map((m) => html`<li class=${m.kind} role=${m.kind === 'error' ? 'alert' : 'status'}>${m.text}</li>`)}
-      </ul>
-      <div class="downloads" ?hidden=${state.entries.length === 0}>
-        <button type="button" id="csv" @click=${() => download('focus-quality.csv', toImageCsv(rows()), 'text/csv')}>Download CSV</button>
-        <button type="button" id="geojson" @click=${() => download('focus-quality.geojson', JSON.stringify(toGeoJSONCollection(rows())), 'application/geo+json')}>
-          Download GeoJSON
-        </button>
-        <span class="backend">${state.backend ? `backend: ${state.backend}` : ''}</span>
-      </div>
-      ${slicePlot(selectedEntry, show)} ${resultsTable(state.entries, state.sort, onSort, show, state.selected)} ${plateGrid(state.entries, show)}
+      ${empty ? emptyState() : nothing}
+      ${entries.length > 0
+        ? html`<div class="downloads">
+            <button type="button" id="csv" @click=${() => download('focus-quality.csv', toImageCsv(rows()), 'text/csv')}>Download CSV</button>
+            <button type="button" id="geojson" @click=${() => download('focus-quality.geojson', JSON.stringify(toGeoJSONCollection(rows())), 'application/geo+json')}>
+              Download GeoJSON
+            </button>
+            <span class="backend">${state.backend ? `backend: ${state.backend}` : ''}</span>
+          </div>`
+        : nothing}
+      ${NARROW.matches ? resultCards(sorted, listState, handlers) : resultsTable(sorted, listState, handlers)}
+      ${plateGrid(entries, state.active.tiles, (ev, keys) => rove('tiles', ev, keys, (key) => pickKey(key, true)), (e, s) => show(e, s, true))}
     `,
     document.querySelector<HTMLElement>('#results')!,
   );
+  render(slicePlot(selectedEntry, state.selected?.slice, (e, s) => show(e, s)), document.querySelector<HTMLElement>('#plot')!);
 }
 
 // Cancel: abort() does not reach the worker by itself; the client's signal listener does that per job.
@@ -168,6 +225,7 @@ function wire(): void {
     input.value = '';
     void measureFiles(files.map((f) => ({ name: f.name, bytes: () => f.arrayBuffer() })));
   });
+  document.querySelector('#open')!.addEventListener('click', () => input.click());
   const zone = document.body;
   zone.addEventListener('dragover', (ev) => {
     ev.preventDefault();
@@ -181,18 +239,19 @@ function wire(): void {
     void measureFiles(files.map((f) => ({ name: f.name, bytes: () => f.arrayBuffer() })));
   });
   document.querySelector('focus-quality-view')!.client = client;
+  NARROW.addEventListener('change', update);
 }
 
-/** First visit: measure the bundled samples so there is something to look at. */
-async function loadSamples(): Promise<void> {
+/** First visit (or the "Try the samples" button): measure the bundled samples so there is something to look at. */
+async function loadSamples(force = false): Promise<void> {
   // ?samples=1 forces them, ?samples=0 skips them (tests, embedding).
   const key = 'focus-quality:visited';
   const asked = new URLSearchParams(location.search).get('samples');
-  if (asked === '0' || (asked !== '1' && localStorage.getItem(key))) return;
+  if (!force && (asked === '0' || (asked !== '1' && localStorage.getItem(key)))) return;
   localStorage.setItem(key, '1');
   try {
     const response = await fetch('samples/index.json');
-    if (!response.ok) return;
+    if (!response.ok) throw new Error(`samples/index.json: HTTP ${response.status}`);
     const names = (await response.json()) as string[];
     say('info', `Showing the bundled samples (${names.join(', ')}). Open or drop your own TIFF/PNG files.`);
     await measureFiles(
