@@ -11,7 +11,7 @@
  *   download(m.toCSV()); map.addGeoJSON(m.toGeoJSON());
  *   fq.dispose();
  */
-import { CancelledError, ModelError } from './core/errors.js';
+import { CancelledError, ModelError, withContext } from './core/errors.js';
 import { parseModelCard, type ModelCard } from './core/model-card.js';
 import { resolveOptions, type MeasureOptions } from './core/options.js';
 import { pickBestSlice, selectSlices } from './core/slices.js';
@@ -146,6 +146,14 @@ export function createFocusQuality(options: FocusQualityOptions = {}): FocusQual
 
   async function measure(image: ImageInput | Blob, call: MeasureCall = {}): Promise<Measurement> {
     const name = call.name ?? (typeof Blob !== 'undefined' && image instanceof Blob && 'name' in image ? String(image.name) : 'image');
+    try {
+      return await measureNamed(image, call, name);
+    } catch (err) {
+      throw withContext(err, { file: name });
+    }
+  }
+
+  async function measureNamed(image: ImageInput | Blob, call: MeasureCall, name: string): Promise<Measurement> {
     const { onProgress, signal, current } = call;
     const opts = resolveOptions({ batchSize: call.batchSize, slices: call.slices, aggregation: call.aggregation, borderWidth: call.borderWidth, metrics: call.metrics });
     const stack = typeof Blob !== 'undefined' && image instanceof Blob ? await decodeImage(await image.arrayBuffer(), name) : toImageStack(image as ImageInput, name);

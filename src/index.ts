@@ -26,8 +26,8 @@ export type { FocusQuality, FocusQualityOptions, MeasureCall, Measurement, Image
 
 // Shapes and errors.
 export type { BitDepth, FocusResult, GrayImage, ImageStack, PatchRect, PatchScore, PixelArray } from './core/types.js';
-export { CancelledError, ERROR_NAMES, ImageContentError, ImageFormatError, ModelError, OptionsError } from './core/errors.js';
-export type { ErrorName } from './core/errors.js';
+export { CancelledError, ERROR_NAMES, ImageContentError, ImageFormatError, ModelError, OptionsError, formatError, reviveError, withContext } from './core/errors.js';
+export type { ErrorContext, ErrorFields, ErrorName } from './core/errors.js';
 export { parseModelCard } from './core/model-card.js';
 export type { Aggregation, ModelCard, TensorSpec } from './core/model-card.js';
 

@@ -7,7 +7,7 @@
  * @example
  *   const { results, best } = await measureStack(measurer, planesOf(stack), { slices: 'all' }, { onProgress });
  */
-import { CancelledError } from './errors.js';
+import { CancelledError, withContext } from './errors.js';
 import type { MetricName } from './metrics/registry.js';
 import type { Aggregation } from './model-card.js';
 import { resolveOptions, type SliceSelection } from './options.js';
@@ -88,9 +88,15 @@ export async function measureStack(measurer: Measurer, source: PlaneSource, opti
   const results: FocusResult[] = [];
   for (const [n, index] of indices.entries()) {
     if (signal?.aborted) throw new CancelledError('measurement cancelled');
-    const plane = await source.plane(index);
     const onProgress = hooks.onProgress ? (done: number, total: number) => hooks.onProgress!(n * total + done, indices.length * total) : undefined;
-    const result = await measurer.measure(plane, { ...perPlane, slice: index }, { onProgress, signal });
+    let result: FocusResult;
+    try {
+      const plane = await source.plane(index);
+      result = await measurer.measure(plane, { ...perPlane, slice: index }, { onProgress, signal });
+    } catch (err) {
+      // Name the slice only where there is a choice of slices: "a.tif [slice 0]" for a single image says nothing.
+      throw source.count > 1 ? withContext(err, { slice: index }) : err;
+    }
     results.push(result);
     hooks.onSlice?.(result);
   }

@@ -8,7 +8,7 @@
  *   client.dispose();
  */
 import * as Comlink from 'comlink';
-import { CancelledError, ModelError } from '../core/errors.js';
+import { CancelledError, ModelError, reviveError } from '../core/errors.js';
 import type { FocusResult, GrayImage } from '../core/types.js';
 import type { BackendPreference, ProgressCallback, WorkerApi, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
 
@@ -123,7 +123,9 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
         if (running === r) r.init = undefined;
       });
     }
-    await r.init;
+    await r.init.catch((err: unknown) => {
+      throw reviveError(err);
+    });
     return r;
   }
 
@@ -158,6 +160,8 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       return await Promise.race([job, cancelled, r.crashed]);
+    } catch (err) {
+      throw reviveError(err);
     } finally {
       signal?.removeEventListener('abort', onAbort);
       inFlight.delete(jobId);

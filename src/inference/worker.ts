@@ -5,7 +5,7 @@
  * Create it with `createWorkerClient` (worker-client.ts), never directly.
  */
 import * as Comlink from 'comlink';
-import { CancelledError, ModelError } from '../core/errors.js';
+import { CancelledError, ModelError, errorFields } from '../core/errors.js';
 import { parseModelCard } from '../core/model-card.js';
 import type { FocusResult, GrayImage } from '../core/types.js';
 import { chooseBackend, defaultThreadCount } from './backend.js';
@@ -120,5 +120,19 @@ const api: WorkerApi = {
     await previous?.model.dispose();
   },
 };
+
+/**
+ * comlink sends only name, message and stack of a thrown Error; ours also carry `file` and `slice`, so this worker
+ * sends every field of `errorFields` (comlink's page side assigns them all onto the Error it rebuilds).
+ */
+const comlinkThrow = Comlink.transferHandlers.get('throw')!;
+Comlink.transferHandlers.set('throw', {
+  canHandle: comlinkThrow.canHandle,
+  serialize: (thrown) => {
+    const value = (thrown as { value: unknown }).value;
+    return value instanceof Error ? [{ isError: true, value: errorFields(value) }, []] : comlinkThrow.serialize(thrown);
+  },
+  deserialize: comlinkThrow.deserialize,
+});
 
 Comlink.expose(api);

@@ -20,6 +20,7 @@
  *   --focus-quality-tooltip-background, --focus-quality-tooltip-color, --focus-quality-error-color, --focus-quality-focus-color
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { formatError, withContext } from '../../core/errors.js';
 import type { ModelCard } from '../../core/model-card.js';
 import type { FocusResult, GrayImage, ImageStack } from '../../core/types.js';
 import { decodeImage } from '../../io/decode.js';
@@ -215,9 +216,8 @@ export class FocusQualityView extends LitElement {
       if (this.running !== controller) return undefined; // superseded: the newer run reports for itself
       const e = err as { name?: string; message?: string };
       if (e?.name === 'CancelledError' || e?.name === 'AbortError') return undefined;
-      const message = e?.message ?? String(err);
       // Worker-side errors (e.g. "image is 1×1 pixels, …") do not know the file: name it here.
-      this.error = source && !message.includes(source) ? `${source}: ${message}` : message;
+      this.error = formatError(withContext(err, { file: source }));
       const detail: FocusQualityErrorDetail = { name: e?.name ?? 'Error', message: this.error, source };
       this.dispatchEvent(new CustomEvent<FocusQualityErrorDetail>('focus-quality-error', { detail, bubbles: true, composed: true }));
       return undefined;
