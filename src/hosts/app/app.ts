@@ -19,6 +19,7 @@ import type { FocusQualityView } from '../element/focus-quality-view.js';
 import '../element/register.js';
 import { stretchToRgba } from '../element/stretch.js';
 import { plateGrid } from './grid.js';
+import { LiveMode } from './live/live.js';
 import { slicePlot } from './plot.js';
 import { handleRovingKey } from './roving.js';
 import { resultCards, resultsTable, rowKey, sortRows, type Entry, type Sort } from './table.js';
@@ -243,6 +244,22 @@ function wire(): void {
   NARROW.addEventListener('change', update);
 }
 
+/** Files (default) or Live (`#live`): one shown at a time; leaving Live stops the camera. */
+function applyMode(live: LiveMode): void {
+  const isLive = location.hash === '#live';
+  document.querySelector<HTMLElement>('main')!.hidden = isLive;
+  document.querySelector<HTMLElement>('#live')!.hidden = !isLive;
+  document.querySelector<HTMLElement>('#open')!.hidden = isLive;
+  document.querySelector<HTMLElement>('header .hint')!.hidden = isLive;
+  for (const [id, on] of [['#mode-files', !isLive], ['#mode-live', isLive]] as const) {
+    const link = document.querySelector<HTMLElement>(id)!;
+    if (on) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (isLive) live.show();
+  else live.hide();
+}
+
 /** First visit (or the "Try the samples" button): measure the bundled samples so there is something to look at. */
 async function loadSamples(force = false): Promise<void> {
   // ?samples=1 forces them, ?samples=0 skips them (tests, embedding).
@@ -273,4 +290,7 @@ async function loadSamples(force = false): Promise<void> {
 
 wire();
 update();
+const live = new LiveMode(document.querySelector<HTMLElement>('#live')!, client);
+addEventListener('hashchange', () => applyMode(live));
+applyMode(live);
 void loadSamples();
