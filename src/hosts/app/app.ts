@@ -9,7 +9,7 @@
 import { html, nothing, render } from 'lit';
 import { formatError, withContext } from '../../core/errors.js';
 import { pickBestSlice } from '../../core/slices.js';
-import type { FocusResult, GrayImage, ImageStack } from '../../core/types.js';
+import type { FocusResult, ImageStack } from '../../core/types.js';
 import { createWorkerClient } from '../../inference/worker-client.js';
 import { toImageCsv } from '../../io/csv.js';
 import { decodeImage } from '../../io/decode.js';
@@ -17,7 +17,8 @@ import { toGeoJSONCollection } from '../../io/geojson.js';
 import type { ResultRow } from '../../io/rows.js';
 import type { FocusQualityView } from '../element/focus-quality-view.js';
 import '../element/register.js';
-import { stretchToRgba } from '../element/stretch.js';
+import { composeEntry, composeTools, type Composed } from './compose.js';
+import { download, thumbnail } from './files.js';
 import { plateGrid } from './grid.js';
 import { LiveMode } from './live/live.js';
 import { slicePlot } from './plot.js';
@@ -34,6 +35,8 @@ const NARROW = matchMedia('(max-width: 640px)');
 
 const client = createWorkerClient();
 const stacks = new Map<number, ImageStack>();
+/** All-in-focus composites, by the id of their own entry. */
+const composites = new Map<number, Composed>();
 const state = {
   entries: [] as Entry[],
   messages: [] as Message[],
@@ -41,21 +44,12 @@ const state = {
   selected: undefined as { id: number; slice: number } | undefined,
   busy: undefined as { file: string; index: number; count: number; done: number; total: number; controller: AbortController } | undefined,
   backend: '',
+  /** Id of the entry being composed (all-in-focus), if any. */
+  composing: undefined as number | undefined,
   /** Keys holding the tab stop of each roving list. */
   active: { rows: undefined as string | undefined, tiles: undefined as string | undefined },
 };
 let nextId = 1;
-
-function thumbnail(plane: GrayImage, size = 96): string | undefined {
-  const full = document.createElement('canvas');
-  [full.width, full.height] = [plane.width, plane.height];
-  full.getContext('2d')?.putImageData(new ImageData(stretchToRgba(plane), plane.width, plane.height), 0, 0);
-  const small = document.createElement('canvas');
-  const k = size / Math.max(plane.width, plane.height);
-  [small.width, small.height] = [Math.max(1, Math.round(plane.width * k)), Math.max(1, Math.round(plane.height * k))];
-  small.getContext('2d')?.drawImage(full, 0, 0, small.width, small.height);
-  return small.toDataURL('image/png');
-}
 
 function say(kind: Message['kind'], text: string): void {
   state.messages = [...state.messages.slice(-19), { kind, text }];
@@ -129,12 +123,24 @@ function show(entry: Entry, slice: number, reveal = false): void {
   if (reveal && NARROW.matches) view.scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
-function download(name: string, text: string, type: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+async function compose(entry: Entry): Promise<void> {
+  const stack = stacks.get(entry.id);
+  if (!stack || state.composing !== undefined) return;
+  state.composing = entry.id;
+  update();
+  try {
+    const made = await composeEntry(entry, stack, client, nextId++);
+    stacks.set(made.entry.id, made.stack);
+    composites.set(made.entry.id, made);
+    state.entries = [...state.entries, made.entry];
+    for (const n of made.composite.notes) say('info', `${entry.name}: ${n}`);
+    show(made.entry, 0);
+  } catch (err) {
+    say('error', formatError(withContext(err, { file: entry.name })));
+  } finally {
+    state.composing = undefined;
+    update();
+  }
 }
 
 /** The rows as the table shows them, so a download keeps the order the user sorted. */
@@ -216,7 +222,11 @@ function update(): void {
     `,
     document.querySelector<HTMLElement>('#results')!,
   );
-  render(slicePlot(selectedEntry, state.selected?.slice, (e, s) => show(e, s)), document.querySelector<HTMLElement>('#plot')!);
+  render(
+    html`${slicePlot(selectedEntry, state.selected?.slice, (e, s) => show(e, s))}
+    ${composeTools(selectedEntry, selectedEntry && composites.get(selectedEntry.id), state.composing !== undefined, (e) => void compose(e))}`,
+    document.querySelector<HTMLElement>('#plot')!,
+  );
 }
 
 // Cancel: abort() does not reach the worker by itself; the client's signal listener does that per job.
