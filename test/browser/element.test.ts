@@ -117,6 +117,33 @@ describe('<focus-quality-view>', () => {
     assertEqual(await key('Escape'), '', 'cleared');
   });
 
+  it('measures the slice asked for (again when it changes); a slice the stack does not have is an error, never clamped', async () => {
+    const gray = (await loadData(IN_FOCUS)).slices[0]!;
+    const planes = [gray, { ...gray, data: gray.data.map((v) => v >> 1) }, gray];
+    const stack = { width: gray.width, height: gray.height, bitDepth: gray.bitDepth, slices: planes, warnings: [] };
+    const view = document.createElement('focus-quality-view');
+    view.setAttribute('model-url', MODEL_URL);
+    view.setAttribute('ort-url', ORT_URL);
+    document.body.append(view);
+    try {
+      view.slice = 1;
+      const done = nextEvent<{ result: FocusResult }>(view, 'focus-quality-result');
+      view.image = stack;
+      assertEqual((await done).detail.result.slice, 1, 'slice 1 measured');
+      const again = nextEvent<{ result: FocusResult }>(view, 'focus-quality-result');
+      view.slice = 2;
+      assertEqual((await again).detail.result.slice, 2, 'slice 2 measured after the change');
+      const failed = nextEvent<{ name: string; message: string }>(view, 'focus-quality-error');
+      view.slice = 3; // a new slice is measured at once
+      const { detail } = await failed;
+      assertEqual(detail.name, 'ImageContentError', detail.message);
+      assert(/slice 3 does not exist: the stack has 3 slice/.test(detail.message), detail.message);
+      assertEqual(view.result?.slice, 2, 'the earlier result stays');
+    } finally {
+      view.remove();
+    }
+  });
+
   const badInputs: [string, () => Promise<Blob>, RegExp, string][] = [
     ['a text file named .tif', async () => new Blob(['plate 3, well B4: see notes\n']), /not a TIFF or PNG.*text/, 'ImageFormatError'],
     ['a 1×1 image', async () => new Blob([encode({ width: 1, height: 1, data: new Uint8Array([7]), channels: 1, depth: 8 })]), /1×1.*smaller than one/, 'ImageContentError'],

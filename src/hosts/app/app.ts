@@ -8,8 +8,8 @@
  */
 import { html, nothing, render } from 'lit';
 import { formatError, withContext } from '../../core/errors.js';
-import { pickBestSlice } from '../../core/slices.js';
-import type { FocusResult, ImageStack } from '../../core/types.js';
+import { measureStack, planesOf } from '../../core/measure-stack.js';
+import type { ImageStack } from '../../core/types.js';
 import { createWorkerClient } from '../../inference/worker-client.js';
 import { toImageCsv } from '../../io/csv.js';
 import { decodeImage } from '../../io/decode.js';
@@ -55,21 +55,14 @@ function say(kind: Message['kind'], text: string): void {
   state.messages = [...state.messages.slice(-19), { kind, text }];
 }
 
-/** Decodes and measures every slice of one file; throws on failure, leaving state untouched. */
+/** Decodes and measures every slice of one file (the one stack loop, core measureStack); throws on failure, leaving state untouched. */
 async function measureFile(name: string, bytes: ArrayBuffer, signal: AbortSignal): Promise<void> {
   const stack = await decodeImage(bytes, name);
-  const results: FocusResult[] = [];
-  for (const [i, plane] of stack.slices.entries()) {
-    const result = await client.measure(plane, { slice: i }, {
-      signal,
-      onProgress: (done, total) => {
-        if (state.busy) [state.busy.done, state.busy.total] = [i * total + done, stack.slices.length * total];
-        update();
-      },
-    });
-    results.push(result);
-  }
-  const best = pickBestSlice(results);
+  const onProgress = (done: number, total: number): void => {
+    if (state.busy) [state.busy.done, state.busy.total] = [done, total];
+    update();
+  };
+  const { results, best } = await measureStack(client, planesOf(stack), { slices: 'all' }, { signal, onProgress });
   const entry: Entry = { id: nextId++, name, results, best, thumbnail: thumbnail(stack.slices[best.slice]!), warnings: stack.warnings };
   stacks.set(entry.id, stack);
   state.entries = [...state.entries, entry];

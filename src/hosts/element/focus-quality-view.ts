@@ -20,7 +20,8 @@
  *   --focus-quality-tooltip-background, --focus-quality-tooltip-color, --focus-quality-error-color, --focus-quality-focus-color
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { formatError, withContext } from '../../core/errors.js';
+import { ImageFormatError, formatError, withContext } from '../../core/errors.js';
+import { measureStack, planesOf } from '../../core/measure-stack.js';
 import type { ModelCard } from '../../core/model-card.js';
 import type { FocusResult, GrayImage, ImageStack } from '../../core/types.js';
 import { decodeImage } from '../../io/decode.js';
@@ -49,6 +50,7 @@ export interface FocusQualityErrorDetail {
 }
 
 const isStack = (v: GrayImage | ImageStack): v is ImageStack => Array.isArray((v as ImageStack).slices);
+const asStack = (plane: GrayImage): ImageStack => ({ width: plane.width, height: plane.height, bitDepth: plane.bitDepth, slices: [plane], warnings: [] });
 const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 export class FocusQualityView extends LitElement {
@@ -94,6 +96,8 @@ export class FocusQualityView extends LitElement {
   declare protected warnings: readonly string[];
 
   private source: string | undefined;
+  /** The stack decoded from the last file or `src`, so a new `slice` is measured without loading it again. */
+  private stack: ImageStack | undefined;
   private running: AbortController | undefined;
   private pixels: ImageData | undefined;
   private drawn = new WeakMap<HTMLCanvasElement, ImageData>();
@@ -111,21 +115,21 @@ export class FocusQualityView extends LitElement {
     this.warnings = [];
   }
 
-  /** Levels of the model: from the card, else from the result's distribution. */
-  private get levels(): number {
-    return this.card?.levels ?? (this.result?.probs.length || 11);
+  /** Levels of the model: from the card, else from the result's distribution; unknown before either. */
+  private get levels(): number | undefined {
+    return this.card?.levels ?? (this.result?.probs.length || undefined);
   }
 
-  /** Decodes a TIFF/PNG file (or any Blob) and measures it. */
+  /** Decodes a TIFF/PNG file (or any Blob) and measures slice `slice` of it. */
   async loadFile(file: Blob, name = (file as File).name ?? 'image'): Promise<FocusResult | undefined> {
-    return this.run(name, async () => this.pickSlice(await decodeImage(await file.arrayBuffer(), name), name), (img, signal) => this.measurePlane(img, signal));
+    return this.run(name, async () => decodeImage(await file.arrayBuffer(), name));
   }
 
-  /** Measures the image on display (or `image`) again, e.g. after changing the model. */
+  /** Measures the image (`image`, else the file or `src` loaded last) again, e.g. after changing the model or `slice`. */
   async measure(): Promise<FocusResult | undefined> {
-    const target = this.image ?? this.shown;
+    const target = this.image ?? this.stack ?? this.shown;
     if (!target) return undefined;
-    return this.run(this.source, async () => this.pickSlice(target, this.source), (img, signal) => this.measurePlane(img, signal));
+    return this.run(this.source, async () => (isStack(target) ? target : asStack(target)));
   }
 
   /** Shows an image with a result computed elsewhere (e.g. by the app for a whole stack), without measuring. */
@@ -143,6 +147,7 @@ export class FocusQualityView extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('src') && this.src) void this.loadUrl(this.src);
     if (changed.has('image') && this.image) void this.measure();
+    else if (changed.has('slice') && changed.get('slice') !== undefined && (this.image ?? this.stack)) void this.measure();
     if (changed.has('modelUrl') || changed.has('ortUrl') || changed.has('backend')) {
       if (changed.get('modelUrl') !== undefined || changed.get('ortUrl') !== undefined || changed.get('backend') !== undefined) void this.measure();
     }
@@ -150,22 +155,11 @@ export class FocusQualityView extends LitElement {
 
   private async loadUrl(url: string): Promise<void> {
     const name = decodeURIComponent(url.split('/').pop()?.split('?')[0] ?? url);
-    await this.run(
-      name,
-      async (signal) => {
-        const response = await fetch(url, { signal });
-        if (!response.ok) throw Object.assign(new Error(`${url}: HTTP ${response.status} ${response.statusText}`.trim()), { name: 'ImageFormatError' });
-        return this.pickSlice(await decodeImage(await response.arrayBuffer(), name), url);
-      },
-      (img, signal) => this.measurePlane(img, signal),
-    );
-  }
-
-  private pickSlice(input: GrayImage | ImageStack, source: string | undefined): { plane: GrayImage; warnings: readonly string[] } {
-    if (!isStack(input)) return { plane: input, warnings: [] };
-    const plane = input.slices[Math.min(Math.max(0, this.slice), input.slices.length - 1)];
-    if (!plane) throw Object.assign(new Error(`${source ?? 'image'}: the stack holds no image planes`), { name: 'ImageContentError' });
-    return { plane, warnings: input.warnings };
+    await this.run(name, async (signal) => {
+      const response = await fetch(url, { signal });
+      if (!response.ok) throw new ImageFormatError(`cannot fetch the image: HTTP ${response.status} ${response.statusText}`.trim(), { file: url });
+      return decodeImage(await response.arrayBuffer(), name);
+    });
   }
 
   private currentClient(): WorkerClient {
@@ -181,23 +175,16 @@ export class FocusQualityView extends LitElement {
     );
   }
 
-  private measurePlane(plane: GrayImage, signal: AbortSignal): Promise<FocusResult> {
-    const client = this.currentClient();
-    this.readCard(client);
-    return client.measure(plane, { slice: Math.max(0, this.slice) }, { signal, onProgress: (done, total) => this.onProgress(done, total) });
-  }
-
   private onProgress(done: number, total: number): void {
     this.progress = { done, total };
     this.dispatchEvent(new CustomEvent('focus-quality-progress', { detail: { done, total }, bubbles: true, composed: true }));
   }
 
-  /** One load-and-measure at a time: a newer one cancels the older; failures keep what was shown before. */
-  private async run(
-    source: string | undefined,
-    load: (signal: AbortSignal) => Promise<{ plane: GrayImage; warnings: readonly string[] }>,
-    measure: (plane: GrayImage, signal: AbortSignal) => Promise<FocusResult>,
-  ): Promise<FocusResult | undefined> {
+  /**
+   * One load-and-measure at a time: a newer one cancels the older; failures keep what was shown before. The slice is
+   * chosen by the one stack loop (core measureStack): a slice the stack does not have is an error, never clamped.
+   */
+  private async run(source: string | undefined, load: (signal: AbortSignal) => Promise<ImageStack>): Promise<FocusResult | undefined> {
     this.running?.abort();
     const controller = new AbortController();
     this.running = controller;
@@ -205,11 +192,16 @@ export class FocusQualityView extends LitElement {
     this.status = 'loading';
     this.progress = undefined;
     try {
-      const { plane, warnings } = await load(controller.signal);
-      this.status = 'measuring';
-      const result = await measure(plane, controller.signal);
+      const stack = await load(controller.signal);
       if (this.running !== controller) return undefined;
-      this.commit(plane, result, source, warnings);
+      if (stack !== this.image) this.stack = stack;
+      this.status = 'measuring';
+      const client = this.currentClient();
+      this.readCard(client);
+      const { best: result } = await measureStack(client, planesOf(stack), { slices: this.slice }, { signal: controller.signal, onProgress: (done, total) => this.onProgress(done, total) });
+      const plane = stack.slices[result.slice]!;
+      if (this.running !== controller) return undefined;
+      this.commit(plane, result, source, stack.warnings);
       this.dispatchEvent(new CustomEvent<FocusQualityResultDetail>('focus-quality-result', { detail: { result, source }, bubbles: true, composed: true }));
       return result;
     } catch (err) {
@@ -253,9 +245,9 @@ export class FocusQualityView extends LitElement {
     }
     const ctx = overlay.getContext('2d');
     if (!ctx) return;
-    const patches = this.result?.patches ?? [];
+    const [patches, levels] = [this.result?.patches ?? [], this.levels ?? 1];
     const shownWidth = overlay.getBoundingClientRect().width || overlay.width;
-    drawOverlay(ctx, patches, this.patchFocus.highlightedPatch, { levels: this.levels, borderWidth: this.borderWidth, imagePixelsPerScreenPixel: overlay.width / shownWidth });
+    drawOverlay(ctx, patches, this.patchFocus.highlightedPatch, { levels, borderWidth: this.borderWidth, imagePixelsPerScreenPixel: overlay.width / shownWidth });
   }
 
   private renderSummary() {
@@ -294,7 +286,7 @@ export class FocusQualityView extends LitElement {
       >
         <canvas class="image" part="image" aria-hidden="true"></canvas>
         <canvas class="overlay" part="overlay" aria-hidden="true"></canvas>
-        ${tooltip(this.patchFocus.hover, this.levels)}
+        ${tooltip(this.patchFocus.hover, this.levels ?? this.result.probs.length)}
       </div>`;
   }
 
@@ -302,8 +294,9 @@ export class FocusQualityView extends LitElement {
   private renderReading() {
     if (!this.result) return nothing;
     const max = this.card?.inFocusMaxLevel;
+    const levels = this.levels ?? this.result.probs.length;
     return html`<p id="description" class="description" part="description">${describePatches(this.result.patches, max)}</p>
-      ${patchReading(this.result.patches, this.patchFocus.highlighted, this.levels, max)}`;
+      ${patchReading(this.result.patches, this.patchFocus.highlighted, levels, max)}`;
   }
 
   protected override render() {
@@ -315,7 +308,7 @@ export class FocusQualityView extends LitElement {
         : nothing}
       ${this.error ? html`<div class="error" part="error" role="alert">${this.error}</div>` : nothing}
       ${this.warnings.map((w) => html`<div class="warning" part="warning">${w}</div>`)} ${this.renderSummary()}
-      ${this.renderReading()} ${legend(this.levels)}
+      ${this.renderReading()} ${this.levels ? legend(this.levels) : nothing}
     `;
   }
 }
