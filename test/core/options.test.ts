@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { COMMAND_FIELDS } from '../../src/core/imagej/options.js';
+import { COMMAND_FIELDS } from '../../src/hosts/imagej/options.js';
 import { DEFAULT_OPTIONS, MAX_BORDER_WIDTH, resolveOptions } from '../../src/core/options.js';
 import { pickBestSlice, selectSlices } from '../../src/core/slices.js';
 
