@@ -91,6 +91,20 @@ function cardWith(ctx, next) {
   return undefined;
 }
 
+/** GET /__alone/focus-quality.{onnx,card.json}: the shipped model and card, served where no fixed-batch copy sits beside them. */
+function aloneModel(ctx, next) {
+  const m = /^\/__alone\/(focus-quality\.(?:onnx|card\.json))$/.exec(ctx.path);
+  if (!ctx.path.startsWith('/__alone/')) return next();
+  if (!m) {
+    ctx.status = 404;
+    ctx.body = 'not here';
+    return undefined;
+  }
+  ctx.type = m[1].endsWith('.onnx') ? 'application/octet-stream' : 'application/json';
+  ctx.body = readFileSync(path.join(modelDir, m[1]));
+  return undefined;
+}
+
 /**
  * GET /__tiff/<kind>.tif serves a TIFF made for a test, by the project's own Node helpers (tsc's output in build/):
  * - ifd-loop: one 100×100 page whose next-IFD pointer points back to itself (issue 12: a decoder that follows it loops);
@@ -144,7 +158,7 @@ export default {
   testsStartTimeout: 120_000,
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 120_000 } },
-  middleware: [isolate, jsToTs, nodeResult, cardWith, craftedTiff],
+  middleware: [isolate, jsToTs, nodeResult, cardWith, craftedTiff, aloneModel],
   plugins: [emptyModule, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: path.join(project, 'tsconfig.json') })],
   browsers: [
     chromeLauncher({
