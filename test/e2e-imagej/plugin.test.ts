@@ -388,7 +388,7 @@ selectImage("r"); run("Duplicate...", "title=b"); run("Invert"); run("Merge Chan
         await click('border=2 overlay');
         const { alerts, status } = await log();
         assert.deepEqual(alerts, []);
-        assert.ok(status.some((s) => /RGB image measured as its luminance/.test(s)), `status: ${status.join(' | ')}`);
+        assert.ok(status.some((s) => /colour image measured as its luminance/.test(s)), `status: ${status.join(' | ')}`);
         assertOverlayMatches(await readOverlay(ij), cli.patches, false, 2);
         assertRowsMatch(await readTable(ij, 'Focus Quality', RESULT_COLUMNS), cli.images, 'colour.tif');
       } finally {

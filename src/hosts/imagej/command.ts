@@ -13,7 +13,7 @@ import type { ModelCard } from '../../core/model-card.js';
 import type { FocusResult } from '../../core/types.js';
 import type { ImageJService } from './host.js';
 import { checkMeasurable, currentPlane, imagePlanes, positionOf, probeCurrentImage, restorePosition, selectMacro, type ImageJImage } from './image.js';
-import { detectRgbLayout } from './rgb.js';
+import { detectChannelOrder } from './rgb.js';
 
 /** What the command needs from inference: the worker client's shape. */
 export interface PluginMeasurer extends Measurer {
@@ -65,7 +65,7 @@ export async function measureInImageJ(ij: ImageJService, measurer: PluginMeasure
   checkCancel();
   const metrics = parseMetricNames(options.metrics);
   // ImageJ's bitDepth() is 24 for RGB; the byte order of its pixels is asked of ImageJ itself (rgb.ts).
-  const rgb = image.bitDepth === 24 ? await detectRgbLayout(ij, image.id, image.width) : undefined;
+  const rgb = image.bitDepth === 24 ? await detectChannelOrder(ij, image.id, image.width) : undefined;
   const planes = imagePlanes(ij, image, rgb);
   let measured: Awaited<ReturnType<typeof measureStack>>;
   try {

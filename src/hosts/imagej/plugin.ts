@@ -14,7 +14,7 @@ import { ERROR_NAMES, formatError, ImageFormatError, OptionsError } from '../../
 import { installableMacroSet } from './macros/installable.js';
 import { DEFAULT_COMMAND_OPTIONS, toMeasureOptions, toOptionsString, type FocusCommandOptions } from './options.js';
 import { measureStack, planesOf } from '../../core/measure-stack.js';
-import { toImageStack } from '../../image-input.js';
+import { isNdArray, toImageStack } from '../../image-input.js';
 import { createWorkerClient, defaultAssetUrls, type WorkerClientOptions } from '../../inference/worker-client.js';
 import { toImageCsv } from '../../io/csv.js';
 import { toGeoJSON, type FeatureCollection } from '../../io/geojson.js';
@@ -22,7 +22,6 @@ import { parseMetricNames } from '../../core/metrics/registry.js';
 import { measureInImageJ, type CommandResult, type PluginMeasurer } from './command.js';
 import { quietly, type ImageJService, type ImJoyApi } from './host.js';
 import { connectImageJ } from './window.js';
-import { isNdArray } from './ndarray.js';
 
 export const MENU_LABEL = 'Measure Focus Quality';
 export const MACROS_MENU_LABEL = 'Install Focus Quality Macros';
