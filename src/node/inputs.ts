@@ -3,15 +3,35 @@
  * - a file is taken as given, whatever its extension (the decoder sniffs the format);
  * - a folder is searched recursively for *.tif, *.tiff and *.png (any case); hidden entries are skipped;
  * - an argument with *, ? or [..] is a glob (`**` crosses folders), expanded here so quoting it works on every shell.
+ * - links are followed, loops are not (see `walk`), and each real file is listed once.
  * Paths are kept as the user wrote them (folder + relative name), so output rows and `--resume` agree between runs.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { OptionsError } from '../core/errors.js';
 
 const IMAGE_EXT = /\.(tiff?|png)$/i;
 
-function walk(dir: string, out: string[], match: (rel: string) => boolean, rel = ''): void {
+/** Real path, or undefined for a dangling link or an unreadable entry. */
+function real(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+const isWithin = (inner: string, outer: string): boolean => inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
+
+/**
+ * Recursive listing of `dir` (entries as `rel` paths under it). Symbolic links to folders are followed once: a link
+ * back to the folder itself or to one of its ancestors (`ln -s . self`, `up -> ..`) is a loop and is skipped, and a
+ * folder reached twice through links is listed once. `seen` holds the real paths of folders listed so far.
+ */
+function walk(dir: string, out: string[], match: (rel: string) => boolean, rel = '', seen = new Set<string>()): void {
+  const here = real(join(dir, rel));
+  if (here === undefined || seen.has(here)) return;
+  seen.add(here);
   let entries;
   try {
     entries = readdirSync(join(dir, rel), { withFileTypes: true });
@@ -24,15 +44,14 @@ function walk(dir: string, out: string[], match: (rel: string) => boolean, rel =
     let isDir = e.isDirectory();
     let isFile = e.isFile();
     if (e.isSymbolicLink()) {
-      try {
-        const s = statSync(join(dir, r));
-        isDir = s.isDirectory();
-        isFile = s.isFile();
-      } catch {
-        continue; // a dangling link is not an image
-      }
+      const target = real(join(dir, r));
+      if (target === undefined) continue; // a dangling link is not an image
+      const s = statSync(target);
+      isDir = s.isDirectory();
+      isFile = s.isFile();
+      if (isDir && isWithin(here, target)) continue; // a link to this folder or above it: a loop
     }
-    if (isDir) walk(dir, out, match, r);
+    if (isDir) walk(dir, out, match, r, seen);
     else if (isFile && match(r)) out.push(dir === '.' ? r : join(dir, r));
   }
 }
@@ -98,5 +117,13 @@ export function expandInputs(args: readonly string[]): string[] {
       found.forEach((f) => files.add(f));
     } else throw new OptionsError(`no such file or folder: ${arg}`);
   }
-  return [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // Each real file once, under the first of its names in sorted order (links and `.` vs `samples` name it twice).
+  const sorted = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const reals = new Set<string>();
+  return sorted.filter((f) => {
+    const r = real(f) ?? f;
+    if (reals.has(r)) return false;
+    reals.add(r);
+    return true;
+  });
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { expandInputs, globToRegExp } from '../../src/node/inputs.js';
@@ -38,5 +38,41 @@ describe('expandInputs', () => {
     assert.deepEqual(expandInputs([`${dir}/plate/**/*.png`]), [join(dir, 'plate/B02/y.png')]);
     assert.throws(() => expandInputs([`${dir}/plate/*.jpg`]), (e: Error) => e.name === 'OptionsError' && /no files match/.test(e.message));
     assert.throws(() => expandInputs([join(dir, 'missing.tif')]), (e: Error) => e.name === 'OptionsError' && /no such file or folder/.test(e.message));
+  });
+});
+
+describe('expandInputs with symbolic links', () => {
+  let dir: string;
+  before(() => {
+    dir = tempDir('links');
+    mkdirSync(join(dir, 'd', 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'd', 'a.tif'), '');
+    writeFileSync(join(dir, 'd', 'sub', 'b.tif'), '');
+    writeFileSync(join(dir, 'outside.tif'), '');
+    symlinkSync('.', join(dir, 'd', 'self'));
+    symlinkSync('.', join(dir, 'd', 'self2'));
+    symlinkSync('..', join(dir, 'd', 'sub', 'up'));
+    symlinkSync('..', join(dir, 'd', 'parent'));
+    symlinkSync('a.tif', join(dir, 'd', 'link-to-a.tif'));
+    symlinkSync('sub', join(dir, 'd', 'zz-sub-again'));
+    symlinkSync('missing.tif', join(dir, 'd', 'dangling.tif'));
+  });
+
+  it('lists each real file once through loops (. and .. links, two of them, a folder linked twice, a file link), under its first name', () => {
+    assert.deepEqual(expandInputs([join(dir, 'd')]), [join(dir, 'd/a.tif'), join(dir, 'd/sub/b.tif')]);
+  });
+
+  it('treats `.` and the folder by name as one input (same real files)', () => {
+    const here = process.cwd();
+    try {
+      process.chdir(dir);
+      assert.deepEqual(expandInputs(['d', './d', 'd/a.tif']), ['d/a.tif', 'd/sub/b.tif']);
+    } finally {
+      process.chdir(here);
+    }
+  });
+
+  it('expands a glob through the same loops without hanging', () => {
+    assert.deepEqual(expandInputs([`${dir}/d/**/*.tif`]), [join(dir, 'd/a.tif'), join(dir, 'd/sub/b.tif')]);
   });
 });

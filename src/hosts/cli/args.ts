@@ -23,12 +23,17 @@ export interface CliArgs {
   readonly batchSize: number;
   readonly jobs: number;
   readonly threads: number;
+  /** Most seconds one file may take (decoding and measuring); past it the file gets an error row. */
+  readonly timeoutSeconds: number;
   readonly shard: Shard | undefined;
   readonly resume: boolean;
   readonly quiet: boolean;
 }
 
 export type ParsedCommand = { readonly kind: 'help' } | { readonly kind: 'version' } | { readonly kind: 'run'; readonly args: CliArgs };
+
+/** Default per-file budget: a 16384² plane or a 512 MiB stack measures in about a minute on one core. */
+export const DEFAULT_TIMEOUT_S = 300;
 
 export const USAGE = `Usage: focus-quality [options] <files|folders|globs...>
 
@@ -49,8 +54,10 @@ Measurement
       --model PATH      ONNX model; its card PATH-without-.onnx.card.json must sit next to it
                         (default: the bundled models/focus-quality.onnx)
       --batch N         patches per inference call (default 64, at most ${MAX_BATCH_SIZE})
-      --jobs N          worker threads, each with its own model session (default 1: in this thread)
+      --jobs N          worker threads, each with its own model session (default 1)
       --threads N       inference threads (default 1)
+      --timeout S       most seconds one file may take (default ${DEFAULT_TIMEOUT_S}); a file that takes longer, or that
+                        crashes its worker, gets an error row and the run goes on
 Large runs
       --shard I/N       measure only part I of N (I = 1..N) of the sorted file list, round-robin, so N
                         jobs (a SLURM array, GNU parallel) cover every file exactly once
@@ -73,12 +80,19 @@ const OPTIONS = {
   batch: { type: 'string' },
   jobs: { type: 'string' },
   threads: { type: 'string' },
+  timeout: { type: 'string' },
   shard: { type: 'string' },
   resume: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
+
+function positiveSeconds(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0 || Number(value) > 86400) throw new OptionsError(`--${flag} must be a number of seconds above 0 (at most 86400), got "${value}"`);
+  return Number(value);
+}
 
 function positiveInt(flag: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
@@ -152,6 +166,7 @@ export function parseCliArgs(argv: readonly string[], stdoutIsTty = false): Pars
       batchSize: positiveInt('batch', v.batch, 64, MAX_BATCH_SIZE),
       jobs: positiveInt('jobs', v.jobs, 1, 64),
       threads: positiveInt('threads', v.threads, 1, 64),
+      timeoutSeconds: positiveSeconds('timeout', v.timeout, DEFAULT_TIMEOUT_S),
       shard: v.shard === undefined ? undefined : parseShard(v.shard),
       resume: v.resume ?? false,
       quiet: v.quiet ?? false,

@@ -1,16 +1,15 @@
 /**
- * `focus-quality` command: expand inputs → shard → resume filter → load the model once (per worker with --jobs N) →
- * measure → write rows in input order. One bad file yields an error row and exit status 1 at the end; usage errors
+ * `focus-quality` command: expand inputs → shard → resume filter → load the model once per worker thread (--jobs N) →
+ * measure (each file under a time budget) → write rows in input order. One bad file yields an error row and exit status 1 at the end; usage errors
  * (bad flags, missing inputs, unusable model) print one line and exit 2.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FocusModel } from '../../inference/session.js';
 import { imageColumns, patchColumns } from '../../io/csv.js';
 import { expandInputs } from '../../node/inputs.js';
-import { cardPathFor, defaultModelPath, loadModelFromDisk, packageRoot, readModelCard } from '../../node/model-files.js';
+import { cardPathFor, defaultModelPath, packageRoot, readModelCard } from '../../node/model-files.js';
 import { USAGE, parseCliArgs, type CliArgs } from './args.js';
-import { measureFile, type FileJob, type FileOutcome } from './measure-file.js';
+import type { FileJob, FileOutcome } from './measure-file.js';
 import { ResultSink, type TextSink } from './output.js';
 import { WorkerPool } from './pool.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
@@ -37,7 +36,7 @@ function ignoreClosedPipe(stream: unknown): void {
   }
 }
 
-/** Measures files either in this thread (--jobs 1) or in a pool of worker threads; `slot` is 0 … size−1. */
+/** Measures files in a pool of worker threads (one with --jobs 1: it can still be stopped); `slot` is 0 … size−1. */
 interface Measurer {
   readonly size: number;
   measure(slot: number, file: string, onProgress: (fraction: number) => void): Promise<FileOutcome>;
@@ -46,15 +45,8 @@ interface Measurer {
 
 async function startMeasurer(args: CliArgs, modelPath: string, jobs: number): Promise<{ measurer: Measurer; levels: number }> {
   const job: FileJob = { batchSize: args.batchSize, slices: args.slices, aggregation: args.aggregation, metrics: args.metrics, overlay: args.overlay !== undefined };
-  if (jobs <= 1) {
-    const model: FocusModel = await loadModelFromDisk(modelPath, { numThreads: args.threads });
-    return {
-      levels: model.card.levels,
-      measurer: { size: 1, measure: (_slot, file, onProgress) => measureFile(model, file, job, onProgress), close: () => model.dispose() },
-    };
-  }
   const card = await readModelCard(cardPathFor(resolve(modelPath)));
-  const pool = await WorkerPool.start(jobs, { model: resolve(modelPath), threads: args.threads });
+  const pool = await WorkerPool.start(jobs, { model: resolve(modelPath), threads: args.threads, timeoutMs: args.timeoutSeconds * 1000 });
   return { levels: card.levels, measurer: { size: pool.size, measure: (slot, file, onProgress) => pool.measure(slot, file, job, onProgress), close: () => pool.close() } };
 }
 
