@@ -11,14 +11,14 @@
  *   download(m.toCSV()); map.addGeoJSON(m.toGeoJSON());
  *   fq.dispose();
  */
-import { CancelledError, ModelError } from './core/errors.js';
+import { ModelError, withContext } from './core/errors.js';
+import { measureStack, type Measurer } from './core/measure-stack.js';
 import { parseModelCard, type ModelCard } from './core/model-card.js';
 import { resolveOptions, type MeasureOptions } from './core/options.js';
-import { pickBestSlice, selectSlices } from './core/slices.js';
-import type { FocusResult, ImageStack } from './core/types.js';
+import type { FocusResult } from './core/types.js';
 import { toImageStack, type ImageInput } from './image-input.js';
 import { chooseBackend, defaultThreadCount } from './inference/backend.js';
-import { measureImage } from './inference/measure.js';
+import { modelMeasurer } from './inference/measure.js';
 import { loadModel, type FocusModel } from './inference/session.js';
 import { createWorkerClient, defaultAssetUrls, type WorkerClient } from './inference/worker-client.js';
 import type { BackendPreference, BackendReport } from './inference/worker-protocol.js';
@@ -93,8 +93,8 @@ async function readBytes(url: string, what: string): Promise<Uint8Array> {
   }
 }
 
-/** The model in this thread: what `worker: false` and Node use. */
-function createInThread(modelUrl: string, cardUrl: string, options: FocusQualityOptions) {
+/** The model in this thread, as a `Measurer`: what `worker: false` and Node use. */
+function createInThread(modelUrl: string, cardUrl: string, options: FocusQualityOptions): Measurer & { info(): Promise<{ card: ModelCard; report: BackendReport | undefined }>; dispose(): void } {
   let loading: Promise<{ model: FocusModel; report: BackendReport | undefined }> | undefined;
   const load = async () => {
     const card = parseModelCard(JSON.parse(new TextDecoder().decode(await readBytes(cardUrl, 'model card'))), cardUrl);
@@ -114,9 +114,9 @@ function createInThread(modelUrl: string, cardUrl: string, options: FocusQuality
       const { model, report } = await ready();
       return { card: model.card, report };
     },
-    async measure(plane: ImageStack['slices'][number], opts: Partial<MeasureOptions>, slice: number, onProgress?: (d: number, t: number) => void, signal?: AbortSignal) {
+    async measure(plane, planeOptions, hooks) {
       const { model } = await ready();
-      return measureImage(model, plane, opts, { slice, onProgress, signal });
+      return modelMeasurer(model).measure(plane, planeOptions, hooks);
     },
     dispose() {
       void loading?.then(({ model }) => model.dispose()).catch(() => undefined);
@@ -146,23 +146,23 @@ export function createFocusQuality(options: FocusQualityOptions = {}): FocusQual
 
   async function measure(image: ImageInput | Blob, call: MeasureCall = {}): Promise<Measurement> {
     const name = call.name ?? (typeof Blob !== 'undefined' && image instanceof Blob && 'name' in image ? String(image.name) : 'image');
+    try {
+      return await measureNamed(image, call, name);
+    } catch (err) {
+      throw withContext(err, { file: name });
+    }
+  }
+
+  async function measureNamed(image: ImageInput | Blob, call: MeasureCall, name: string): Promise<Measurement> {
     const { onProgress, signal, current } = call;
     const opts = resolveOptions({ batchSize: call.batchSize, slices: call.slices, aggregation: call.aggregation, borderWidth: call.borderWidth, metrics: call.metrics });
     const stack = typeof Blob !== 'undefined' && image instanceof Blob ? await decodeImage(await image.arrayBuffer(), name) : toImageStack(image as ImageInput, name);
-    const indices = selectSlices(stack.slices.length, opts.slices, current);
-    const results: FocusResult[] = [];
-    for (const [n, i] of indices.entries()) {
-      if (signal?.aborted) throw new CancelledError('measurement cancelled', { file: name });
-      const plane = stack.slices[i]!;
-      const progress = onProgress ? (done: number, total: number) => onProgress(n * total + done, indices.length * total) : undefined;
-      const perSlice = { batchSize: opts.batchSize, ...(opts.aggregation ? { aggregation: opts.aggregation } : {}), ...(opts.metrics.length ? { metrics: opts.metrics } : {}) };
-      const r = client
-        ? await client.measure(plane, { ...perSlice, slice: i }, { ...(progress ? { onProgress: progress } : {}), ...(signal ? { signal } : {}) })
-        : await local!.measure(plane, perSlice, i, progress, signal);
-      results.push(r);
-    }
-    const best = pickBestSlice(results);
-    const kept = opts.slices === 'best' ? [best] : results;
+    const { results: kept, best } = await measureStack(
+      client ?? local!,
+      stack,
+      { batchSize: opts.batchSize, slices: opts.slices, aggregation: opts.aggregation, metrics: opts.metrics },
+      { current, onProgress, signal },
+    );
     const rows: ResultRow[] = kept.map((r) => ({ file: name, slice: r.slice, width: r.width, height: r.height, result: r, warnings: stack.warnings }));
     return {
       name,

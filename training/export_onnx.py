@@ -4,6 +4,12 @@ Every Clip gets constant min and max initializers (`explicit_clip_bounds`), whic
 
     /usr/bin/python3 -m training.export_onnx --ckpt training/runs/default/compact.ckpt.npz     # → models/
     /usr/bin/python3 -m training.export_onnx --arch paper --untrained                        # → build/models/paper-arch.onnx
+    /usr/bin/python3 -m training.export_onnx --fixed_batch 64     # models/focus-quality.onnx → models/focus-quality.b64.onnx
+
+`--fixed_batch N` writes a copy of the model with the batch dimension fixed to N, plus its own card (same metadata,
+shapes [N,1,84,84] → [N,11]): onnxruntime-web's WebGL backend cannot run a symbolic batch. With `--ckpt` the copy is made
+of the model just exported, without it of the ONNX file at `--out` (default models/focus-quality.onnx) as it is, so the
+weights are the shipped ones bit for bit.
 
 The ONNX file carries patch size, levels, in-focus threshold, scaling and version in metadata_props, so a loader can
 check it against the card. Input "patches" float32 [N,1,84,84] = raw value / full scale; output "probabilities" [N,11].
@@ -20,7 +26,7 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-from training.card import SCALING, make_card, write_card
+from training.card import SCALING, make_card, sha256, write_card
 from training.model import WithSoftmax, build_model, count_parameters, load_checkpoint
 
 PATCH = 84
@@ -68,6 +74,51 @@ def explicit_clip_bounds(model: onnx.ModelProto) -> int:
     return filled
 
 
+def fix_batch(model: onnx.ModelProto, batch: int) -> onnx.ModelProto:
+    """A copy of `model` whose symbolic batch dimension (of every graph input and output) is the integer `batch`.
+
+    Intermediate shapes recorded in value_info still name the symbolic dimension; they are dropped and inferred again
+    from the fixed input, so no part of the graph keeps a symbolic batch (WebGL checks them).
+    """
+    if batch < 1:
+        raise ValueError(f"fixed batch must be a positive integer, got {batch}")
+    fixed = onnx.ModelProto()
+    fixed.CopyFrom(model)
+    for value in list(fixed.graph.input) + list(fixed.graph.output):
+        dims = value.type.tensor_type.shape.dim
+        if not dims:
+            raise ValueError(f"{value.name!r} has no shape to fix")
+        if dims[0].HasField("dim_value") and dims[0].dim_value != batch:
+            raise ValueError(f"{value.name!r} already has a fixed batch of {dims[0].dim_value}")
+        dims[0].Clear()
+        dims[0].dim_value = batch
+    del fixed.graph.value_info[:]
+    fixed = onnx.shape_inference.infer_shapes(fixed, strict_mode=True)
+    onnx.checker.check_model(fixed)
+    return fixed
+
+
+def fixed_batch_name(path: Path, batch: int) -> Path:
+    """models/focus-quality.onnx → models/focus-quality.b64.onnx for batch 64."""
+    return path.with_name(path.name.replace(".onnx", f".b{batch}.onnx"))
+
+
+def write_fixed_batch(onnx_path: Path, batch: int, card_path: Path | None) -> Path:
+    """Writes the fixed-batch copy of `onnx_path` and, when the dynamic model has a card at `card_path`, the copy's
+    card: the same card with its own file name, sha256 and shapes. Returns the copy's path."""
+    out = fixed_batch_name(onnx_path, batch)
+    onnx.save(fix_batch(onnx.load(str(onnx_path)), batch), str(out))
+    if card_path is not None and card_path.is_file():
+        card = json.loads(card_path.read_text())
+        card["file"] = out.name
+        card["sha256"] = sha256(out)
+        card["input"]["shape"] = [batch, *card["input"]["shape"][1:]]
+        card["output"]["shape"] = [batch, *card["output"]["shape"][1:]]
+        card["fixedBatchOf"] = {"file": onnx_path.name, "sha256": sha256(onnx_path)}
+        write_card(out.with_name(out.name.replace(".onnx", ".card.json")), card)
+    return out
+
+
 def export(net: torch.nn.Module, path: Path, levels: int, version: str, extra_meta: dict | None = None) -> None:
     """Writes `net` (logits) as an ONNX graph with softmax, dynamic batch and metadata."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,6 +150,7 @@ def parse_args(argv=None):
     p.add_argument("--version", default="0.1.0", help="model version written to the card and metadata")
     p.add_argument("--name", default="focus-quality", help="model name in the card")
     p.add_argument("--notes", default="", help="how the checkpoint was made, for the card's training.notes")
+    p.add_argument("--fixed_batch", type=int, default=0, help="also write a copy with this fixed batch (e.g. 64, for WebGL): NAME.bN.onnx + card")
     return p.parse_args(argv)
 
 
@@ -111,8 +163,17 @@ def main(argv=None) -> int:
         export(net, out, 11, args.version, {"untrained": "true", "arch": args.arch})
         print(f"wrote {out} ({out.stat().st_size:,} bytes, {count_parameters(net):,} parameters, untrained)")
         return 0
+    if not args.ckpt and args.fixed_batch:
+        out = Path(args.out or "models/focus-quality.onnx")
+        if not out.is_file():
+            print(f"error: {out}: no such ONNX file to give a fixed batch", file=sys.stderr)
+            return 2
+        card_path = None if args.card == "none" else Path(args.card) if args.card else out.with_name(out.name.replace(".onnx", ".card.json"))
+        fixed = write_fixed_batch(out, args.fixed_batch, card_path)
+        print(f"wrote {fixed} ({fixed.stat().st_size:,} bytes, batch {args.fixed_batch}) and its card")
+        return 0
     if not args.ckpt:
-        print("error: give --ckpt (a checkpoint from train.py) or --untrained", file=sys.stderr)
+        print("error: give --ckpt (a checkpoint from train.py), --untrained or --fixed_batch", file=sys.stderr)
         return 2
     try:
         net, meta = load_checkpoint(args.ckpt)
@@ -132,6 +193,9 @@ def main(argv=None) -> int:
             training["notes"] = args.notes
         write_card(card_path, make_card(out, args.name, args.version, PATCH, cfg["levels"], IN_FOCUS_MAX, training))
         print(f"wrote {card_path}")
+    if args.fixed_batch:
+        fixed = write_fixed_batch(out, args.fixed_batch, None if args.card == "none" else card_path)
+        print(f"wrote {fixed} (batch {args.fixed_batch})")
     return 0
 
 

@@ -5,11 +5,11 @@
  * Create it with `createWorkerClient` (worker-client.ts), never directly.
  */
 import * as Comlink from 'comlink';
-import { CancelledError, ModelError } from '../core/errors.js';
+import { CancelledError, ModelError, errorFields } from '../core/errors.js';
 import { parseModelCard } from '../core/model-card.js';
 import type { FocusResult, GrayImage } from '../core/types.js';
 import { chooseBackend, defaultThreadCount } from './backend.js';
-import { measureImage } from './measure.js';
+import { modelMeasurer } from './measure.js';
 import { loadModel, type FocusModel } from './session.js';
 import type { BackendName, ProgressCallback, WorkerApi, WorkerInitOptions, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
 
@@ -94,9 +94,8 @@ const api: WorkerApi = {
           return model.predict(patches, count);
         },
       };
-      const result = await measureImage(yielding, image, options, {
+      const result = await modelMeasurer(yielding).measure(image, options, {
         signal: controller.signal,
-        ...(options.slice === undefined ? {} : { slice: options.slice }),
         ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}),
       });
       if (controller.signal.aborted) throw new CancelledError('measurement cancelled');
@@ -120,5 +119,19 @@ const api: WorkerApi = {
     await previous?.model.dispose();
   },
 };
+
+/**
+ * comlink sends only name, message and stack of a thrown Error; ours also carry `file` and `slice`, so this worker
+ * sends every field of `errorFields` (comlink's page side assigns them all onto the Error it rebuilds).
+ */
+const comlinkThrow = Comlink.transferHandlers.get('throw')!;
+Comlink.transferHandlers.set('throw', {
+  canHandle: comlinkThrow.canHandle,
+  serialize: (thrown) => {
+    const value = (thrown as { value: unknown }).value;
+    return value instanceof Error ? [{ isError: true, value: errorFields(value) }, []] : comlinkThrow.serialize(thrown);
+  },
+  deserialize: comlinkThrow.deserialize,
+});
 
 Comlink.expose(api);

@@ -4,6 +4,7 @@
  * Usage: node decode-child.js FILE
  */
 import { readFileSync } from 'node:fs';
+import { formatError } from '../../src/core/errors.js';
 import { decodeImage } from '../../src/io/decode.js';
 
 const file = process.argv[2]!;
@@ -14,7 +15,7 @@ try {
   const stack = await decodeImage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
   outcome = { ok: true, slices: stack.slices.length, width: stack.width, height: stack.height };
 } catch (err) {
-  outcome = { ok: false, name: (err as Error).name, message: (err as Error).message };
+  outcome = { ok: false, name: (err as Error).name, message: formatError(err) };
 }
 const ms = performance.now() - t0;
 console.log(JSON.stringify({ ...outcome, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }));

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { formatError } from '../../core/errors.js';
 import { imageColumns, patchColumns } from '../../io/csv.js';
 import { expandInputs } from '../../node/inputs.js';
 import { cardPathFor, defaultModelPath, packageRoot, readModelCard } from '../../node/model-files.js';
@@ -68,7 +69,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     args = command.args;
     files = shardFiles(expandInputs(args.inputs), args.shard);
   } catch (err) {
-    say(`${(err as Error).message} (see --help)`);
+    say(`${formatError(err)} (see --help)`);
     return 2;
   }
   const started = Date.now();
@@ -93,7 +94,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       }
     }
   } catch (err) {
-    say((err as Error).message.split('\n')[0]!);
+    say(formatError(err));
     return 2;
   }
   const skipped = files.filter((f) => previous.files.has(f)).length;

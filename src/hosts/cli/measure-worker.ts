@@ -6,6 +6,7 @@
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { parentPort } from 'node:worker_threads';
+import { formatError } from '../../core/errors.js';
 import type { FocusModel } from '../../inference/session.js';
 import { loadModelFromDisk } from '../../node/model-files.js';
 import { measureFile } from './measure-file.js';
@@ -15,7 +16,12 @@ let model: FocusModel | undefined;
 
 const api: MeasureWorkerApi = {
   async init(init) {
-    model = await loadModelFromDisk(init.model, { numThreads: init.threads });
+    try {
+      model = await loadModelFromDisk(init.model, { numThreads: init.threads });
+    } catch (err) {
+      // Only the message crosses the thread boundary, so it carries the file the error names.
+      throw new Error(formatError(err));
+    }
   },
   async measure(file, job, onProgress) {
     if (!model) throw new Error('measuring worker used before init');
