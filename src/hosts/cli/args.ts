@@ -61,12 +61,17 @@ Measurement
 Large runs
       --shard I/N       measure only part I of N (I = 1..N) of the sorted file list, round-robin, so N
                         jobs (a SLURM array, GNU parallel) cover every file exactly once
-      --resume          skip files already present in --out (appends to a CSV; rewrites .json/.geojson)
+      --resume          skip files already measured in --out (or in the .partial file an interrupted run
+                        left); measure again those that failed; a cut-off last row is dropped
   -q, --quiet           no progress bar, no per-file messages, no summary
   -h, --help            this text
   -V, --version         the version
 
-Exit status: 0 all measured, 1 some file failed (its row has "error" filled), 2 usage error.`;
+Outputs are written to FILE.partial and renamed to FILE when the run completes, so earlier results are never
+truncated; FILE.lock keeps two runs from writing one output.
+
+Exit status: 0 all measured, 1 some file failed (its row has "error" filled), 2 usage error, 3 an output could
+not be written (disk full, permissions: what was written is kept in FILE.partial), 130 interrupted.`;
 
 const OPTIONS = {
   out: { type: 'string', short: 'o' },
@@ -113,6 +118,25 @@ function formatOf(out: string | undefined, format: string | undefined, stdoutIsT
 }
 
 /** Rewrites node:util's messages ("Unknown option '--x'. To specify a positional…") as one short line. */
+/**
+ * `--shard -1/4` is a value that starts with a dash: node:util would call it a missing value. A value flag followed by
+ * something that is not a known flag takes it as its value (`--shard=-1/4`), so the value's own check can name it.
+ */
+function attachDashValues(argv: readonly string[]): string[] {
+  const takesValue = new Set(Object.entries(OPTIONS).flatMap(([name, o]) => (o.type === 'string' ? [`--${name}`, ...('short' in o ? [`-${o.short}`] : [])] : [])));
+  const isFlag = (a: string): boolean => a === '--' || /^--?[A-Za-z]/.test(a);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (takesValue.has(a) && next !== undefined && next.startsWith('-') && !isFlag(next)) {
+      out.push(`${a.startsWith('--') ? a : `--${Object.entries(OPTIONS).find(([, o]) => 'short' in o && `-${o.short}` === a)![0]}`}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 function cleanParseError(err: Error): OptionsError {
   const code = (err as NodeJS.ErrnoException).code;
   const quoted = /'(-[^']*)'/.exec(err.message)?.[1];
@@ -125,7 +149,7 @@ function cleanParseError(err: Error): OptionsError {
 export function parseCliArgs(argv: readonly string[], stdoutIsTty = false): ParsedCommand {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: attachDashValues(argv), options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     throw cleanParseError(err as Error);
   }

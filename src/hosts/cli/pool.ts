@@ -49,7 +49,11 @@ class Slot {
     return slot;
   }
 
+  private stopped = false;
+
   async terminate(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     this.remote[Comlink.releaseProxy]();
     await this.worker.terminate();
   }
@@ -118,5 +122,11 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     await Promise.all(this.slots.map((s) => s?.close()));
+  }
+
+  /** Stops every thread now (an interrupted run): files in flight resolve with error rows nobody writes. */
+  async terminate(): Promise<void> {
+    const slots = this.slots.splice(0, this.slots.length, ...this.slots.map(() => undefined));
+    await Promise.all(slots.map((s) => s?.terminate()));
   }
 }
