@@ -26,26 +26,6 @@ function describeStart(bytes: Uint8Array): string {
   return text ? 'it looks like text' : `it starts with bytes ${head}`;
 }
 
-/** Index of the first pixel that differs from the first one, or -1 when the plane is constant. */
-function firstDifferent(data: ArrayLike<number>): number {
-  const v = data[0];
-  for (let i = 1; i < data.length; i++) if (data[i] !== v) return i;
-  return -1;
-}
-
-/**
- * A plane with one value everywhere has no structure to judge focus on: the model still gives it a level, so the
- * stack's warnings say which slices are constant.
- */
-function withConstantWarning(stack: ImageStack): ImageStack {
-  const constant = stack.slices.flatMap((s, k) => (firstDifferent(s.data) < 0 ? [k] : []));
-  if (constant.length === 0) return stack;
-  const value = stack.slices[constant[0]!]!.data[0];
-  const what =
-    stack.slices.length === 1 ? `the image is constant (every pixel is ${value})` : constant.length === stack.slices.length ? 'every slice is constant' : `slice(s) ${constant.slice(0, 10).join(', ')}${constant.length > 10 ? ', …' : ''} are constant`;
-  return { ...stack, warnings: [...stack.warnings, `${what}: there is no structure to judge focus on, the level means nothing`] };
-}
-
 /**
  * Decodes a TIFF or PNG; `name` only labels error messages and warnings. Work and memory are bounded per file (see
  * io/limits.ts): a hostile file fails with an ImageFormatError instead of hanging or exhausting memory.
@@ -53,7 +33,7 @@ function withConstantWarning(stack: ImageStack): ImageStack {
 export async function decodeImage(bytes: ArrayBuffer | Uint8Array, name?: string, options: DecodeOptions = {}): Promise<ImageStack> {
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const format = sniffFormat(u8);
-  if (format === 'tiff') return withConstantWarning(await decodeTiff(u8, name, options));
-  if (format === 'png') return withConstantWarning(decodePngImage(u8, name));
+  if (format === 'tiff') return decodeTiff(u8, name, options);
+  if (format === 'png') return decodePngImage(u8, name);
   throw new ImageFormatError(`not a TIFF or PNG image (${describeStart(u8)})`, { file: name });
 }
