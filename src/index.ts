@@ -21,15 +21,15 @@
  */
 
 // The one-call API for embedders.
-export { createFocusQuality, toImageStack } from './api.js';
-export type { FocusQuality, FocusQualityOptions, MeasureCall, Measurement, ImageInput, ImJoyNdArray, RawImage } from './api.js';
+export { createFocusQuality, decodeNdArray, toImageStack } from './api.js';
+export type { ChannelOrder, FocusQuality, FocusQualityOptions, MeasureCall, Measurement, ImageInput, ImJoyNdArray, NdArrayOptions, RawImage } from './api.js';
 
 // Shapes and errors.
-export type { BitDepth, FocusResult, GrayImage, ImageStack, PatchRect, PatchScore, PixelArray } from './core/types.js';
+export type { BitDepth, FocusResult, GrayImage, ImageStack, PatchRect, PatchScore, PixelArray, PixelSize, Verdict } from './core/types.js';
 export { CancelledError, ERROR_NAMES, ImageContentError, ImageFormatError, ModelError, OptionsError, formatError, reviveError, withContext } from './core/errors.js';
 export type { ErrorContext, ErrorFields, ErrorName } from './core/errors.js';
 export { parseModelCard } from './core/model-card.js';
-export type { Aggregation, ModelCard, TensorSpec } from './core/model-card.js';
+export type { Aggregation, ModelCard, TensorSpec, VerdictRule } from './core/model-card.js';
 
 // The pure engine: patches, certainty, aggregation, colours, options.
 export { splitIntoPatches } from './core/patches.js';
@@ -38,7 +38,7 @@ export { patchCertainty } from './core/certainty.js';
 export { aggregatePatches, argmaxLevel, medianLevel } from './core/aggregate.js';
 export { levelColor } from './core/colormap.js';
 export type { Rgb } from './core/colormap.js';
-export { DEFAULT_OPTIONS, resolveOptions } from './core/options.js';
+export { DEFAULT_OPTIONS, MAX_BATCH_SIZE, MAX_BORDER_WIDTH, resolveOptions } from './core/options.js';
 export type { MeasureOptions, SliceSelection } from './core/options.js';
 export { pickBestSlice, selectSlices } from './core/slices.js';
 export { measureStack, planesOf } from './core/measure-stack.js';

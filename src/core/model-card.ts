@@ -81,8 +81,25 @@ export function parseModelCard(json: unknown, source = 'model card'): ModelCard 
   if (!output || typeof output.name !== 'string' || !Array.isArray(output.shape) || output.shape.length !== 2 || output.shape[1] !== c.levels) {
     fail(`"output" must be [N,${c.levels}]`, source);
   }
+  if (c.verdict !== undefined) {
+    const v = c.verdict as Record<string, unknown> | null;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('"verdict" must be an object {minCertainty?, minMargin?}', source);
+    const { minCertainty, minMargin } = v;
+    if (minCertainty !== undefined && !(typeof minCertainty === 'number' && minCertainty >= 0 && minCertainty <= 1)) fail('"verdict.minCertainty" must be a number from 0 to 1', source);
+    if (minMargin !== undefined && !(typeof minMargin === 'number' && minMargin >= 0 && Number.isFinite(minMargin))) fail('"verdict.minMargin" must be a number ≥ 0 (levels)', source);
+  }
+  if (c.pixelSizeUm !== undefined && !(typeof c.pixelSizeUm === 'number' && c.pixelSizeUm > 0 && Number.isFinite(c.pixelSizeUm))) fail('"pixelSizeUm" must be a positive number (µm)', source);
   if (c.aggregation !== undefined && !AGGREGATIONS.includes(c.aggregation as Aggregation)) {
     fail(`"aggregation" must be one of ${AGGREGATIONS.join(', ')}, got ${JSON.stringify(c.aggregation)}`, source);
   }
   return c as unknown as ModelCard;
+}
+
+/**
+ * Where the card of a model lives, the one rule for every host: `x.onnx` → `x.card.json` next to it (a URL's query or
+ * fragment is kept); a model file named otherwise gets `.card.json` appended. Works on URLs and file paths alike.
+ */
+export function cardUrlFor(modelUrl: string): string {
+  const [, head = modelUrl, tail = ''] = /^([^?#]*)(.*)$/s.exec(modelUrl) ?? [];
+  return `${head.replace(/\.onnx$/i, '')}.card.json${tail}`;
 }

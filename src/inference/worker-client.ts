@@ -10,6 +10,7 @@
 import * as Comlink from 'comlink';
 import { CancelledError, ModelError, reviveError } from '../core/errors.js';
 import type { Measurer, PlaneHooks } from '../core/measure-stack.js';
+import { cardUrlFor } from '../core/model-card.js';
 import type { FocusResult, GrayImage } from '../core/types.js';
 import type { BackendPreference, WorkerApi, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
 
@@ -77,7 +78,7 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
   const modelUrl = absolute(options.modelUrl ?? defaults.modelUrl, page);
   const init = {
     modelUrl,
-    cardUrl: absolute(options.cardUrl ?? modelUrl.replace(/\.onnx(\?.*)?$/, '.card.json$1'), page),
+    cardUrl: absolute(options.cardUrl ?? cardUrlFor(modelUrl), page),
     ortUrl: absolute(options.ortUrl ?? defaults.ortUrl, page),
     backend: options.backend ?? 'auto',
     ...(options.numThreads === undefined ? {} : { numThreads: options.numThreads }),
@@ -136,7 +137,7 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     const jobId = nextJob++;
     // Copy unless asked to transfer: the caller usually still draws the image; a view into a larger buffer must not ship it whole.
     const data = hooks.transfer && image.data.byteOffset === 0 && image.data.byteLength === image.data.buffer.byteLength ? image.data : image.data.slice();
-    const message: GrayImage = { data, width: image.width, height: image.height, bitDepth: image.bitDepth };
+    const message: GrayImage = { data, width: image.width, height: image.height, bitDepth: image.bitDepth, ...(image.pixelSize ? { pixelSize: image.pixelSize } : {}) };
     let settled = false;
     let cancel: () => void = () => undefined;
     const cancelled = new Promise<never>((_, reject) => {

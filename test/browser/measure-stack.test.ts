@@ -5,12 +5,11 @@
  */
 import { ImageContentError } from '../../src/core/errors.js';
 import { measureStack, type Measurer } from '../../src/core/measure-stack.js';
-import { parseModelCard } from '../../src/core/model-card.js';
 import type { FocusResult, GrayImage } from '../../src/core/types.js';
 import { modelMeasurer } from '../../src/inference/measure.js';
-import { loadModel, type FocusModel } from '../../src/inference/session.js';
+import { openModel } from '../../src/inference/model-loader.js';
 import { createWorkerClient, type WorkerClient } from '../../src/inference/worker-client.js';
-import { DEFOCUSED, MODEL_URL, ORT_URL, assert, assertEqual, fetchBytes, loadData, maxDifference, nodeResults, rejection, within } from './helpers.js';
+import { DEFOCUSED, MODEL_URL, ORT_URL, assert, assertEqual, loadData, maxDifference, nodeResults, rejection, within } from './helpers.js';
 
 /** Slice 0 the real image, slice 1 a dimmer copy (a different score), slice 2 the real image again. */
 async function threeSlices(): Promise<GrayImage[]> {
@@ -92,8 +91,7 @@ function contract(label: string, start: () => Promise<{ measurer: Measurer; stop
 }
 
 contract('the model in this thread', async () => {
-  const card = parseModelCard(JSON.parse(new TextDecoder().decode(await fetchBytes(MODEL_URL.replace(/\.onnx$/, '.card.json')))));
-  const model: FocusModel = await loadModel({ model: new Uint8Array(await fetchBytes(MODEL_URL)), card, numThreads: 1, wasmPaths: { wasm: `${ORT_URL}ort-wasm-simd-threaded.wasm` } });
+  const { model } = await openModel({ modelUrl: MODEL_URL, ortUrl: ORT_URL, backend: 'wasm', numThreads: 1 });
   return { measurer: modelMeasurer(model), stop: () => model.dispose() };
 });
 

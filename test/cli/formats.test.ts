@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { csvRecords, geojsonFormat, imageCsvFormat, jsonFormat, recordsText, type RecordFormat } from '../../src/hosts/cli/formats.js';
+import { toGeoJSONCollection } from '../../src/io/geojson.js';
+import { rowToJson } from '../../src/io/json.js';
 import type { ResultRow } from '../../src/io/rows.js';
 import { RESULT } from '../io/csv.test.js';
 
@@ -13,7 +15,7 @@ const rows: ResultRow[] = [
 /** A whole output of `format` for `rows`, laid out as the CLI writes it. */
 function whole(format: RecordFormat): string {
   const records = rows.flatMap((r) => format.records(r));
-  return format.header + recordsText(format, records, 0) + format.footer;
+  return format.header + recordsText(format, records, 0) + format.footer(rows.flatMap((r) => format.tail(r)));
 }
 
 describe('output formats: written records read back', () => {
@@ -28,8 +30,9 @@ describe('output formats: written records read back', () => {
 
     it(`${name}: a file cut anywhere reads back only complete records, and says when it dropped one`, () => {
       const text = whole(format);
-      const full = format.readBack(text).records.map((r) => r.text);
-      for (let end = format.header.length; end < text.length - format.footer.length; end += 7) {
+      const full = format.readBack(text).records.filter((r) => !r.tail).map((r) => r.text);
+      const bodyEnd = name === 'CSV' ? text.length : text.lastIndexOf(']');
+      for (let end = format.header.length; end < bodyEnd; end += 7) {
         const { records, cut } = format.readBack(text.slice(0, end));
         const got = records.map((r) => r.text);
         assert.deepEqual(got, full.slice(0, got.length), `cut at ${end}`);
@@ -42,9 +45,20 @@ describe('output formats: written records read back', () => {
 
   it('valid JSON is valid at every stage: an empty output, and a finished one', () => {
     for (const format of [jsonFormat(), geojsonFormat()]) {
-      assert.doesNotThrow(() => JSON.parse(format.header + format.footer));
+      assert.doesNotThrow(() => JSON.parse(format.header + format.footer([])));
       assert.doesNotThrow(() => JSON.parse(whole(format)));
     }
+  });
+
+  it('GeoJSON equals io/geojson.ts toGeoJSONCollection of the same rows, image summaries included', () => {
+    assert.deepEqual(JSON.parse(whole(geojsonFormat())), JSON.parse(JSON.stringify(toGeoJSONCollection(rows))));
+    assert.deepEqual(JSON.parse(whole(jsonFormat())), JSON.parse(JSON.stringify(rows.map((r) => rowToJson(r)))));
+  });
+
+  it('a cut-off GeoJSON has lost its image summaries, so its files count as not done (measured again)', () => {
+    const text = whole(geojsonFormat());
+    const { records } = geojsonFormat().readBack(text.slice(0, text.lastIndexOf(']')));
+    assert.ok(records.length > 0 && records.every((r) => r.error));
   });
 
   it('csvRecords keeps a quoted line break inside its record', () => {

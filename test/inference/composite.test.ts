@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { composeAllInFocus } from '../../src/core/composite.js';
 import type { FocusResult, GrayImage, PatchScore } from '../../src/core/types.js';
-import { measureStack } from '../../src/inference/measure.js';
+import { measureStack } from '../../src/core/measure-stack.js';
+import { modelMeasurer } from '../../src/inference/measure.js';
 import type { FocusModel } from '../../src/inference/session.js';
 import { loadModelFromDisk } from '../../src/node/model-files.js';
 import { readImageFile } from '../../src/node/image-files.js';
@@ -38,7 +39,7 @@ describe('all-in-focus composite on real fields at two depths', { timeout: 300_0
       for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data[y * W + x] = Math.round((x < W / 2 ? a : b).data[y * A.width + x]!);
       return { data, width: W, height: H, bitDepth: 16 };
     });
-    results = await measureStack(model, stackOf(planes));
+    results = (await measureStack(modelMeasurer(model), stackOf(planes))).results;
   });
   after(() => model?.dispose());
 
@@ -57,11 +58,11 @@ describe('all-in-focus composite on real fields at two depths', { timeout: 300_0
       for (let y = p.y + 21; y < p.y + 63; y++) for (let x = p.x + 21; x < p.x + 63; x++) (total++, c.depth.data[y * W + x] === want && right++);
     }
     assert.ok(right / total >= 0.9, `patch centres from their own focal slice: ${((100 * right) / total).toFixed(1)} %`);
-    const [measured] = await measureStack(model, stackOf([c.image]));
-    const better = content.filter(({ k, scores }) => expected(measured!.patches[k]!) <= Math.min(...scores) + 0.5).length;
+    const { best: measured } = await measureStack(modelMeasurer(model), stackOf([c.image]));
+    const better = content.filter(({ k, scores }) => expected(measured.patches[k]!) <= Math.min(...scores) + 0.5).length;
     assert.ok(better / content.length >= 0.85, `content patches as sharp as their sharpest slice (±0.5): ${better}/${content.length}`);
-    assert.ok(measured!.score < Math.min(...results.map((r) => r.score)), `composite ${measured!.score} vs best slice ${Math.min(...results.map((r) => r.score))}`);
-    assert.ok(measured!.level <= 1, `composite level ${measured!.level}`);
+    assert.ok(measured.score < Math.min(...results.map((r) => r.score)), `composite ${measured.score} vs best slice ${Math.min(...results.map((r) => r.score))}`);
+    assert.ok(measured.level <= 1, `composite level ${measured.level}`);
   });
 
   it('leaves no seam at patch borders: no step there that no slice has', () => {
@@ -90,7 +91,7 @@ describe('all-in-focus composite on real fields at two depths', { timeout: 300_0
       const b = gaussianBlur(A, sigma);
       return { data: Uint16Array.from(b.data, (v) => Math.round(v)), width: A.width, height: A.height, bitDepth: 16 as const };
     });
-    const r = await measureStack(model, stackOf(one));
+    const { results: r } = await measureStack(modelMeasurer(model), stackOf(one));
     const c = composeAllInFocus(one, r);
     assert.equal(c.bestSlice, 2);
     assert.deepEqual(c.image.data, one[2]!.data);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createFocusQuality } from '../../src/api.js';
+import { createFocusQuality } from '../../src/node/focus-quality.js';
 import { formatError } from '../../src/core/errors.js';
 import { IN_FOCUS_DIR } from '../io/fixtures.js';
 import { deflateBombTiff, ifdLoopTiff, lzwBombTiff, pageFloodTiff } from '../io/hostile.js';

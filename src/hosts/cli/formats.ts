@@ -19,11 +19,12 @@ export function recordsText(format: RecordFormat, records: readonly string[], be
   return out;
 }
 
-/** A record read back: which file it is about, whether it is an error record, and its text as written. */
+/** A record read back: which file it is about, whether it is an error record, its text as written, and whether it is a tail record. */
 export interface StoredRecord {
   readonly file: string;
   readonly error: boolean;
   readonly text: string;
+  readonly tail?: boolean;
 }
 
 export interface RecordFormat {
@@ -33,9 +34,11 @@ export interface RecordFormat {
   readonly separator: string;
   /** Right after each record (CSV's line break: a record is complete only once it is written). */
   readonly terminator: string;
-  /** After the last record. */
-  readonly footer: string;
+  /** After the last record; `tail` holds the tail records of the whole output (GeoJSON's per-image summaries). */
+  footer(tail: readonly string[]): string;
   records(row: ResultRow): string[];
+  /** Records that go into the footer rather than the body (none but for GeoJSON). */
+  tail(row: ResultRow): string[];
   /**
    * The complete records of `text` (an output of this format, possibly cut off anywhere) and whether an incomplete
    * last record was dropped; throws on a file of another format or other columns.
@@ -66,8 +69,9 @@ function csvFormat(columns: readonly string[], records: (row: ResultRow) => stri
     header: header + '\n',
     separator: '',
     terminator: '\n',
-    footer: '',
+    footer: () => '',
     records,
+    tail: () => [],
     readBack(text) {
       const [head, ...lines] = csvRecords(text);
       const cut = text !== '' && !text.endsWith('\n');
@@ -87,57 +91,95 @@ export const imageCsvFormat = (metrics: readonly string[]): RecordFormat => csvF
 
 export const patchCsvFormat = (levels: number, metrics: readonly string[]): RecordFormat => csvFormat(patchColumns(levels, metrics), (row) => formatPatchRows(row, metrics));
 
-/** JSON-per-line records between `header` and `footer`; also reads an older pretty-printed file whole. */
-function jsonLinesFormat(header: string, footer: string, records: (row: ResultRow) => unknown[], entriesOf: (whole: unknown) => unknown, describe: (e: unknown) => { file: unknown; error: unknown }): RecordFormat {
+interface JsonLayout {
+  readonly header: string;
+  readonly footer: (tail: readonly string[]) => string;
+  readonly records: (row: ResultRow) => unknown[];
+  readonly tail: (row: ResultRow) => unknown[];
+  /** A whole finished file's body records and tail records. */
+  readonly entriesOf: (whole: unknown) => { body: unknown; tail: unknown[] };
+  readonly describe: (entry: unknown) => { file: unknown; error: unknown };
+}
+
+/**
+ * JSON with one record per line between a header and a footer. A finished file (or an older pretty-printed one) is
+ * parsed whole; a cut-off one line by line, the incomplete last line dropped. A cut-off file has no footer, so its
+ * tail records are gone: `tailRequired` then marks its records as errors, which --resume measures again.
+ */
+function jsonLinesFormat(layout: JsonLayout, tailRequired: boolean): RecordFormat {
+  const { header } = layout;
   return {
     header,
     separator: ',\n',
     terminator: '',
-    footer,
-    records: (row) => records(row).map((r) => JSON.stringify(r)),
+    footer: layout.footer,
+    records: (row) => layout.records(row).map((r) => JSON.stringify(r)),
+    tail: (row) => layout.tail(row).map((r) => JSON.stringify(r)),
     readBack(text) {
-      const parsed: unknown[] = [];
+      const body: unknown[] = [];
+      const tail: unknown[] = [];
       let cut = false;
+      let whole = true;
       try {
-        const entries = entriesOf(JSON.parse(text));
-        if (!Array.isArray(entries)) throw new Error('not the expected array');
-        parsed.push(...entries);
+        const entries = layout.entriesOf(JSON.parse(text));
+        if (!Array.isArray(entries.body)) throw new Error('not the expected array');
+        body.push(...entries.body);
+        tail.push(...entries.tail);
       } catch {
-        // Cut off (or being written): one record per line, the incomplete last one dropped.
+        whole = false;
         if (text.trim() !== '' && !text.startsWith(header)) throw new Error(`is not a ${header.startsWith('[') ? 'JSON' : 'GeoJSON'} output of this tool`);
         for (const line of text.split('\n')) {
-          const body = line.endsWith(',') ? line.slice(0, -1) : line;
-          if (!body.startsWith('{') || body === header.trim()) continue;
+          const item = line.endsWith(',') ? line.slice(0, -1) : line;
+          if (!item.startsWith('{') || item === header.trim()) continue;
           try {
-            parsed.push(JSON.parse(body));
+            body.push(JSON.parse(item));
           } catch {
             cut = true; // the record being written when the run stopped
           }
         }
       }
-      const records = parsed.map((e) => {
-        const d = describe(e);
+      const stored = (e: unknown, isTail: boolean): StoredRecord => {
+        const d = layout.describe(e);
         if (typeof d.file !== 'string') throw new Error('holds an entry without a "file"');
-        return { file: d.file, error: d.error !== undefined && d.error !== null, text: JSON.stringify(e) };
-      });
-      return { records, cut };
+        const error = (d.error !== undefined && d.error !== null) || (tailRequired && !whole);
+        return { file: d.file, error, text: JSON.stringify(e), ...(isTail ? { tail: true } : {}) };
+      };
+      return { records: [...body.map((e) => stored(e, false)), ...tail.map((e) => stored(e, true))], cut };
     },
   };
 }
 
 export const jsonFormat = (): RecordFormat =>
-  jsonLinesFormat('[\n', '\n]\n', (row) => [rowToJson(row)], (whole) => whole, (e) => ({ file: (e as { file?: unknown }).file, error: (e as { error?: unknown }).error }));
+  jsonLinesFormat(
+    {
+      header: '[\n',
+      footer: () => '\n]\n',
+      records: (row) => [rowToJson(row)],
+      tail: () => [],
+      entriesOf: (whole) => ({ body: whole, tail: [] }),
+      describe: (e) => ({ file: (e as { file?: unknown }).file, error: (e as { error?: unknown }).error }),
+    },
+    false,
+  );
 
+/** GeoJSON as io/geojson.ts's toGeoJSONCollection writes it: patch features, the images' summaries in `properties.images`. */
 export const geojsonFormat = (): RecordFormat =>
   jsonLinesFormat(
-    '{"type":"FeatureCollection","features":[\n',
-    '\n]}\n',
-    (row) => toGeoJSONCollection([row]).features,
-    (whole) => (whole as { features?: unknown }).features,
-    (e) => {
-      const p = (e as { properties?: { file?: unknown; error?: unknown } }).properties ?? {};
-      return { file: p.file, error: p.error };
+    {
+      header: '{"type":"FeatureCollection","features":[\n',
+      footer: (tail) => `\n],"properties":{"images":[${tail.join(',')}]}}\n`,
+      records: (row) => toGeoJSONCollection([row]).features,
+      tail: (row) => (toGeoJSONCollection([row]).properties?.images as unknown[] | undefined) ?? [],
+      entriesOf: (whole) => {
+        const c = whole as { features?: unknown; properties?: { images?: unknown } };
+        return { body: c.features, tail: Array.isArray(c.properties?.images) ? c.properties.images : [] };
+      },
+      describe: (e) => {
+        const p = ((e as { properties?: unknown }).properties ?? e) as { file?: unknown; error?: unknown };
+        return { file: p.file, error: p.error };
+      },
     },
+    true,
   );
 
 /** The terminal table: a display format, never read back. */
@@ -147,8 +189,9 @@ export function tableFormat(files: readonly string[], metrics: readonly string[]
     header: table.header() + '\n',
     separator: '',
     terminator: '\n',
-    footer: '',
+    footer: () => '',
     records: (row) => [table.line(row)],
+    tail: () => [],
     readBack: () => {
       throw new Error('a table cannot be read back');
     },

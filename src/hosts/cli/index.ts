@@ -13,6 +13,7 @@ export { parseCliArgs, USAGE, type CliArgs } from './args.js';
 export { parseShard, shardFiles, type Shard } from './shard.js';
 export { expandInputs } from '../../node/inputs.js';
 export { readImageFile } from '../../node/image-files.js';
-export { loadModelFromDisk, readModelCard, defaultModelPath, cardPathFor } from '../../node/model-files.js';
+export { loadModelFromDisk, readModelCard, defaultModelPath, cardPathFor, readFileBytes } from '../../node/model-files.js';
+export { createFocusQuality } from '../../node/focus-quality.js';
 export { measureImage, modelMeasurer } from '../../inference/measure.js';
 export { measureStack, planesOf } from '../../core/measure-stack.js';

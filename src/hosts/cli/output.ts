@@ -10,6 +10,7 @@ import type { ResultRow } from '../../io/rows.js';
 import { AtomicOutput, OutputWriteError, describeFsError, makeFolder, partialPath } from '../../node/output-file.js';
 import type { CliArgs } from './args.js';
 import { geojsonFormat, imageCsvFormat, jsonFormat, patchCsvFormat, recordsText, tableFormat, type RecordFormat } from './formats.js';
+import type { KeptRecords } from './resume.js';
 
 export interface TextSink {
   write(text: string): unknown;
@@ -72,28 +73,33 @@ export function checkOutputs(args: CliArgs, files: readonly string[]): void {
 
 /** Records of one format going to stdout or to an atomic file, counted so separators fall right. */
 class RecordStream {
-  private count: number;
+  private count = 0;
+  private readonly tail: string[];
 
   constructor(
     private readonly format: RecordFormat,
     private readonly put: (text: string) => void,
-    initial: readonly string[],
+    initial: KeptRecords,
   ) {
-    this.count = 0;
-    put(format.header + recordsText(format, initial, 0));
-    this.count = initial.length;
+    put(format.header + recordsText(format, initial.body, 0));
+    this.count = initial.body.length;
+    this.tail = [...initial.tail];
   }
 
-  add(records: readonly string[]): void {
+  add(row: ResultRow): void {
+    const records = this.format.records(row);
+    this.tail.push(...this.format.tail(row));
     if (records.length === 0) return;
     this.put(recordsText(this.format, records, this.count));
     this.count += records.length;
   }
 
   get footer(): string {
-    return this.format.footer;
+    return this.format.footer(this.tail);
   }
 }
+
+const NONE: KeptRecords = { body: [], tail: [] };
 
 export interface SinkOptions {
   readonly args: CliArgs;
@@ -104,8 +110,8 @@ export interface SinkOptions {
   /** Called before anything is printed on stdout (to clear a progress bar). */
   readonly beforePrint: () => void;
   /** Earlier records kept by --resume, as written, for --out and --patches. */
-  readonly keptResults: readonly string[];
-  readonly keptPatches: readonly string[];
+  readonly keptResults: KeptRecords;
+  readonly keptPatches: KeptRecords;
   /** Locks already taken on --out and --patches (see acquireLock). */
   readonly locks: { readonly out?: () => void; readonly patches?: () => void };
 }
@@ -115,21 +121,17 @@ export class ResultSink {
   private readonly resultsFile: AtomicOutput | undefined;
   private readonly patches: RecordStream | undefined;
   private readonly patchesFile: AtomicOutput | undefined;
-  private readonly resultsFormat: RecordFormat;
-  private readonly patchFormat: RecordFormat;
   private readonly names: Map<string, string>;
 
   constructor(private readonly o: SinkOptions) {
     const { args } = o;
     this.names = overlayNames(o.files);
-    this.resultsFormat = resultsFormat(args, o.files);
-    this.patchFormat = patchCsvFormat(o.levels, args.metrics);
     if (args.out !== undefined) {
       const file = AtomicOutput.open(args.out, '', o.locks.out!);
       this.resultsFile = file;
-      this.results = new RecordStream(this.resultsFormat, (t) => file.append(t), o.keptResults);
+      this.results = new RecordStream(resultsFormat(args, o.files), (t) => file.append(t), o.keptResults);
     } else {
-      this.results = new RecordStream(this.resultsFormat, (t) => this.print(t), []);
+      this.results = new RecordStream(resultsFormat(args, o.files), (t) => this.print(t), NONE);
     }
     if (args.patches !== undefined) {
       let file: AtomicOutput;
@@ -140,7 +142,7 @@ export class ResultSink {
         throw err;
       }
       this.patchesFile = file;
-      this.patches = new RecordStream(this.patchFormat, (t) => file.append(t), o.keptPatches);
+      this.patches = new RecordStream(patchCsvFormat(o.levels, args.metrics), (t) => file.append(t), o.keptPatches);
     }
   }
 
@@ -171,8 +173,8 @@ export class ResultSink {
       }
     }
     for (const row of rows) {
-      this.results.add(this.resultsFormat.records(row));
-      this.patches?.add(this.patchFormat.records(row));
+      this.results.add(row);
+      this.patches?.add(row);
     }
   }
 

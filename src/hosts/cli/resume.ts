@@ -22,7 +22,10 @@ export function fileKey(file: string): string {
 
 export interface PreviousFile {
   readonly file: string;
+  /** Body records, as written. */
   readonly texts: string[];
+  /** Footer records (GeoJSON's image summaries). */
+  readonly tail: string[];
   error: boolean;
 }
 
@@ -56,10 +59,10 @@ export function readPreviousOutput(path: string, format: RecordFormat): Previous
       const key = fileKey(r.file);
       if (!fresh.has(key)) {
         fresh.add(key);
-        files.set(key, { file: r.file, texts: [], error: false });
+        files.set(key, { file: r.file, texts: [], tail: [], error: false });
       }
       const entry = files.get(key)!;
-      entry.texts.push(r.text);
+      (r.tail ? entry.tail : entry.texts).push(r.text);
       entry.error ||= r.error;
     }
   }
@@ -71,7 +74,13 @@ export function doneKeys(previous: PreviousOutput): Set<string> {
   return new Set([...previous.files].filter(([, f]) => !f.error).map(([k]) => k));
 }
 
+export interface KeptRecords {
+  readonly body: readonly string[];
+  readonly tail: readonly string[];
+}
+
 /** The records to carry over: those of files in `keep`, in their first-written order. */
-export function keptRecords(previous: PreviousOutput, keep: ReadonlySet<string>): string[] {
-  return [...previous.files].filter(([k]) => keep.has(k)).flatMap(([, f]) => f.texts);
+export function keptRecords(previous: PreviousOutput, keep: ReadonlySet<string>): KeptRecords {
+  const files = [...previous.files].filter(([k]) => keep.has(k)).map(([, f]) => f);
+  return { body: files.flatMap((f) => f.texts), tail: files.flatMap((f) => f.tail) };
 }

@@ -10,8 +10,9 @@
  * - a checkbox is checked when ` key ` appears as a bare word outside `[...]`; an absent checkbox is unchecked
  *   (in a recorded string unchecked boxes are simply left out).
  */
-import { OptionsError } from '../errors.js';
-import { parseMetricNames } from '../metrics/registry.js';
+import { OptionsError } from '../../core/errors.js';
+import { parseMetricNames } from '../../core/metrics/registry.js';
+import { MAX_BORDER_WIDTH } from '../../core/options.js';
 
 /** ImageJ's `Macro.trimKey`: the key a dialog label is addressed by. */
 export function imageJKey(label: string): string {
@@ -179,7 +180,7 @@ export type CommandField =
   | { readonly name: keyof FocusCommandOptions; readonly label: string; readonly kind: 'choice'; readonly choices: readonly string[] };
 
 export const COMMAND_FIELDS: readonly CommandField[] = [
-  { name: 'border', label: 'Border width', kind: 'number', min: 0, max: 50 },
+  { name: 'border', label: 'Border width', kind: 'number', min: 0, max: MAX_BORDER_WIDTH },
   { name: 'overlay', label: 'Overlay', kind: 'checkbox' },
   { name: 'table', label: 'Table title', kind: 'string' },
   { name: 'patches', label: 'Patches table', kind: 'checkbox' },
