@@ -55,7 +55,8 @@ export function checkPngChunks(bytes: Uint8Array): PngCheck {
   let ended = false;
   while (at + 12 <= bytes.length && !ended) {
     const length = view.getUint32(at);
-    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    const raw = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    const type = /^[A-Za-z]{4}$/.test(raw) ? raw : 'with a damaged type';
     if (at + 12 + length > bytes.length) return { warnings, error: `PNG is truncated: chunk ${type} needs ${length} bytes past byte ${at + 8}, the file has ${bytes.length}` };
     const body = bytes.subarray(at + 8, at + 8 + length);
     if (crc32(bytes.subarray(at + 4, at + 8 + length)) !== view.getUint32(at + 8 + length)) warnings.push(`PNG chunk ${type} fails its CRC check: the file is damaged, its pixels may be wrong`);

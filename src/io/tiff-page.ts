@@ -50,38 +50,42 @@ export function isReducedResolution(tf: TiffFile, ifd: Ifd): boolean {
 /** Reads and checks the page's layout; throws ImageFormatError naming the page and the problem. */
 export function readLayout(tf: TiffFile, ifd: Ifd, index: number): PageLayout {
   const fail = (msg: string): never => tf.fail(`page ${index}: ${msg}`);
-  const width = tf.value(ifd, Tag.ImageWidth, 0);
-  const height = tf.value(ifd, Tag.ImageLength, 0);
+  // Layout tags are whole numbers; a rational or float one (a damaged type field) is named, not used.
+  const whole = (v: number, tag: number): number => (Number.isInteger(v) && v >= 0 ? v : fail(`tag ${tag} holds ${v}, not a whole number (the file is damaged)`));
+  const int = (tag: number, fallback: number): number => whole(tf.value(ifd, tag, fallback), tag);
+  const width = int(Tag.ImageWidth, 0);
+  const height = int(Tag.ImageLength, 0);
   checkPlaneSize(width, height, tf.file);
-  const spp = tf.value(ifd, Tag.SamplesPerPixel, 1);
+  const spp = int(Tag.SamplesPerPixel, 1);
   if (!Number.isInteger(spp) || spp < 1 || spp > 16) fail(`${spp} samples per pixel is not supported`);
-  const bitsList = tf.values(ifd, Tag.BitsPerSample) ?? [1];
+  const bitsList = (tf.values(ifd, Tag.BitsPerSample) ?? []).map((b) => whole(b, Tag.BitsPerSample));
+  if (bitsList.length === 0) bitsList.push(1); // absent: TIFF's default, 1 bit
   const bits = bitsList[0]!;
   if (bitsList.some((b) => b !== bits)) fail(`channels of different bit depths (${bitsList.join(', ')}) are not supported`);
-  const format = tf.value(ifd, Tag.SampleFormat, 1) === 4 ? 1 : tf.value(ifd, Tag.SampleFormat, 1);
+  const format = int(Tag.SampleFormat, 1) === 4 ? 1 : int(Tag.SampleFormat, 1);
   if (bits === 1) fail(`1-bit (black and white) images are not supported; save as 8- or 16-bit grayscale`);
   const typeOk = (format === 1 || format === 2 ? [8, 16, 32, 64] : format === 3 ? [16, 32, 64] : []).includes(bits);
   if (!typeOk) fail(`${bits}-bit ${format === 3 ? 'float' : format === 2 ? 'signed' : format === 1 ? 'unsigned' : `format-${format}`} samples are not supported; use 8/16-bit integer or 32-bit float`);
-  const photometric = tf.value(ifd, Tag.Photometric, 1);
+  const photometric = int(Tag.Photometric, 1);
   if (photometric !== 0 && photometric !== 1 && photometric !== 2) fail(`photometric interpretation ${photometric} (palette, CMYK, YCbCr, …) is not supported; save as grayscale`);
-  const compression = tf.value(ifd, Tag.Compression, 1);
+  const compression = int(Tag.Compression, 1);
   if (!SUPPORTED.has(compression)) fail(`compression ${compression}${COMPRESSIONS[compression] ? ` (${COMPRESSIONS[compression]})` : ''} is not supported; save as uncompressed, LZW, deflate or PackBits`);
-  const predictor = tf.value(ifd, Tag.Predictor, 1);
+  const predictor = int(Tag.Predictor, 1);
   if (predictor !== 1 && predictor !== 2 && predictor !== 3) fail(`predictor ${predictor} is not supported`);
   if (predictor === 2 && format === 3) fail('the integer predictor on float samples is not supported');
   if (predictor === 3 && format !== 3) fail('the floating-point predictor on integer samples is not supported');
   if (predictor === 2 && bits === 64) fail('the integer predictor on 64-bit samples is not supported');
-  const planar = spp > 1 && tf.value(ifd, Tag.PlanarConfiguration, 1) === 2;
+  const planar = spp > 1 && int(Tag.PlanarConfiguration, 1) === 2;
   const tiled = ifd.entries.has(Tag.TileOffsets);
-  const chunkWidth = tiled ? tf.value(ifd, Tag.TileWidth, 0) : width;
-  const chunkHeight = tiled ? tf.value(ifd, Tag.TileLength, 0) : Math.min(height, tf.value(ifd, Tag.RowsPerStrip, height) || height);
+  const chunkWidth = tiled ? int(Tag.TileWidth, 0) : width;
+  const chunkHeight = tiled ? int(Tag.TileLength, 0) : Math.min(height, int(Tag.RowsPerStrip, height) || height);
   if (tiled) checkPlaneSize(chunkWidth, chunkHeight, tf.file);
   const planes = planar ? spp : 1;
   const chunks = Math.ceil(width / chunkWidth) * Math.ceil(height / chunkHeight) * planes;
-  const offsets = tf.values(ifd, tiled ? Tag.TileOffsets : Tag.StripOffsets) ?? [];
+  const offsets = (tf.values(ifd, tiled ? Tag.TileOffsets : Tag.StripOffsets) ?? []).map((o) => whole(o, tiled ? Tag.TileOffsets : Tag.StripOffsets));
   const bytesPerSample = bits / 8;
   const chunkBytes = chunkWidth * chunkHeight * (planar ? 1 : spp) * bytesPerSample;
-  const counts = tf.values(ifd, tiled ? Tag.TileByteCounts : Tag.StripByteCounts) ?? (compression === 1 && offsets.length === chunks ? offsets.map(() => chunkBytes) : []);
+  const counts = (tf.values(ifd, tiled ? Tag.TileByteCounts : Tag.StripByteCounts) ?? (compression === 1 && offsets.length === chunks ? offsets.map(() => chunkBytes) : [])).map((c) => whole(c, tiled ? Tag.TileByteCounts : Tag.StripByteCounts));
   if (offsets.length === 0) fail(`has no ${tiled ? 'tile' : 'strip'} offsets`);
   if (offsets.length < chunks || counts.length < chunks) fail(`has ${Math.min(offsets.length, counts.length)} ${tiled ? 'tiles' : 'strips'}, its size needs ${chunks}`);
   let end = 0;
