@@ -208,6 +208,12 @@ describe('focus-quality CLI: messages (issue 12)', { timeout: 300_000 }, () => {
     assert.deepEqual(rowsOf(readFileSync(join(dir, 'seen.csv'), 'utf8')).map((row) => row.file), [...names].sort());
   });
 
+  it('expands brace globs itself: "samples/{in,out}*.tif" finds both bundled TIFFs (issue 15)', () => {
+    const r = cli(['samples/{in,out}*.tif', '--quiet', '--model', join(makeTinyModels(), 'affine.onnx')]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(rowsOf(r.stdout).map((row) => row.file), ['samples/in-focus_bbbc006_a06.tif', 'samples/out-of-focus_mcf7_b01.tif']);
+  });
+
   it('--shard -1/4 names the bad value instead of a missing one', () => {
     const r = cli(['samples', '--shard', '-1/4']);
     assert.equal(r.status, 2);

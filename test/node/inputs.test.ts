@@ -2,20 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { expandInputs, globToRegExp } from '../../src/node/inputs.js';
+import { expandInputs } from '../../src/node/inputs.js';
 import { tempDir } from '../io/fixtures.js';
-
-describe('globToRegExp', () => {
-  it('matches * within a name, ** across folders, ? and [..] classes', () => {
-    assert.ok(globToRegExp('*.tif').test('a.tif'));
-    assert.ok(!globToRegExp('*.tif').test('sub/a.tif'));
-    assert.ok(globToRegExp('**/*.tif').test('a.tif'));
-    assert.ok(globToRegExp('**/*.tif').test('x/y/a.tif'));
-    assert.ok(globToRegExp('w?.png').test('w1.png'));
-    assert.ok(globToRegExp('[ab]*.tif').test('b2.tif') && !globToRegExp('[ab]*.tif').test('c2.tif'));
-    assert.ok(!globToRegExp('a.tif').test('aXtif'), 'dots are literal');
-  });
-});
 
 describe('expandInputs', () => {
   let dir: string;
@@ -32,6 +20,14 @@ describe('expandInputs', () => {
 
   it('takes a named file whatever its extension, and de-duplicates', () => {
     assert.deepEqual(expandInputs([join(dir, 'odd.dat'), join(dir, 'odd.dat')]), [join(dir, 'odd.dat')]);
+  });
+
+  it('expands *, ?, [..], ** and braces ({a,b}, {1..3}) itself', () => {
+    const p = (...xs: string[]) => xs.map((x) => join(dir, x));
+    assert.deepEqual(expandInputs([`${dir}/plate/*.tif`]), p('plate/A01.tif'));
+    assert.deepEqual(expandInputs([`${dir}/plate/**/*.{png,TIFF}`]), p('plate/B02/x.TIFF', 'plate/B02/y.png'));
+    assert.deepEqual(expandInputs([`${dir}/plate/{A0?,B02/[xy]}.*`]), p('plate/A01.tif', 'plate/B02/x.TIFF', 'plate/B02/y.png'));
+    assert.deepEqual(expandInputs([`${dir}/plate/A0{1..3}.tif`]), p('plate/A01.tif'));
   });
 
   it('expands globs itself and fails on a glob matching nothing or a missing path', () => {
