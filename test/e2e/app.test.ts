@@ -110,7 +110,7 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
     }
   });
 
-  it('a dropped non-image file shows a message naming it and keeps the earlier results, which still download as CSV and GeoJSON', async () => {
+  it('a dropped non-image file shows a message naming it and costs only its own row; the downloads hold both, as the CLI writes them', async () => {
     const page = await browser.newPage({ acceptDownloads: true });
     try {
       await openEmpty(page, served);
@@ -121,17 +121,28 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
       const message = await page.waitForSelector('.messages li.error', { timeout: 30_000 });
       const text = (await message.textContent()) ?? '';
       assert.match(text, /notes\.tif.*not a TIFF or PNG/);
-      assert.equal(await page.$$eval('table.results tbody tr', (rows) => rows.length), 1, 'the earlier row stays');
-      // The downloads hold the measured file only, in the CLI's formats.
+      assert.equal(await page.$$eval('table.results tbody tr:not(.failed)', (rows) => rows.length), 1, 'the earlier row stays');
+      // The bad file costs its own row, which says why (the file name in its first column, not repeated).
+      const failed = (await page.textContent('table.results tbody tr.failed[data-file="notes.tif"] td.col-error'))?.trim() ?? '';
+      assert.match(failed, /^not measured: .*not a TIFF or PNG/);
+      assert.doesNotMatch(failed, /notes\.tif/);
+      // The downloads: the measured file's row, then the failed file's error row, in the CLI's formats.
       const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
       const csv = readFileSync((await csvDownload.path())!, 'utf8').trim().split('\n');
-      assert.equal(csv.length, 2, 'CSV: header + one row');
+      assert.equal(csv.length, 3, 'CSV: header + one row per file');
+      const header = csv[0]!.split(',');
       assert.match(csv[0]!, /^file,slice,width,height,patches,level,score,certainty,mean_certainty,in_focus,/);
       assert.ok(csv[1]!.startsWith(`${name},0,696,520,`), csv[1]);
+      const errorRow = csv[2]!.split(',');
+      assert.equal(errorRow[0], 'notes.tif');
+      assert.match(errorRow[header.indexOf('error')]!, /not a TIFF or PNG/);
+      assert.equal(errorRow[header.indexOf('level')], '', 'no numbers for a file that was not measured');
       const [geoDownload] = await Promise.all([page.waitForEvent('download'), page.click('#geojson')]);
-      const geo = JSON.parse(readFileSync((await geoDownload.path())!, 'utf8')) as { type: string; features: { properties: { file: string } }[] };
+      const geo = JSON.parse(readFileSync((await geoDownload.path())!, 'utf8')) as { type: string; features: { geometry: unknown; properties: { file: string; error?: string } }[] };
       assert.equal(geo.type, 'FeatureCollection');
-      assert.ok(geo.features.length > 0 && geo.features.every((f) => f.properties.file === name), 'one feature per patch of the measured file');
+      const patches = geo.features.filter((f) => f.geometry !== null);
+      assert.ok(patches.length > 0 && patches.every((f) => f.properties.file === name), 'one feature per patch of the measured file');
+      assert.deepEqual(geo.features.filter((f) => f.geometry === null).map((f) => f.properties.file), ['notes.tif'], 'and one feature without geometry for the failed file');
       const summary = await page.evaluate(() => document.querySelector('focus-quality-view')!.shadowRoot!.querySelector('[part=summary]')?.textContent ?? '');
       assert.match(summary, /level \d+/, 'the earlier image and result stay on display');
     } finally {
