@@ -54,14 +54,14 @@ ${JSON.stringify(config, null, 2)}
 <script lang="javascript" type="module">
 // ImJoy runs this as a data: module, so the bundle is imported by its absolute URL (set at build time).
 const { startPlugin } = await import(${JSON.stringify(`${baseUrl}${BUNDLE}`)});
-await startPlugin(api);
+await startPlugin(api, { pluginUrl: ${JSON.stringify(`${baseUrl}${PLUGIN_FILE}`)} });
 </script>
 `;
 }
 
 /** The manifest: what the plugin offers and what it downloads. */
 export async function pluginManifest(baseUrl = process.env.FQ_PLUGIN_BASE_URL || DEFAULT_BASE_URL) {
-  const opts = await import(pathToFileURL(path.join(here, 'build/src/core/imagej/options.js')).href);
+  const opts = await import(pathToFileURL(path.join(here, 'build/src/hosts/imagej/options.js')).href);
   const cardPath = path.join(here, 'models/focus-quality.card.json');
   const card = JSON.parse(readFileSync(cardPath, 'utf8'));
   const onnx = readFileSync(path.join(here, 'models', card.file));
@@ -77,7 +77,8 @@ export async function pluginManifest(baseUrl = process.env.FQ_PLUGIN_BASE_URL ||
     commands: [
       {
         label: 'Measure Focus Quality',
-        menuPath: 'Plugins > Focus Quality > Measure Focus Quality',
+        // ImageJ.JS's addMenuItem appends to a menu of the menu bar; it has no submenus.
+        menuPath: 'Plugins > Measure Focus Quality',
         api: 'measure(options?: string)',
         defaults: opts.toOptionsString(opts.DEFAULT_COMMAND_OPTIONS),
         options: opts.COMMAND_FIELDS.map((f) => ({
@@ -88,6 +89,12 @@ export async function pluginManifest(baseUrl = process.env.FQ_PLUGIN_BASE_URL ||
           ...(f.kind === 'number' ? { min: f.min, max: f.max } : {}),
           ...(f.kind === 'choice' ? { choices: f.choices } : {}),
         })),
+      },
+      {
+        label: 'Install Focus Quality Macros',
+        menuPath: 'Plugins > Install Focus Quality Macros',
+        api: 'installMacros()',
+        description: 'Asks first, then installs "Focus Quality: Go To Best Slice" and "Focus Quality: Remove Overlay" in Plugins › Macros (replacing the installed macro set).',
       },
     ],
     model: {

@@ -79,6 +79,19 @@ async function nodeResult(ctx, next) {
 }
 
 /**
+ * GET /__card?pixelSizeUm=0.65&… serves the shipped model card with those fields set (numbers), so a browser test can
+ * load the shipped model under a card that states, e.g., a native pixel size, without a second copy of the model.
+ */
+function cardWith(ctx, next) {
+  if (!ctx.path.startsWith('/__card')) return next();
+  const card = JSON.parse(readFileSync(path.join(modelDir, 'focus-quality.card.json'), 'utf8'));
+  for (const [key, value] of Object.entries(ctx.query)) card[key] = Number(value);
+  ctx.type = 'application/json';
+  ctx.body = JSON.stringify(card);
+  return undefined;
+}
+
+/**
  * geotiff's package.json maps its Node file reader to `false` for browsers; node-resolve turns that into a virtual
  * empty module that the dev server does not serve by itself.
  */
@@ -99,7 +112,7 @@ export default {
   testsStartTimeout: 120_000,
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 120_000 } },
-  middleware: [isolate, jsToTs, nodeResult],
+  middleware: [isolate, jsToTs, nodeResult, cardWith],
   plugins: [emptyModule, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: path.join(project, 'tsconfig.json') })],
   browsers: [
     chromeLauncher({

@@ -7,7 +7,7 @@ import { LiveImageJ } from '../build/test/imagej/live-imagej.js';
 import { loadModelFromDisk } from '../build/src/node/model-files.js';
 import { readImageFile } from '../build/src/node/image-files.js';
 import { measureImage } from '../build/src/inference/measure.js';
-import { writeResultsMacros } from '../build/src/core/imagej/macro.js';
+import { writeResultsMacros } from '../build/src/hosts/imagej/macros/results.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const data = path.join(here, '../../shared/data');
@@ -19,7 +19,7 @@ try {
     const r = await measureImage(model, (await readImageFile(file)).slices[0], {}, {});
     console.log(path.basename(file), 'level', r.level);
     await ij.run(`open("${file}"); run("Enhance Contrast", "saturated=0.35");`);
-    for (const m of writeResultsMacros([r], { levels: model.card.levels, border: 3, overlay: true, table: 'Focus Quality', patches: false, select: false, stack: false })) await ij.run(m);
+    for (const m of writeResultsMacros([r], { levels: model.card.levels, border: 3, overlay: true, table: 'Focus Quality', patches: false, select: false })) await ij.run(m);
     await ij.run(`run("Flatten"); rename("F${i}");`);
   }
   await ij.run(`run("Combine...", "stack1=F0 stack2=F1"); run("Size...", "width=928 height=347 interpolation=Bilinear"); saveAs("PNG", "${path.join(here, 'imagej-overlay.png')}");`);

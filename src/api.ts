@@ -15,7 +15,7 @@ import { withContext } from './core/errors.js';
 import { measureStack, type Measurer } from './core/measure-stack.js';
 import { cardUrlFor, type ModelCard } from './core/model-card.js';
 import { resolveOptions, type MeasureOptions } from './core/options.js';
-import type { FocusResult } from './core/types.js';
+import type { FocusResult, PixelSize } from './core/types.js';
 import { toImageStack, type ChannelOrder, type ImageInput } from './image-input.js';
 import { defaultThreadCount } from './inference/backend.js';
 import { modelMeasurer } from './inference/measure.js';
@@ -50,7 +50,9 @@ export interface FocusQualityOptions {
   readonly readBytes?: ReadBytes;
 }
 
-export interface MeasureCall extends Partial<MeasureOptions> {
+export interface MeasureCall extends Omit<Partial<MeasureOptions>, 'pixelSize'> {
+  /** Pixel size in µm (a number for square pixels, or { x, y }), overriding the file's; see MeasureOptions.pixelSize. */
+  readonly pixelSize?: number | PixelSize;
   /** Names the image in messages, CSV rows and GeoJSON properties. */
   readonly name?: string;
   /** Slice for `slices: 'current'`. */
@@ -144,12 +146,12 @@ export function createFocusQuality(options: FocusQualityOptions = {}): FocusQual
 
   async function measureNamed(image: ImageInput | Blob, call: MeasureCall, name: string): Promise<Measurement> {
     const { onProgress, signal, current } = call;
-    const opts = resolveOptions({ batchSize: call.batchSize, slices: call.slices, aggregation: call.aggregation, borderWidth: call.borderWidth, metrics: call.metrics });
+    const opts = resolveOptions({ batchSize: call.batchSize, slices: call.slices, aggregation: call.aggregation, borderWidth: call.borderWidth, metrics: call.metrics, pixelSize: call.pixelSize });
     const stack = typeof Blob !== 'undefined' && image instanceof Blob ? await decodeImage(await image.arrayBuffer(), name) : toImageStack(image as ImageInput, name, call.channelOrder ? { channelOrder: call.channelOrder } : {});
     const { results: kept, best } = await measureStack(
       client ?? local!,
       stack,
-      { batchSize: opts.batchSize, slices: opts.slices, aggregation: opts.aggregation, metrics: opts.metrics },
+      { batchSize: opts.batchSize, slices: opts.slices, aggregation: opts.aggregation, metrics: opts.metrics, pixelSize: opts.pixelSize },
       { current, onProgress, signal },
     );
     const rows: ResultRow[] = kept.map((r) => ({ file: name, slice: r.slice, width: r.width, height: r.height, result: r, warnings: stack.warnings }));

@@ -25,11 +25,11 @@ export { createFocusQuality, decodeNdArray, toImageStack } from './api.js';
 export type { ChannelOrder, FocusQuality, FocusQualityOptions, MeasureCall, Measurement, ImageInput, ImJoyNdArray, NdArrayOptions, RawImage } from './api.js';
 
 // Shapes and errors.
-export type { BitDepth, FocusResult, GrayImage, ImageStack, PatchRect, PatchScore, PixelArray } from './core/types.js';
+export type { BitDepth, FocusResult, GrayImage, ImageStack, PatchRect, PatchScore, PixelArray, PixelSize, Verdict } from './core/types.js';
 export { CancelledError, ERROR_NAMES, ImageContentError, ImageFormatError, ModelError, OptionsError, formatError, reviveError, withContext } from './core/errors.js';
 export type { ErrorContext, ErrorFields, ErrorName } from './core/errors.js';
 export { parseModelCard } from './core/model-card.js';
-export type { Aggregation, ModelCard, TensorSpec } from './core/model-card.js';
+export type { Aggregation, ModelCard, TensorSpec, VerdictRule } from './core/model-card.js';
 
 // The pure engine: patches, certainty, aggregation, colours, options.
 export { splitIntoPatches } from './core/patches.js';

@@ -81,6 +81,14 @@ export function parseModelCard(json: unknown, source = 'model card'): ModelCard 
   if (!output || typeof output.name !== 'string' || !Array.isArray(output.shape) || output.shape.length !== 2 || output.shape[1] !== c.levels) {
     fail(`"output" must be [N,${c.levels}]`, source);
   }
+  if (c.verdict !== undefined) {
+    const v = c.verdict as Record<string, unknown> | null;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('"verdict" must be an object {minCertainty?, minMargin?}', source);
+    const { minCertainty, minMargin } = v;
+    if (minCertainty !== undefined && !(typeof minCertainty === 'number' && minCertainty >= 0 && minCertainty <= 1)) fail('"verdict.minCertainty" must be a number from 0 to 1', source);
+    if (minMargin !== undefined && !(typeof minMargin === 'number' && minMargin >= 0 && Number.isFinite(minMargin))) fail('"verdict.minMargin" must be a number ≥ 0 (levels)', source);
+  }
+  if (c.pixelSizeUm !== undefined && !(typeof c.pixelSizeUm === 'number' && c.pixelSizeUm > 0 && Number.isFinite(c.pixelSizeUm))) fail('"pixelSizeUm" must be a positive number (µm)', source);
   if (c.aggregation !== undefined && !AGGREGATIONS.includes(c.aggregation as Aggregation)) {
     fail(`"aggregation" must be one of ${AGGREGATIONS.join(', ')}, got ${JSON.stringify(c.aggregation)}`, source);
   }

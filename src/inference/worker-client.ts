@@ -137,7 +137,7 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     const jobId = nextJob++;
     // Copy unless asked to transfer: the caller usually still draws the image; a view into a larger buffer must not ship it whole.
     const data = hooks.transfer && image.data.byteOffset === 0 && image.data.byteLength === image.data.buffer.byteLength ? image.data : image.data.slice();
-    const message: GrayImage = { data, width: image.width, height: image.height, bitDepth: image.bitDepth };
+    const message: GrayImage = { data, width: image.width, height: image.height, bitDepth: image.bitDepth, ...(image.pixelSize ? { pixelSize: image.pixelSize } : {}) };
     let settled = false;
     let cancel: () => void = () => undefined;
     const cancelled = new Promise<never>((_, reject) => {

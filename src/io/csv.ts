@@ -6,7 +6,7 @@
 import type { ResultRow } from './rows.js';
 import { rowWarnings } from './rows.js';
 
-export const IMAGE_COLUMNS = ['file', 'slice', 'width', 'height', 'patches', 'level', 'score', 'certainty', 'mean_certainty', 'in_focus', 'error', 'max_certainty', 'warnings'] as const;
+export const IMAGE_COLUMNS = ['file', 'slice', 'width', 'height', 'patches', 'level', 'score', 'certainty', 'mean_certainty', 'in_focus', 'verdict', 'error', 'max_certainty', 'warnings'] as const;
 
 /** `IMAGE_COLUMNS` followed by one column per metric. */
 export function imageColumns(metrics: readonly string[] = []): string[] {
@@ -45,6 +45,7 @@ export function formatImageRow(row: ResultRow, metrics: readonly string[] = []):
     r && fixed(r.certainty, 4),
     r && fixed(r.meanCertainty, 4),
     r ? String(r.inFocus) : '',
+    r?.verdict,
     row.error ?? '',
     r && fixed(r.maxCertainty, 4),
     rowWarnings(row).join('; '),

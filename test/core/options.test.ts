@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { COMMAND_FIELDS } from '../../src/core/imagej/options.js';
+import { COMMAND_FIELDS } from '../../src/hosts/imagej/options.js';
 import { DEFAULT_OPTIONS, MAX_BORDER_WIDTH, resolveOptions } from '../../src/core/options.js';
 import { pickBestSlice, selectSlices } from '../../src/core/slices.js';
 
@@ -13,7 +13,7 @@ describe('resolveOptions', () => {
 
   it('accepts valid values, including numeric strings from option strings', () => {
     const o = resolveOptions({ batchSize: '128', slices: '2', aggregation: 'median', borderWidth: 0 });
-    assert.deepEqual(o, { batchSize: 128, slices: 2, aggregation: 'median', borderWidth: 0, metrics: [] });
+    assert.deepEqual(o, { batchSize: 128, slices: 2, aggregation: 'median', borderWidth: 0, metrics: [], pixelSize: undefined });
     assert.equal(resolveOptions({ slices: 'best' }).slices, 'best');
   });
 

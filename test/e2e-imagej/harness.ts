@@ -1,9 +1,17 @@
 /**
  * An offline ImJoy host page, as ImageJ.JS sets itself up for `?plugin=URL`: imjoy-core + imjoy-rpc from npm, served
  * with the project's dist/ and a bridge to a real ImageJ 1.x, so that the plugin's `api.getWindow("ImageJ.JS")` is
- * answered by a service whose getImage/getDimensions/runMacro run in that ImageJ. Menu items the plugin adds are kept in
- * `window.__menu`; alert/prompt/status/progress calls are recorded in `window.__log`; prompts are answered from
- * `window.__answers` (null = Cancel), else with the proposed default.
+ * answered by a service whose calls run in that ImageJ with ImageJ.JS's semantics (test/imagej/bridge.ts); like the
+ * real service it rejects with a plain string. Menu items the plugin adds are kept in `window.__menu`;
+ * alert/prompt/confirm/status/progress calls are recorded in `window.__log`; prompts and confirms are answered from
+ * `window.__answers` / `window.__confirms` (null = Cancel), else with the proposed default / yes.
+ *
+ * `window.callPlugin(plugin, fn, ...args, promise)` is standalone ImageJ.JS's bridge for Java plugins, as it behaves.
+ *
+ * `/?route=app` is the ImJoy app instead (imjoy-core's own `getWindow`, null while no ImageJ.JS window is open): a
+ * `createWindow({src: "https://ij.imjoy.io", …})` opens the ImageJ.JS window, i.e. registers the service under its
+ * name (ij.imjoy.io itself cannot load offline), unless `window.__createWindowFails` makes it fail as an unreachable
+ * page does. Calls are recorded in `window.__createWindowCalls`.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -23,36 +31,57 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>ImJoy host (test)</tit
 <script src="/imjoy-core.js"></script>
 <script type="module">
 const O = location.origin;
-const log = (window.__log = { alerts: [], status: [], prompts: [], progress: [] });
+const route = new URLSearchParams(location.search).get('route') || 'imagej';
+const log = (window.__log = { alerts: [], status: [], prompts: [], confirms: [], progress: [] });
 window.__menu = [];
 window.__answers = [];
-async function call(name, payload) {
-  const r = await fetch('/ij/' + name, { method: 'POST', body: JSON.stringify(payload ?? {}) });
-  if (!r.ok) throw new Error(await r.text());
+window.__confirms = [];
+window.__createWindowCalls = [];
+window.__createWindowFails = false;
+async function call(name, args) {
+  const r = await fetch('/ij/' + name, { method: 'POST', body: JSON.stringify(args) });
+  if (!r.ok) throw await r.text();
   return r;
 }
 const service = {
   _rintf: true,
-  async getDimensions() { return (await call('getDimensions')).json(); },
+  async getDimensions() { return (await call('getDimensions', [])).json(); },
   async getImage(format) {
-    if (window.__imageOverride) return window.__imageOverride;
-    const r = await call('getImage', { format });
-    return { _rtype: 'ndarray', _rvalue: await r.arrayBuffer(), _rshape: JSON.parse(r.headers.get('x-shape')), _rdtype: r.headers.get('x-dtype') };
+    const r = await call('getImage', format === undefined ? [] : [format]);
+    if (r.headers.get('x-kind') === 'bytes') return r.arrayBuffer();
+    return { _rtype: 'ndarray', _rvalue: new Uint8Array(await r.arrayBuffer()), _rshape: JSON.parse(r.headers.get('x-shape')), _rdtype: r.headers.get('x-dtype') };
   },
-  async runMacro(code) { await call('runMacro', { code }); },
+  async runMacro(code, args) { await call('runMacro', args === undefined ? [code] : [code, args]); },
   async addMenuItem(item) { window.__menu.push(item); },
-  async installMacro(code) { await call('installMacro', { code }); },
+  async installMacro(code) { await call('installMacro', [code]); },
+};
+const windowName = (cfg) => (typeof cfg === 'string' ? cfg : cfg && cfg.name);
+const opened = new Map();
+const windowApi = route === 'app' ? {
+  async getWindow(plugin, cfg) {
+    return opened.get(windowName(cfg)) ?? imjoy.pm.getWindow(plugin, cfg);
+  },
+  async createWindow(plugin, cfg) {
+    window.__createWindowCalls.push(JSON.parse(JSON.stringify(cfg)));
+    if (cfg && ['https://ij.imjoy.io', 'https://ij.imjoy.io/'].includes(cfg.src)) {
+      if (window.__createWindowFails) throw new Error('Failed to load https://ij.imjoy.io');
+      opened.set(cfg.name, service);
+      return service;
+    }
+    return imjoy.pm.createWindow(plugin, cfg);
+  },
+} : {
+  // ImageJ.JS's own override (src/imjoyApp.js): its service for "ImageJ.JS", any other window as imjoy-core finds it.
+  async getWindow(plugin, cfg) {
+    return windowName(cfg) === 'ImageJ.JS' ? service : imjoy.pm.getWindow(plugin, cfg);
+  },
 };
 const imjoy = new imjoyCore.ImJoy({
   imjoy_api: {
-    async getWindow(_plugin, cfg) {
-      const name = typeof cfg === 'string' ? cfg : cfg && cfg.name;
-      if (name === 'ImageJ.JS') return service;
-      throw new Error('no window ' + name);
-    },
+    ...windowApi,
     async alert(_p, msg) { log.alerts.push(String(msg)); },
     async prompt(_p, msg, dflt) { log.prompts.push({ msg, dflt }); return window.__answers.length ? window.__answers.shift() : dflt; },
-    async confirm() { return true; },
+    async confirm(_p, msg) { log.confirms.push(String(msg)); return window.__confirms.length ? window.__confirms.shift() : true; },
     async showStatus(_p, s) { log.status.push(String(s)); },
     async showProgress(_p, p) { log.progress.push(p); },
   },
@@ -61,6 +90,26 @@ const imjoy = new imjoyCore.ImJoy({
 });
 await imjoy.init();
 window.__imjoy = imjoy;
+if (route !== 'app') {
+  // Standalone ImageJ.JS's bridge for Java plugins (src/imjoyApp.js callPlugin): the last argument is the Java
+  // promise object; a string (or empty) result goes to resolveString, an ndarray to resolveImagePlus (ImageJ.JS makes
+  // an ImagePlus of it), anything else is refused. (ImagePlus arguments, turned into ndarrays there, are not used here.)
+  window.callPlugin = async function (pluginName, functionName, ...rest) {
+    const promise = rest.length > 0 ? rest[rest.length - 1] : null;
+    const args = rest.slice(0, -1);
+    const plugin = await imjoy.pm.imjoy_api.getPlugin(null, pluginName);
+    try {
+      const result = await plugin[functionName].apply(plugin, args);
+      if (promise && typeof promise === 'object') {
+        if (!result || typeof result === 'string') promise.resolveString(result);
+        else if (result._rtype === 'ndarray') promise.resolveImagePlus(result);
+        else promise.reject('unsupported result type');
+      }
+    } catch (e) {
+      if (promise) promise.reject(e.toString());
+    }
+  };
+}
 window.__loadPlugin = async (uri) => {
   const p = await imjoy.pm.reloadPluginRecursively({ uri });
   window.__plugin = p;

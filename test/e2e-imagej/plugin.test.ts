@@ -12,9 +12,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { levelColor } from '../../src/core/colormap.js';
-import { macroString, patchName } from '../../src/core/imagej/macro.js';
+import { macroString } from '../../src/hosts/imagej/macros/code.js';
 import { computeMetrics } from '../../src/core/metrics/index.js';
-import { parseCsv } from '../../src/io/csv.js';
+import { imageColumns, parseCsv } from '../../src/io/csv.js';
 import { readImageFile } from '../../src/node/image-files.js';
 import { createBridge, type Bridge } from '../imagej/bridge.js';
 import { IN_FOCUS_16 } from '../imagej/fixtures.js';
@@ -23,9 +23,9 @@ import { readImageState, readOverlay, readTable, type OverlayItem } from '../ima
 import { PROJECT, startHostServer, type HostServer } from './harness.js';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
-const RESULT_COLUMNS = ['Label', 'Slice', 'Level', 'Score', 'Certainty', 'Mean certainty', 'In focus', 'Patches'];
+const RESULT_COLUMNS = ['Label', 'Slice', 'Level', 'Score', 'Certainty', 'Mean certainty', 'In focus', 'Verdict', 'Patches'];
 
-interface CliImage { slice: number; level: number; score: number; certainty: number; meanCertainty: number; inFocus: boolean; patchCount: number }
+interface CliImage { slice: number; level: number; score: number; certainty: number; meanCertainty: number; inFocus: boolean; verdict?: string; patchCount: number }
 interface CliPatch { slice: number; x: number; y: number; w: number; h: number; level: number; certainty: number }
 
 /** The CLI's verdict on a file: per-slice rows and every patch. */
@@ -73,6 +73,7 @@ function assertRowsMatch(rows: Record<string, string>[], images: CliImage[], lab
     assert.ok(Math.abs(Number(row.Certainty) - img.certainty) < 1e-3);
     assert.ok(Math.abs(Number(row['Mean certainty']) - img.meanCertainty) < 1e-3);
     assert.equal(Number(row['In focus']), img.inFocus ? 1 : 0);
+    assert.equal(row.Verdict, img.verdict ?? (img.inFocus ? 'in' : 'out'));
     assert.equal(Number(row.Patches), img.patchCount);
   }
 }
@@ -94,6 +95,22 @@ describe('ImageJ.JS plugin in the real ImJoy runtime, against a real ImageJ', { 
   const log = (): Promise<{ alerts: string[]; status: string[]; prompts: { msg: string; dflt: string }[] }> => page.evaluate(() => (window as unknown as { __log: never }).__log);
   const clearLog = (): Promise<void> => page.evaluate(() => { const l = (window as unknown as { __log: Record<string, unknown[]> }).__log; for (const k of Object.keys(l)) l[k] = []; });
 
+  /** A fresh host page (`?route=app` for the ImJoy app) with the plugin loaded; `prepare` runs in the page first. */
+  async function openHost(query: string, prepare?: () => void): Promise<Page> {
+    const p = await browser.newPage();
+    p.on('console', (m) => { if (process.env.FQ_DEBUG) console.log('[page]', m.text()); });
+    await p.goto(`${host.url}/${query}`);
+    await p.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true, undefined, { timeout: 30_000 });
+    if (prepare) await p.evaluate(prepare);
+    // A missing base frame or RPC script makes reloadPluginRecursively hang instead of failing: race a timeout.
+    const name = await p.evaluate((u) => Promise.race([
+      (window as unknown as { __loadPlugin(u: string): Promise<string> }).__loadPlugin(u),
+      new Promise<string>((_, reject) => setTimeout(() => reject(new Error('plugin did not load within 60 s')), 60_000)),
+    ]), `${host.url}/dist/focus-quality.imjoy.html`);
+    assert.equal(name, 'Focus Quality');
+    return p;
+  }
+
   before(async () => {
     assert.ok(existsSync(path.join(PROJECT, 'dist/worker.js')), 'dist/worker.js is missing: build the browser bundles first (rollup -c)');
     execFileSync('npx', ['--no-install', 'rollup', '-c', 'rollup.imagej.mjs', '--silent'], { cwd: PROJECT, timeout: 120_000 });
@@ -102,16 +119,7 @@ describe('ImageJ.JS plugin in the real ImJoy runtime, against a real ImageJ', { 
     bridge = createBridge(ij);
     host = await startHostServer(bridge);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
-    page = await browser.newPage();
-    page.on('console', (m) => { if (process.env.FQ_DEBUG) console.log('[page]', m.text()); });
-    await page.goto(host.url);
-    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true, undefined, { timeout: 30_000 });
-    // A missing base frame or RPC script makes reloadPluginRecursively hang instead of failing: race a timeout.
-    const name = await page.evaluate((u) => Promise.race([
-      (window as unknown as { __loadPlugin(u: string): Promise<string> }).__loadPlugin(u),
-      new Promise<string>((_, reject) => setTimeout(() => reject(new Error('plugin did not load within 60 s')), 60_000)),
-    ]), `${host.url}/dist/focus-quality.imjoy.html`);
-    assert.equal(name, 'Focus Quality');
+    page = await openHost('');
     await page.waitForFunction(() => (window as unknown as { __menu: unknown[] }).__menu.length > 0, undefined, { timeout: 30_000 });
   });
   after(async () => {
@@ -121,9 +129,9 @@ describe('ImageJ.JS plugin in the real ImJoy runtime, against a real ImageJ', { 
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('adds "Measure Focus Quality" to the menu once, with a reusable callback', async () => {
-    const labels = await page.evaluate(() => (window as unknown as { __menu: { label: string }[] }).__menu.map((m) => m.label));
-    assert.deepEqual(labels, ['Measure Focus Quality']);
+  it('adds "Measure Focus Quality" and "Install Focus Quality Macros" to the menu once each, in the Plugins menu', async () => {
+    const items = await page.evaluate(() => (window as unknown as { __menu: { label: string; group: string }[] }).__menu.map((m) => [m.label, m.group]));
+    assert.deepEqual(items, [['Measure Focus Quality', 'Plugins'], ['Install Focus Quality Macros', 'Plugins']]);
   });
 
   it('a model that fails to load gives a clear message and writes nothing', async () => {
@@ -166,29 +174,126 @@ describe('ImageJ.JS plugin in the real ImJoy runtime, against a real ImageJ', { 
     assertRowsMatch(await readTable(ij, 'Focus Quality', RESULT_COLUMNS), cli.images, 'eight bit.tif');
   });
 
-  it('a 3-slice stack measured with slices=all: per-slice overlay and rows as the CLI, best slice selected', async () => {
-    const file = path.join(tmp, 'stack.tif');
-    await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); id = getImageID();
-run("Duplicate...", "title=b1"); run("Gaussian Blur...", "sigma=3");
-selectImage(id); run("Duplicate...", "title=b2"); run("Gaussian Blur...", "sigma=8");
-run("Images to Stack", "name=stack title=[] use"); setSlice(3); saveAs("Tiff", ${macroString(file)});`);
+  it('a 5-slice stack whose sharpest slice is 3: slices=all gives 5 rows as the CLI, Best on 3, the user\'s slice kept; select goes to 3', async () => {
+    const file = path.join(tmp, 'five.tif');
+    // Slice 3 is the image itself, the others blurred copies.
+    await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); id = getImageID(); sigmas = newArray(8, 3, 0, 2, 6);
+for (i = 0; i < 5; i++) { selectImage(id); run("Duplicate...", "title=p" + i); if (sigmas[i] > 0) run("Gaussian Blur...", "sigma=" + sigmas[i]); }
+selectImage(id); close(); run("Images to Stack", "name=five title=[] use"); saveAs("Tiff", ${macroString(file)}); setSlice(2);`);
     const cli = cliResult(file, tmp);
-    assert.equal(cli.images.length, 3);
-    await click('border=2 overlay slices=all select');
+    assert.equal(cli.images.length, 5);
+    assert.equal(cli.images.reduce((a, b) => (b.score < a.score ? b : a)).slice, 2, 'the CLI rates slice 3 sharpest');
+    await clearLog();
+    await click('border=2 overlay slices=all');
+    assert.deepEqual((await log()).alerts, []);
     assertOverlayMatches(await readOverlay(ij), cli.patches, true, 2);
-    assertRowsMatch(await readTable(ij, 'Focus Quality', RESULT_COLUMNS), cli.images, 'stack.tif');
-    const best = cli.images.reduce((a, b) => (b.score < a.score ? b : a));
-    assert.equal((await readImageState(ij)).slice, best.slice + 1);
-    // The macro set the plugin installed finds the same slice from ImageJ's macro world.
-    await ij.run(`setSlice(${best.slice === 0 ? 3 : 1}); run("Focus Quality: Go To Best Slice");`);
-    assert.equal((await readImageState(ij)).slice, best.slice + 1);
-    // slices=current measures only the current slice, and keeps the rectangles of that slice only.
-    await ij.run('setSlice(2);');
+    const rows = (await readTable(ij, 'Focus Quality', [...RESULT_COLUMNS, 'Best'])).filter((r) => r.Label === 'five.tif');
+    assertRowsMatch(rows, cli.images, 'five.tif');
+    assert.deepEqual(rows.map((r) => [Number(r.Slice), Number(r.Best)]), [[1, 0], [2, 0], [3, 1], [4, 0], [5, 0]]);
+    assert.equal((await readImageState(ij)).slice, 2, 'the user\'s slice is restored');
+    // Progress: fractions below 1 over the whole stack, ending with 100 (ImageJ.JS erases its bar there), no 0 after it.
+    const progress = (await log() as unknown as { progress: number[] }).progress;
+    assert.equal(progress.at(-1), 100);
+    const during = progress.slice(0, -1);
+    assert.ok(during.length >= 5 && during.every((p, i) => p >= 0 && p < 1 && (i === 0 || p >= during[i - 1]!)), `progress ${during}`);
+    assert.ok(during.at(-1)! > 0.8, 'progress reaches the end of the stack');
+    await click('border=2 overlay slices=all select');
+    assert.equal((await readImageState(ij)).slice, 3, 'select goes to the best slice');
+  });
+
+  it('slices=current on slice 4 records slice 4 and ties the rectangles to it', async () => {
+    const file = path.join(tmp, 'five.tif');
+    await ij.run(`run("Close All"); open(${macroString(file)}); setSlice(4);`);
     await click('border=2 overlay slices=current');
     const overlay = await readOverlay(ij);
-    assert.ok(overlay.length > 0 && overlay.every((o) => o.position === 2));
-    const rows = (await readTable(ij, 'Focus Quality', RESULT_COLUMNS)).filter((r) => r.Label === 'stack.tif');
-    assert.deepEqual(rows.map((r) => Number(r.Slice)), [2]);
+    assert.ok(overlay.length > 0 && overlay.every((o) => o.position === 4), `positions ${[...new Set(overlay.map((o) => o.position))]}`);
+    const rows = (await readTable(ij, 'Focus Quality', RESULT_COLUMNS)).filter((r) => r.Label === 'five.tif');
+    assert.deepEqual(rows.map((r) => Number(r.Slice)), [4]);
+    const cli = cliResult(file, tmp);
+    assertRowsMatch(rows, cli.images.filter((i) => i.slice === 3), 'five.tif');
+    assert.equal((await readImageState(ij)).slice, 4);
+  });
+
+  it('the macro set is installed only when the user agrees, since installing replaces the user\'s own macros', async () => {
+    await bridge.service.installMacro('macro "FQ User Macro" { fq_u = 1; }');
+    const fresh = await openHost('');
+    try {
+      await fresh.waitForFunction(() => (window as unknown as { __menu: unknown[] }).__menu.length === 2, undefined, { timeout: 30_000 });
+      assert.equal(await bridge.service.runMacro('run("FQ User Macro");'), undefined, 'loading the plugin installed nothing');
+      await fresh.evaluate(async () => {
+        const w = window as unknown as { __confirms: boolean[]; __menu: { callback(): Promise<void> }[] };
+        w.__confirms.push(false);
+        await w.__menu[1]!.callback();
+      });
+      const confirms = await fresh.evaluate(() => (window as unknown as { __log: { confirms: string[] } }).__log.confirms);
+      assert.equal(confirms.length, 1);
+      assert.match(confirms[0]!, /REPLACES the macros installed there now/);
+      assert.equal(await bridge.service.runMacro('run("FQ User Macro");'), undefined, 'declined: the user\'s macro is still there');
+      const installed = await fresh.evaluate(() => {
+        const w = window as unknown as { __confirms: boolean[]; __plugin: { api: { installMacros(): Promise<boolean> } } };
+        w.__confirms.push(true);
+        return w.__plugin.api.installMacros();
+      });
+      assert.equal(installed, true);
+      await assert.rejects(bridge.service.runMacro('run("FQ User Macro");'), /Unrecognized command/);
+      // The installed "Go To Best Slice" goes where the Best column points.
+      await ij.run(`run("Close All"); open(${macroString(path.join(tmp, 'five.tif'))}); setSlice(5);`);
+      await fresh.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<unknown> } } }).__plugin.api.measure('border=1 overlay slices=all'));
+      assert.equal((await readImageState(ij)).slice, 5);
+      await ij.run('run("Focus Quality: Go To Best Slice");');
+      assert.equal((await readImageState(ij)).slice, 3);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('a 2-channel hyperstack: the current channel is measured over its slices, as the CLI on that channel; position kept', async () => {
+    const file = path.join(tmp, 'channel2.tif');
+    // Channel 1: sharp, blurred, blurred more; channel 2: the reverse order; 2 channels × 3 slices.
+    await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); id = getImageID(); sigmas = newArray(0, 3, 8, 8, 3, 0);
+for (i = 0; i < 6; i++) { selectImage(id); run("Duplicate...", "title=q" + i); if (sigmas[i] > 0) run("Gaussian Blur...", "sigma=" + sigmas[i]); }
+selectImage(id); close(); run("Images to Stack", "name=hyper title=[] use");
+run("Stack to Hyperstack...", "order=xyzct channels=2 slices=3 frames=1 display=Grayscale");
+hid = getImageID(); run("Duplicate...", "title=c2 duplicate channels=2"); saveAs("Tiff", ${macroString(file)}); close();
+selectImage(hid); Stack.setPosition(2, 2, 1);`);
+    // order=xyzct with channels fastest in the source order: plane i is (c = i % 2 + 1, z = floor(i / 2) + 1).
+    const cli = cliResult(file, tmp);
+    assert.equal(cli.images.length, 3);
+    await clearLog();
+    await click('border=2 overlay slices=all');
+    const { alerts, status } = await log();
+    assert.deepEqual(alerts, []);
+    assert.ok(status.some((s) => /2 channels: channel 2/.test(s)), `status: ${status.join(' | ')}`);
+    const rows = (await readTable(ij, 'Focus Quality', [...RESULT_COLUMNS, 'Channel', 'Best'])).filter((r) => r.Label === 'hyper');
+    assertRowsMatch(rows, cli.images, 'hyper');
+    assert.ok(rows.every((r) => Number(r.Channel) === 2));
+    const overlay = await readOverlay(ij);
+    assert.ok(overlay.length > 0 && overlay.every((o) => o.channel === 2 && o.frame === 1));
+    assert.deepEqual([...new Set(overlay.map((o) => o.position))].sort(), [1, 2, 3]);
+    assert.deepEqual((await readImageState(ij)).position, [2, 2, 1], 'the user\'s channel and slice are restored');
+  });
+
+  it('the image measured is the one current when the command started, even if the user clicks another one meanwhile', async () => {
+    const cli = cliResult(IN_FOCUS_16, tmp);
+    await ij.run(`run("Close All"); newImage("other", "16-bit ramp", 200, 150, 1); open("${IN_FOCUS_16}");`);
+    // Right after the probe found the image, a "click" makes another image current.
+    let clicked = false;
+    bridge.options.afterMacro = async (code) => {
+      if (!clicked && /^selectImage\(-?\d+\);$/.test(code)) {
+        clicked = true;
+        await ij.run('selectImage("other");');
+      }
+    };
+    try {
+      await clearLog();
+      await click('border=2 overlay');
+    } finally {
+      bridge.options.afterMacro = undefined;
+    }
+    assert.ok(clicked, 'the click happened');
+    assert.deepEqual((await log()).alerts, []);
+    assertRowsMatch(await readTable(ij, 'Focus Quality', RESULT_COLUMNS), cli.images, path.basename(IN_FOCUS_16));
+    assert.equal((await readTable(ij, 'Focus Quality', RESULT_COLUMNS)).filter((r) => r.Label === 'other').length, 0);
   });
 
   it('scripting: measure(options) returns the results; a bad option string is refused naming the key', async () => {
@@ -201,6 +306,31 @@ run("Images to Stack", "name=stack title=[] use"); setSlice(3); saveAs("Tiff", $
     assert.equal(r.results[0]!.patches.length, cli.patches.length);
     const err = await page.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<unknown> } } }).__plugin.api.measure('bordr=2').then(() => 'resolved', (e: Error) => String(e?.message ?? e)));
     assert.match(err, /bordr/);
+  });
+
+  it('the Java-plugin route: callPlugin("Focus Quality", "measureText", options, promise) resolves the CLI\'s CSV; measure\'s object result is refused there', async () => {
+    await ij.run(`run("Close All"); open("${IN_FOCUS_16}");`);
+    const cli = cliResult(IN_FOCUS_16, tmp);
+    const call = (fn: string): Promise<{ text?: string; error?: string }> =>
+      page.evaluate((f) => new Promise((resolve) => {
+        const w = window as unknown as { callPlugin(...a: unknown[]): Promise<void> };
+        void w.callPlugin('Focus Quality', f, 'border=1 overlay', {
+          resolveString: (text: string) => resolve({ text }),
+          resolveImagePlus: () => resolve({ error: 'an image' }),
+          reject: (error: string) => resolve({ error }),
+        });
+      }), fn);
+    const { text, error } = await call('measureText');
+    assert.equal(error, undefined);
+    const [head, ...rows] = parseCsv(text!).filter((r) => r.length > 1);
+    assert.deepEqual(head, imageColumns());
+    assert.equal(rows.length, 1);
+    const row = Object.fromEntries(head!.map((k, i) => [k, rows[0]![i]!]));
+    assert.equal(row.file, path.basename(IN_FOCUS_16));
+    assert.equal(Number(row.slice), 0);
+    assert.equal(Number(row.level), cli.images[0]!.level);
+    assert.ok(Math.abs(Number(row.score) - cli.images[0]!.score) < 1e-3);
+    assert.deepEqual(await call('measure'), { error: 'unsupported result type' });
   });
 
   it('metrics=[plls,brenner]: the worker computes them and the results table gets their columns, equal to computeMetrics', async () => {
@@ -216,7 +346,7 @@ run("Images to Stack", "name=stack title=[] use"); setSlice(3); saveAs("Tiff", $
     }
   });
 
-  it('bad input: no image, 10×10, cancel, ImageJ failing mid-write, 64-bit: clear messages, nothing half-written', async () => {
+  it('bad input: no image, 10×10, cancel, ImageJ failing mid-write: clear messages, nothing half-written', async () => {
     await ij.run('run("Close All");');
     await clearLog();
     await click('overlay');
@@ -231,7 +361,7 @@ run("Images to Stack", "name=stack title=[] use"); setSlice(3); saveAs("Tiff", $
     await click(null); // Cancel in the dialog
     assert.deepEqual((await readOverlay(ij)).map((o) => o.name), ['mine']);
 
-    bridge.options.failMacro = /Table\.set\("Label"/; // the last part (the results table) fails in ImageJ
+    bridge.options.failMacro = /Mean certainty/; // the last part (the results table) fails in ImageJ, after the overlay and patch rows
     try {
       await clearLog();
       await click('overlay patches');
@@ -243,26 +373,29 @@ run("Images to Stack", "name=stack title=[] use"); setSlice(3); saveAs("Tiff", $
       bridge.options.failMacro = undefined;
     }
 
-    await page.evaluate(() => { (window as unknown as { __imageOverride: unknown }).__imageOverride = { _rtype: 'ndarray', _rvalue: new ArrayBuffer(696 * 520 * 8), _rshape: [520, 696], _rdtype: 'float64' }; });
-    try {
-      await click('overlay');
-      assert.match((await log()).alerts.at(-1) ?? '', /64-bit images are not supported/);
-      assert.deepEqual((await readOverlay(ij)).map((o) => o.name), ['mine']);
-    } finally {
-      await page.evaluate(() => { (window as unknown as { __imageOverride: unknown }).__imageOverride = undefined; });
-    }
   });
 
-  it('an RGB image is measured as its luminance, with a warning', async () => {
-    await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); run("8-bit"); run("RGB Color");`);
-    await clearLog();
-    await click('overlay');
-    const { alerts, status } = await log();
-    assert.deepEqual(alerts, []);
-    assert.ok(status.some((s) => /RGB/.test(s)), `status: ${status.join(' | ')}`);
-    assert.ok((await readOverlay(ij)).length > 0);
-    assert.equal(patchName({ level: 0, certainty: 1 }), 'L0 c1.00');
-  });
+  for (const order of ['bgra', 'rgba'] as const) {
+    it(`an RGB image sent as ${order.toUpperCase()} is measured as its luminance, equal to the CLI on the same picture`, async () => {
+      const file = path.join(tmp, 'colour.tif');
+      // Three different channels (the image, a blurred copy, the inverted image): R and B swapped would change the result.
+      await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); run("8-bit"); rename("r"); run("Duplicate...", "title=g"); run("Gaussian Blur...", "sigma=2");
+selectImage("r"); run("Duplicate...", "title=b"); run("Invert"); run("Merge Channels...", "c1=r c2=g c3=b"); saveAs("Tiff", ${macroString(file)});`);
+      const cli = cliResult(file, tmp);
+      bridge.options.rgbOrder = order;
+      try {
+        await clearLog();
+        await click('border=2 overlay');
+        const { alerts, status } = await log();
+        assert.deepEqual(alerts, []);
+        assert.ok(status.some((s) => /RGB image measured as its luminance/.test(s)), `status: ${status.join(' | ')}`);
+        assertOverlayMatches(await readOverlay(ij), cli.patches, false, 2);
+        assertRowsMatch(await readTable(ij, 'Focus Quality', RESULT_COLUMNS), cli.images, 'colour.tif');
+      } finally {
+        bridge.options.rgbOrder = undefined;
+      }
+    });
+  }
 
   it('run(ctx) with an ndarray in ctx.data.image returns GeoJSON for other viewers', async () => {
     await ij.run(`run("Close All"); open("${IN_FOCUS_16}");`);
@@ -277,5 +410,41 @@ run("Images to Stack", "name=stack title=[] use"); setSlice(3); saveAs("Tiff", $
     const first = cli.patches[0]!;
     assert.deepEqual(fc.features[0]!.geometry.coordinates[0]![0], [first.x, first.y]);
     assert.equal(fc.features[0]!.properties.level, first.level);
+  });
+
+  it('the ImJoy app, no ImageJ.JS window open: getWindow is null, the plugin opens https://ij.imjoy.io and works in it', async () => {
+    const app = await openHost('?route=app');
+    try {
+      await app.waitForFunction(() => (window as unknown as { __menu: unknown[] }).__menu.length > 0, undefined, { timeout: 30_000 });
+      const state = await app.evaluate(async () => {
+        const w = window as unknown as { __createWindowCalls: unknown[]; __imjoy: { pm: { getWindow(p: null, c: string): Promise<unknown> } } };
+        return { calls: w.__createWindowCalls, unknown: await w.__imjoy.pm.getWindow(null, 'ImageJ.JS') };
+      });
+      assert.deepEqual(state.calls, [{ src: 'https://ij.imjoy.io', name: 'ImageJ.JS' }]);
+      assert.equal(state.unknown, null, "imjoy-core's own getWindow knows no ImageJ.JS window");
+      await ij.run(`run("Close All"); open("${IN_FOCUS_16}");`);
+      const r = await app.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<{ results: unknown[] }> } } }).__plugin.api.measure('border=1 overlay'));
+      assert.equal(r.results.length, 1);
+      assert.ok((await readOverlay(ij)).length > 0);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('the ImJoy app when ImageJ.JS cannot be opened: the plugin still loads and says what to do; a later run opens it', async () => {
+    const app = await openHost('?route=app', () => { (window as unknown as { __createWindowFails: boolean }).__createWindowFails = true; });
+    try {
+      await app.waitForFunction(() => (window as unknown as { __log: { alerts: string[] } }).__log.alerts.length > 0, undefined, { timeout: 30_000 });
+      const alerts = await app.evaluate(() => (window as unknown as { __log: { alerts: string[] } }).__log.alerts);
+      assert.equal(alerts.length, 1);
+      assert.match(alerts[0]!, /^Focus Quality: no ImageJ\.JS to work with: open https:\/\/ij\.imjoy\.io\/\?plugin=http:\/\/127\.0\.0\.1:\d+\/dist\/focus-quality\.imjoy\.html .*Failed to load https:\/\/ij\.imjoy\.io/);
+      await ij.run(`run("Close All"); open("${IN_FOCUS_16}");`);
+      await app.evaluate(() => { (window as unknown as { __createWindowFails: boolean }).__createWindowFails = false; });
+      const r = await app.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<{ results: unknown[] }> } } }).__plugin.api.measure('border=1 overlay'));
+      assert.equal(r.results.length, 1);
+      assert.equal(await app.evaluate(() => (window as unknown as { __menu: unknown[] }).__menu.length), 2, 'the menu items arrive with the window');
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -1,21 +1,21 @@
 /**
- * One long-lived real ImageJ 1.x for a test file: its own Xvfb display, `ij.jar -portN`, and one `-eval` client call
- * per macro (≈0.4 s each; the server keeps its state between calls, like ImageJ.JS does).
+ * One long-lived real ImageJ 1.x for a test file: its own Xvfb display and one Java process (test/imagej/FqImageJ.java)
+ * that runs every request in the same ImageJ, so state persists between calls as it does in ImageJ.JS.
  *
- * A macro error opens a modal dialog in that instance and the client never returns: every call is guarded by a
- * timeout, after which the instance is restarted (its state is lost) and the call rejects.
+ * A macro error answers at once with ImageJ's message (the helper closes the error dialog, as ImageJ.JS reports it
+ * instead of blocking). A request that does not finish within its timeout (a command's own dialog waiting for a user)
+ * restarts the instance, whose state is then lost, and rejects.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 export const IJ_JAR = '/usr/share/java/ij.jar';
-const BASE_PORT = 57294; // ij.ImageJ.DEFAULT_PORT; -portN listens on BASE_PORT + N
+const HELPER = fileURLToPath(new URL('../../../test/imagej/FqImageJ.java', import.meta.url));
 const JAVA_FLAGS = ['-XX:TieredStopAtLevel=1', '-Xshare:auto'];
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function startXvfb(): Promise<{ proc: ChildProcess; display: number }> {
   return new Promise((resolve, reject) => {
@@ -35,138 +35,214 @@ function startXvfb(): Promise<{ proc: ChildProcess; display: number }> {
   });
 }
 
-/** An ImageJ port offset whose port is free now (ImageJ's -portN listens on BASE_PORT + N). */
-function freePortOffset(): Promise<number> {
-  return new Promise((resolve) => {
-    const n = 2000 + Math.floor(Math.random() * 6000);
-    const srv = createServer();
-    srv.once('error', () => resolve(freePortOffset()));
-    srv.listen(BASE_PORT + n, '127.0.0.1', () => srv.close(() => resolve(n)));
-  });
-}
-
-/**
- * The file by which `-eval` clients find the server (ij.OtherInstance writes it to Java's tmpdir, /tmp here, as
- * `ImageJ-<user>-<display>-<port>.stub`). Its presence means the server is ready; a stale one misleads clients.
- */
-function stubFiles(port: number): string[] {
-  return readdirSync('/tmp')
-    .filter((f) => f.startsWith('ImageJ-') && f.endsWith(`-${port}.stub`))
-    .map((f) => join('/tmp', f));
-}
-
 export class MacroTimeoutError extends Error {
   override readonly name = 'MacroTimeoutError';
 }
 
+/** ImageJ reported an error (a macro error, an `IJ.error` message, no image open): the text is ImageJ's. */
+export class MacroError extends Error {
+  override readonly name = 'MacroError';
+}
+
+/** How a request ended: `return` = the macro returned a string; `aborted` = `exit` or an abort ("[aborted]"). */
+export interface Answer {
+  readonly status: 'ok' | 'return' | 'aborted' | 'error';
+  readonly text: string;
+}
+
+/** One plane as ImageJ's processor holds it, in the browser's byte order (see FqImageJ.java `pixels`). */
+export interface PlaneBytes {
+  /** ImagePlus.getType(): 0 GRAY8, 1 GRAY16, 2 GRAY32, 3 COLOR_256, 4 COLOR_RGB. */
+  readonly type: number;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+  readonly bytes: Buffer;
+}
+
+interface Process {
+  xvfb: ChildProcess;
+  java: ChildProcess;
+  answers: Map<string, (status: string) => void>;
+}
+
+async function launch(): Promise<Process> {
+  const { proc: xvfb, display } = await startXvfb();
+  const java = spawn('java', [...JAVA_FLAGS, '-cp', IJ_JAR, HELPER], { env: { ...process.env, DISPLAY: `:${display}` }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const answers = new Map<string, (status: string) => void>();
+  const lines = createInterface({ input: java.stdout! });
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('ImageJ did not start within 90 s')), 90_000);
+    java.once('exit', (code) => reject(new Error(`ImageJ exited during start-up (status ${code})`)));
+    lines.on('line', (line) => {
+      const [id, status] = line.split('\t');
+      if (id === 'ready') {
+        clearTimeout(timer);
+        resolve();
+      } else answers.get(id!)?.(status!);
+    });
+  });
+  try {
+    await ready;
+  } catch (e) {
+    java.kill('SIGKILL');
+    xvfb.kill('SIGKILL');
+    throw e;
+  }
+  return { xvfb, java, answers };
+}
+
 export class LiveImageJ {
   private calls = 0;
+  private queue: Promise<unknown> = Promise.resolve();
   private constructor(
-    private xvfb: ChildProcess,
-    private ij: ChildProcess,
-    readonly display: number,
-    readonly portOffset: number,
+    private proc: Process,
     /** Scratch folder for macro files and their outputs; removed by `stop`. */
     readonly dir: string,
   ) {}
 
-  /** Starts Xvfb and ImageJ and waits until ImageJ answers a macro. */
+  /** Starts Xvfb and ImageJ and waits until ImageJ answers. */
   static async start(): Promise<LiveImageJ> {
     const dir = mkdtempSync(join(tmpdir(), 'fq-imagej-'));
-    const { proc: xvfb, display } = await startXvfb();
-    const portOffset = await freePortOffset();
-    for (const f of stubFiles(BASE_PORT + portOffset)) rmSync(f, { force: true });
-    const startedAt = Date.now();
-    const ij = spawn('java', [...JAVA_FLAGS, '-jar', IJ_JAR, `-port${portOffset}`], {
-      cwd: dir,
-      env: { ...process.env, DISPLAY: `:${display}` },
-      stdio: ['ignore', 'ignore', 'ignore'],
-    });
-    const instance = new LiveImageJ(xvfb, ij, display, portOffset, dir);
+    const instance = new LiveImageJ(await launch(), dir);
     LIVE.add(instance);
-    // Never send -eval before the server is ready: the client would start an ImageJ of its own instead.
-    const deadline = Date.now() + 30_000;
-    while (!stubFiles(BASE_PORT + portOffset).some((f) => statSync(f).mtimeMs >= startedAt - 1000)) {
-      if (Date.now() > deadline || ij.exitCode !== null) {
-        await instance.stop();
-        throw new Error(`ImageJ did not start listening on port ${BASE_PORT + portOffset}`);
-      }
-      await sleep(200);
-    }
     const v = await instance.run('return getVersion();');
     if (!/^1\.\d+/.test(v)) throw new Error(`unexpected ImageJ version answer ${JSON.stringify(v)}`);
     return instance;
   }
 
   /**
-   * Runs macro code in the instance and returns its answer: what it saved to the path in variable `fq_out`
-   * (`File.saveString(s, fq_out)`), else what it `return`s, else "". Code that defines functions must use `fq_out`:
-   * ImageJ rejects a top-level `return` in a macro with functions. The code is run from a file by `runMacro`, so it
-   * may be longer than a command line allows.
+   * Sends one request; requests run one after another, each timed from its own start. `args` must hold no tabs or
+   * line breaks (they are numbers, formats and paths of this instance's scratch files).
    */
-  async run(code: string, timeoutMs = 30_000): Promise<string> {
+  request(command: string, args: readonly string[], timeoutMs = 30_000): Promise<Answer> {
+    const run = async (): Promise<Answer> => {
+      const id = String(++this.calls);
+      const resultFile = join(this.dir, `r${id}.txt`);
+      const status = await new Promise<string | undefined>((resolve) => {
+        const timer = setTimeout(() => resolve(undefined), timeoutMs);
+        this.proc.answers.set(id, (s) => {
+          clearTimeout(timer);
+          resolve(s);
+        });
+        this.proc.java.stdin!.write(`${[id, command, ...args, resultFile].join('\t')}\n`);
+      });
+      this.proc.answers.delete(id);
+      if (status === undefined) {
+        // Left waiting in a dialog: start afresh so later calls are not swallowed.
+        await this.restart();
+        throw new MacroTimeoutError(`ImageJ request ${command} ${args.join(' ')} did not finish within ${timeoutMs} ms (a dialog waiting for a user?)`);
+      }
+      const text = existsSync(resultFile) ? readFileSync(resultFile, 'utf8') : '';
+      rmSync(resultFile, { force: true });
+      return { status: status as Answer['status'], text };
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Runs macro code as ImageJ.JS's `runMacro` does (Macro_Runner.runMacro with `arg` for getArgument()). */
+  async runMacro(code: string, arg?: string, timeoutMs?: number): Promise<Answer> {
     const n = ++this.calls;
     const file = join(this.dir, `m${n}.ijm`);
-    const out = join(this.dir, `m${n}.out`);
-    writeFileSync(file, `fq_out = "${out}";\n${code}`);
-    const wrapper = `fq_r = runMacro("${file}"); if (!File.exists("${out}")) File.saveString("" + fq_r, "${out}");`;
-    const ok = await new Promise<boolean>((resolve, reject) => {
-      const client = spawn('java', [...JAVA_FLAGS, '-jar', IJ_JAR, `-port${this.portOffset}`, '-eval', wrapper], {
-        cwd: this.dir,
-        env: { ...process.env, DISPLAY: `:${this.display}` },
-        stdio: 'ignore',
-      });
-      const timer = setTimeout(() => {
-        client.kill('SIGKILL');
-        resolve(false);
-      }, timeoutMs);
-      client.once('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      client.once('exit', () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
-    if (!ok || !existsSync(out)) {
-      // A macro error leaves a modal dialog open that would swallow later calls: start afresh.
-      await this.restart();
-      throw new MacroTimeoutError(`ImageJ macro ${file} did not finish within ${timeoutMs} ms (a macro error shows a dialog and blocks)`);
+    writeFileSync(file, code);
+    let argFile = '-';
+    if (arg !== undefined) {
+      argFile = join(this.dir, `m${n}.arg`);
+      writeFileSync(argFile, arg);
     }
-    const text = readFileSync(out, 'latin1');
-    return text === 'null' ? '' : text;
+    try {
+      return await this.request('macro', [file, argFile], timeoutMs);
+    } finally {
+      rmSync(file, { force: true });
+      if (argFile !== '-') rmSync(argFile, { force: true });
+    }
+  }
+
+  /**
+   * Runs macro code and returns its answer: what it saved to the path in variable `fq_out`
+   * (`File.saveString(s, fq_out)`), else what it `return`s, else "" ("[aborted]" after `exit`). Code that defines
+   * functions must use `fq_out`: ImageJ rejects a top-level `return` in a macro with functions. An error in the macro
+   * rejects with a MacroError carrying ImageJ's message.
+   */
+  async run(code: string, timeoutMs = 30_000): Promise<string> {
+    const out = join(this.dir, `o${++this.calls}.txt`);
+    try {
+      const answer = await this.runMacro(`fq_out = "${out}";\n${code}`, undefined, timeoutMs);
+      if (answer.status === 'error') throw new MacroError(answer.text);
+      if (existsSync(out)) return readFileSync(out, 'latin1');
+      return answer.text;
+    } finally {
+      rmSync(out, { force: true });
+    }
+  }
+
+  /** [width, height, channels, slices, frames] of the current image (ImagePlus.getDimensions). */
+  async dimensions(): Promise<number[]> {
+    const a = await this.request('dims', []);
+    if (a.status !== 'ok') throw new MacroError(a.text);
+    return a.text.split(' ').map(Number);
+  }
+
+  /** The processor's pixels at a hyperstack position (1-based; 0 = the current one), which becomes the displayed position. */
+  async pixels(channel: number, slice: number, frame: number): Promise<PlaneBytes> {
+    const file = join(this.dir, `p${++this.calls}.bin`);
+    try {
+      const a = await this.request('pixels', [channel, slice, frame].map(String).concat(file));
+      if (a.status !== 'ok') throw new MacroError(a.text);
+      const [type, width, height, channels] = a.text.split(' ').map(Number) as [number, number, number, number];
+      return { type, width, height, channels, bytes: readFileSync(file) };
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }
+
+  /** The bytes ImageJ saves the current image as (`IJ.saveAs(imp, format, path)`, title kept), and its type and dimensions. */
+  async save(format: string, extension: string): Promise<{ bytes: Buffer; type: number; dims: number[] }> {
+    const file = join(this.dir, `s${++this.calls}${extension}`);
+    try {
+      const a = await this.request('save', [format, file]);
+      if (a.status !== 'ok') throw new MacroError(a.text);
+      const [type, ...dims] = a.text.split(' ').map(Number) as [number, ...number[]];
+      return { bytes: readFileSync(file), type, dims };
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }
+
+  /** Installs a macro set in Plugins › Macros (MacroInstaller.install), replacing the one there. */
+  async installMacros(code: string): Promise<void> {
+    const file = join(this.dir, `i${++this.calls}.ijm`);
+    writeFileSync(file, code);
+    try {
+      const a = await this.request('install', [file]);
+      if (a.status !== 'ok') throw new MacroError(a.text);
+    } finally {
+      rmSync(file, { force: true });
+    }
   }
 
   private async restart(): Promise<void> {
-    const fresh = await LiveImageJ.start();
-    await this.kill();
-    LIVE.delete(fresh);
-    rmSync(fresh.dir, { recursive: true, force: true }); // macros keep going to this.dir
-    this.xvfb = fresh.xvfb;
-    this.ij = fresh.ij;
-    (this as { display: number }).display = fresh.display;
-    (this as { portOffset: number }).portOffset = fresh.portOffset;
-  }
-
-  private async kill(): Promise<void> {
-    for (const p of [this.ij, this.xvfb]) {
-      if (p.exitCode === null && p.signalCode === null) {
-        const exited = new Promise((r) => p.once('exit', r));
-        // SIGTERM first so Java runs its exit hooks (removing its stub file); SIGKILL if it hangs in a dialog.
-        p.kill('SIGTERM');
-        const timer = setTimeout(() => p.kill('SIGKILL'), 3000);
-        await exited;
-        clearTimeout(timer);
-      }
-    }
-    for (const f of stubFiles(BASE_PORT + this.portOffset)) rmSync(f, { force: true });
+    const old = this.proc;
+    this.proc = await launch();
+    await kill(old);
   }
 
   async stop(): Promise<void> {
     LIVE.delete(this);
-    await this.kill();
+    await kill(this.proc);
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function kill(p: Process): Promise<void> {
+  for (const c of [p.java, p.xvfb]) {
+    if (c.exitCode === null && c.signalCode === null) {
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill('SIGKILL');
+      await exited;
+    }
   }
 }
 
@@ -174,7 +250,8 @@ const LIVE = new Set<LiveImageJ>();
 // A crashed test must not leave Java and Xvfb behind on a shared machine.
 process.once('exit', () => {
   for (const l of LIVE) {
-    for (const p of [(l as unknown as { ij: ChildProcess }).ij, (l as unknown as { xvfb: ChildProcess }).xvfb]) p.kill('SIGKILL');
-    for (const f of stubFiles(BASE_PORT + l.portOffset)) rmSync(f, { force: true });
+    const p = (l as unknown as { proc: Process }).proc;
+    p.java.kill('SIGKILL');
+    p.xvfb.kill('SIGKILL');
   }
 });

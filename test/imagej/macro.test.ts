@@ -5,7 +5,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { levelColor } from '../../src/core/colormap.js';
-import { installableMacroSet, macroString, patchName, patchesTableTitle, rollbackMacro, writeResultsMacros, type MacroOptions } from '../../src/core/imagej/macro.js';
+import { macroString } from '../../src/hosts/imagej/macros/code.js';
+import { installableMacroSet } from '../../src/hosts/imagej/macros/installable.js';
+import { patchName, stackLayout } from '../../src/hosts/imagej/macros/overlay.js';
+import { rollbackMacro, writeResultsMacros, type MacroOptions } from '../../src/hosts/imagej/macros/results.js';
+import { patchesTableTitle } from '../../src/hosts/imagej/macros/table.js';
+import { pickBestSlice } from '../../src/core/slices.js';
 import type { FocusResult } from '../../src/core/types.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,8 +28,8 @@ after(async () => {
   await ij?.stop();
 });
 
-const BASE: MacroOptions = { levels: 11, border: 2, overlay: true, table: 'Focus Quality', patches: true, select: false, stack: false };
-const RESULT_COLUMNS = ['Label', 'Slice', 'Level', 'Score', 'Certainty', 'Mean certainty', 'In focus', 'Patches'];
+const BASE: MacroOptions = { levels: 11, border: 2, overlay: true, table: 'Focus Quality', patches: true, select: false };
+const RESULT_COLUMNS = ['Label', 'Slice', 'Level', 'Score', 'Certainty', 'Mean certainty', 'In focus', 'Verdict', 'Patches'];
 const PATCH_COLUMNS = ['Label', 'Slice', 'X', 'Y', 'Width', 'Height', 'Level', 'Certainty', ...Array.from({ length: 11 }, (_, k) => `P${k}`)];
 
 async function write(results: readonly FocusResult[], o: MacroOptions): Promise<number> {
@@ -64,6 +69,7 @@ test('a 16-bit real image gets one named, coloured rectangle per patch and one r
   close(row.Certainty!, r.certainty, 'certainty');
   close(row['Mean certainty']!, r.meanCertainty, 'mean certainty');
   assert.equal(Number(row['In focus']), r.inFocus ? 1 : 0);
+  assert.equal(row.Verdict, r.inFocus ? 'in' : 'out', 'no engine verdict: the in-focus flag');
   assert.equal(Number(row.Patches), r.patches.length);
   const patchRows = await readTable(ij, patchesTableTitle('Focus Quality'), PATCH_COLUMNS);
   assert.equal(patchRows.length, r.patches.length);
@@ -72,6 +78,14 @@ test('a 16-bit real image gets one named, coloured rectangle per patch and one r
     assert.deepEqual([pr.X, pr.Y, pr.Width, pr.Height, pr.Level].map(Number), [p.x, p.y, p.w, p.h, p.level]);
     for (let k = 0; k < 11; k++) close(pr[`P${k}`]!, p.probs[k]!, `patch ${i} P${k}`);
   });
+});
+
+test('the Verdict column shows the engine\'s verdict, "uncertain" included', { timeout: 120_000 }, async () => {
+  await ij.run(openReal());
+  const r: FocusResult = { ...handMadeResult(696, 520), verdict: 'uncertain' };
+  await write([r], { ...BASE, patches: false });
+  const [row] = await readTable(ij, 'Focus Quality', RESULT_COLUMNS);
+  assert.equal(row!.Verdict, 'uncertain');
 });
 
 test('metrics=[plls,brenner]: the tables get one column per metric holding the values computed on the same pixels', { timeout: 120_000 }, async () => {
@@ -125,8 +139,8 @@ run("Duplicate...", "title=b1"); run("Gaussian Blur...", "sigma=2");
 selectImage(id); run("Duplicate...", "title=b2"); run("Gaussian Blur...", "sigma=6");
 run("Images to Stack", "name=zstack title=[] use");`);
   const results = [handMadeResult(696, 520, 0, 4), handMadeResult(696, 520, 1, 0), handMadeResult(696, 520, 2, 8)];
-  const best = results.reduce((a, b) => (b.score < a.score ? b : a));
-  await write(results, { ...BASE, stack: true, select: true, patches: false });
+  const best = pickBestSlice(results);
+  await write(results, { ...BASE, layout: stackLayout(3), best, select: true, patches: false });
   const state = await readImageState(ij);
   assert.equal(state.dims[3], 3);
   assert.equal(state.slice, best.slice + 1);
@@ -190,15 +204,15 @@ test('the installed macro set removes our rectangles (keeping others) and goes t
   await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); run("Duplicate...", "title=d"); run("Images to Stack", "name=pair title=[] use");
 makeRectangle(1, 1, 10, 10); Roi.setName("mine"); Overlay.addSelection("blue", 1); run("Select None");`);
   const results = [handMadeResult(696, 520, 0, 9), handMadeResult(696, 520, 1, 0)];
-  const best = results[0]!.score < results[1]!.score ? 1 : 2;
-  await write(results, { ...BASE, stack: true, patches: false });
+  const best = pickBestSlice(results).slice + 1;
+  await write(results, { ...BASE, layout: stackLayout(2), best: pickBestSlice(results), patches: false });
   await ij.run(`setSlice(${3 - best}); run("Focus Quality: Go To Best Slice");`);
   assert.equal((await readImageState(ij)).slice, best);
   await ij.run('run("Focus Quality: Remove Overlay");');
   assert.deepEqual((await readOverlay(ij)).map((o) => o.name), ['mine']);
 });
 
-test('a macro error is reported within the timeout (not a hang), and ImageJ answers again afterwards', { timeout: 120_000 }, async () => {
-  await assert.rejects(ij.run('fq_x = noSuchFunction(3);', 4000), { name: 'MacroTimeoutError' });
+test('a macro error is reported at once with ImageJ\'s message (not a hang), and ImageJ answers again afterwards', { timeout: 120_000 }, async () => {
+  await assert.rejects(ij.run('fq_x = noSuchFunction(3);', 4000), { name: 'MacroError', message: /^Macro Error: Undefined identifier/ });
   assert.match(await ij.run('return getVersion();'), /^1\.\d+/);
 });

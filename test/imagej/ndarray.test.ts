@@ -1,43 +1,37 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planesFromNdarray, type NdArray } from '../../src/hosts/imagej/ndarray.js';
+import type { ImJoyNdArray } from '../../src/image-input.js';
+import { interleavedToLuminance } from '../../src/io/luminance.js';
+import { planeFromImageJ, rgbSamples } from '../../src/hosts/imagej/ndarray.js';
 
-const nd = (data: ArrayBufferView, shape: number[], dtype: string): NdArray => ({ _rtype: 'ndarray', _rvalue: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer, _rshape: shape, _rdtype: dtype });
+const nd = (data: ArrayBufferView, shape: number[], dtype: string): ImJoyNdArray => ({ _rtype: 'ndarray', _rvalue: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), _rshape: shape, _rdtype: dtype });
 
-test('a [h,w] uint16 ndarray is one 16-bit plane with the same pixels', () => {
+test('a [h, w, 1] uint16 plane keeps its pixels and bit depth', () => {
   const px = Uint16Array.from({ length: 6 }, (_, i) => i * 1000);
-  const p = planesFromNdarray(nd(px, [2, 3], 'uint16'));
-  assert.deepEqual([p.width, p.height, p.bitDepth, p.planes.length], [3, 2, 16, 1]);
-  assert.deepEqual([...p.planes[0]!.data], [...px]);
+  const { plane, warning } = planeFromImageJ(nd(px, [2, 3, 1], 'uint16'), 3, 2, 'x');
+  assert.deepEqual([plane.width, plane.height, plane.bitDepth, [...plane.data]], [3, 2, 16, [...px]]);
+  assert.equal(warning, undefined);
+  assert.equal(planeFromImageJ(nd(Float32Array.of(0.5, 2), [1, 2, 1], 'float32'), 2, 1, 'x').plane.bitDepth, 32);
 });
 
-test('[z,h,w,1] splits into z planes in order', () => {
-  const px = Float32Array.from({ length: 12 }, (_, i) => i / 12);
-  const p = planesFromNdarray(nd(px, [3, 2, 2, 1], 'float32'));
-  assert.equal(p.planes.length, 3);
-  assert.deepEqual([...p.planes[2]!.data], [...px.slice(8)]);
-  assert.equal(p.bitDepth, 32);
+test('an RGB plane [h, w, 4] is the luminance of the bytes the layout names, equal to the CLI\'s conversion', () => {
+  // Two pixels in B,G,R,A order: (R,G,B) = (200, 100, 50) and (10, 20, 250).
+  const bgra = Uint8Array.of(50, 100, 200, 255, 250, 20, 10, 255);
+  const { plane, warning } = planeFromImageJ(nd(bgra, [1, 2, 4], 'uint8'), 2, 1, 'x', { r: 2, g: 1, b: 0 });
+  const expected = interleavedToLuminance(Uint8Array.of(200, 100, 50, 10, 20, 250), 3, (n) => new Uint8Array(n));
+  assert.deepEqual([...plane.data], [...expected]);
+  assert.equal(plane.bitDepth, 8);
+  assert.match(warning!, /RGB image measured as its luminance/);
+  // The same picture in R,G,B,A order with the matching layout reads the same.
+  const rgba = Uint8Array.of(200, 100, 50, 255, 10, 20, 250, 255);
+  assert.deepEqual([...planeFromImageJ(nd(rgba, [1, 2, 4], 'uint8'), 2, 1, 'x', { r: 0, g: 1, b: 2 }).plane.data], [...expected]);
+  assert.deepEqual([...rgbSamples(rgba, { r: 0, g: 1, b: 2 })], [200, 100, 50, 10, 20, 250]);
 });
 
-test('[h,w,z] (a stack per ImageJ dimensions) is de-interleaved; [h,w,3] of a single image is RGB → luminance + warning', () => {
-  const px = Uint8Array.from([1, 10, 2, 20, 3, 30, 4, 40]); // 2×2 pixels, 2 slices interleaved
-  const stack = planesFromNdarray(nd(px, [2, 2, 2], 'uint8'), [2, 2, 1, 2, 1]);
-  assert.deepEqual(stack.planes.map((q) => [...q.data]), [[1, 2, 3, 4], [10, 20, 30, 40]]);
-  const rgb = planesFromNdarray(nd(Uint8Array.from([255, 0, 0, 0, 255, 0]), [1, 2, 3], 'uint8'), [2, 1, 1, 1, 1]);
-  assert.deepEqual([...rgb.planes[0]!.data], [76, 150]);
-  assert.match(rgb.warnings[0]!, /RGB/);
-});
-
-test('64-bit, other types and shapes that do not fit their data are ImageFormatErrors', () => {
-  assert.throws(() => planesFromNdarray(nd(new Float64Array(4), [2, 2], 'float64')), { name: 'ImageFormatError', message: /64-bit/ });
-  assert.throws(() => planesFromNdarray(nd(new Int32Array(4), [2, 2], 'int32')), { name: 'ImageFormatError', message: /int32/ });
-  assert.throws(() => planesFromNdarray(nd(new Uint8Array(5), [2, 2], 'uint8')), { name: 'ImageFormatError', message: /does not match/ });
-  assert.throws(() => planesFromNdarray(nd(new Uint8Array(4), [1, 1, 1, 2, 2], 'uint8')), { name: 'ImageFormatError', message: /shape/ });
-});
-
-test('a multichannel image (ImageJ channels > 1) measures channel 1 with a warning, never as colour', () => {
-  const px = Uint16Array.from([1, 100, 2, 200, 3, 300, 4, 400]); // 2×2 pixels, 2 channels interleaved
-  const p = planesFromNdarray(nd(px, [1, 2, 2, 2], 'uint16'), [2, 2, 2, 1, 1]);
-  assert.deepEqual([...p.planes[0]!.data], [1, 2, 3, 4]);
-  assert.match(p.warnings[0]!, /2 channels; channel 1/);
+test('pixels ImageJ.JS would not send are ImageFormatErrors naming the source', () => {
+  assert.throws(() => planeFromImageJ(new ArrayBuffer(4), 2, 2, 'slice 3'), { name: 'ImageFormatError', message: /^slice 3: ImageJ did not return the image pixels/ });
+  assert.throws(() => planeFromImageJ(nd(new Uint8Array(6), [2, 3, 1], 'uint8'), 2, 3, 'x'), { name: 'ImageFormatError', message: /shape \[2, 3, 1\] for a 2×3 plane/ });
+  assert.throws(() => planeFromImageJ(nd(new Uint8Array(12), [1, 1, 3, 4], 'uint8'), 1, 1, 'x'), { name: 'ImageFormatError', message: /shape/ });
+  assert.throws(() => planeFromImageJ(nd(new Uint8Array(8), [1, 2, 4], 'uint8'), 2, 1, 'x'), { name: 'ImageFormatError', message: /byte order/ });
+  assert.throws(() => planeFromImageJ(nd(new Uint16Array(8), [1, 2, 4], 'uint16'), 2, 1, 'x', { r: 0, g: 1, b: 2 }), { name: 'ImageFormatError', message: /not RGB/ });
 });

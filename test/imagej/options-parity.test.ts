@@ -4,8 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getImageJValue, isImageJChecked, optionKeys, parseImageJOptions } from '../../src/core/imagej/options.js';
-import { macroString } from '../../src/core/imagej/macro.js';
+import { getImageJValue, isImageJChecked, optionKeys, parseImageJOptions } from '../../src/hosts/imagej/options.js';
+import { macroString } from '../../src/hosts/imagej/macros/code.js';
 import { ENC_FUNCTION, decodeCodes, runBatchMacro } from './batch.js';
 
 const NONE = '<none>';

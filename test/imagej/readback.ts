@@ -3,7 +3,7 @@
  * Strings travel as UTF-16 code units (see ENC_FUNCTION) so names with any characters compare exactly.
  */
 import { ENC_FUNCTION, decodeCodes } from './batch.js';
-import { macroString } from '../../src/core/imagej/macro.js';
+import { macroString } from '../../src/hosts/imagej/macros/code.js';
 
 export interface OverlayItem {
   x: number;
@@ -14,8 +14,11 @@ export interface OverlayItem {
   stroke: string;
   strokeWidth: number;
   name: string;
-  /** Stack position (0 = all slices). */
+  /** Stack position (0 = all slices): the slice of `Roi.getPosition(c, z, t)`. */
   position: number;
+  /** Channel and frame of `Roi.getPosition(c, z, t)` (0 = all). */
+  channel: number;
+  frame: number;
 }
 
 /** The interface a live ImageJ offers the readers: run macro code, get its return value. */
@@ -48,7 +51,7 @@ for (fq_i = 0; fq_i < Overlay.size; fq_i++) {
   Roi.getPosition(fq_c, fq_z, fq_t);
   // Built-in calls are stored before being passed to fq_enc: ImageJ 1.53t fails on fq_enc(Roi.getName).
   fq_nm = Roi.getName;
-  fq = fq + fq_x + "\\t" + fq_y + "\\t" + fq_w + "\\t" + fq_h + "\\t" + Roi.getStrokeColor + "\\t" + getValue("selection.width") + "\\t" + fq_enc(fq_nm) + "\\t" + fq_z + "\\n";
+  fq = fq + fq_x + "\\t" + fq_y + "\\t" + fq_w + "\\t" + fq_h + "\\t" + Roi.getStrokeColor + "\\t" + getValue("selection.width") + "\\t" + fq_enc(fq_nm) + "\\t" + fq_z + "\\t" + fq_c + "\\t" + fq_t + "\\n";
 }
 run("Select None"); setSlice(fq_s0);
 }
@@ -57,8 +60,8 @@ File.saveString(fq, fq_out);`);
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const [x, y, w, h, stroke, sw, name, pos] = line.split('\t');
-      return { x: +x!, y: +y!, w: +w!, h: +h!, stroke: normaliseColour(stroke!), strokeWidth: +sw!, name: decodeCodes(name!), position: +pos! };
+      const [x, y, w, h, stroke, sw, name, pos, channel, frame] = line.split('\t');
+      return { x: +x!, y: +y!, w: +w!, h: +h!, stroke: normaliseColour(stroke!), strokeWidth: +sw!, name: decodeCodes(name!), position: +pos!, channel: +channel!, frame: +frame! };
     });
 }
 
@@ -89,12 +92,12 @@ File.saveString(fq, fq_out);`);
     });
 }
 
-/** [width, height, channels, slices, frames] and the current slice and title of the current image. */
-export async function readImageState(ij: MacroRunner): Promise<{ dims: number[]; slice: number; title: string }> {
+/** [width, height, channels, slices, frames], the current stack index, hyperstack position [c, z, t] and title of the current image. */
+export async function readImageState(ij: MacroRunner): Promise<{ dims: number[]; slice: number; position: number[]; title: string }> {
   const out = await ij.run(`${ENC_FUNCTION}
-getDimensions(fq_w, fq_h, fq_c, fq_z, fq_t);
+getDimensions(fq_w, fq_h, fq_c, fq_z, fq_t); Stack.getPosition(fq_pc, fq_pz, fq_pt);
 fq_ti = getTitle();
-File.saveString("" + fq_w + "," + fq_h + "," + fq_c + "," + fq_z + "," + fq_t + "\\t" + getSliceNumber() + "\\t" + fq_enc(fq_ti), fq_out);`);
-  const [dims, slice, title] = out.split('\t');
-  return { dims: dims!.split(',').map(Number), slice: +slice!, title: decodeCodes(title!) };
+File.saveString("" + fq_w + "," + fq_h + "," + fq_c + "," + fq_z + "," + fq_t + "\\t" + getSliceNumber() + "\\t" + fq_pc + "," + fq_pz + "," + fq_pt + "\\t" + fq_enc(fq_ti), fq_out);`);
+  const [dims, slice, position, title] = out.split('\t');
+  return { dims: dims!.split(',').map(Number), slice: +slice!, position: position!.split(',').map(Number), title: decodeCodes(title!) };
 }

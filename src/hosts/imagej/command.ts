@@ -1,36 +1,41 @@
 /**
- * "Measure Focus Quality" on ImageJ's current image: find the image, read its pixels, measure every requested plane
- * in the worker, write overlay and tables back with macros (rolled back if a part fails).
- *
- * ImageJ.JS's `runMacro` returns nothing, so the command learns the current image's ID and slice through a one-pixel-
- * high "probe" image whose size encodes them (width = slice, height = −ID), read with `getDimensions` and closed at
- * once. Every later macro starts with `selectImage(ID)`, so switching images during a run does not misplace results.
+ * "Measure Focus Quality" on ImageJ's current image: find the image, read the planes to measure one by one through the
+ * shared `measureStack`, put the user's position back, write overlay and tables with macros (rolled back if a part
+ * fails). Every macro starts with `selectImage(ID)`, so switching images during a run does not misplace results.
  */
 import { CancelledError, ImageContentError } from '../../core/errors.js';
-import { bestResult, rollbackMacro, writeResultsMacros } from '../../core/imagej/macro.js';
-import type { FocusCommandOptions } from '../../core/imagej/options.js';
-import { parseMetricNames, type MetricName } from '../../core/metrics/registry.js';
+import type { PlaneLayout } from './macros/overlay.js';
+import { rollbackMacro, writeResultsMacros } from './macros/results.js';
+import type { FocusCommandOptions } from './options.js';
+import { measureStack, type Measurer } from '../../core/measure-stack.js';
+import { parseMetricNames } from '../../core/metrics/registry.js';
 import type { ModelCard } from '../../core/model-card.js';
-import type { FocusResult, GrayImage } from '../../core/types.js';
+import type { FocusResult } from '../../core/types.js';
 import type { ImageJService } from './host.js';
-import { isNdArray, planesFromNdarray } from './ndarray.js';
+import { checkMeasurable, currentPlane, imagePlanes, positionOf, probeCurrentImage, restorePosition, selectMacro, type ImageJImage } from './image.js';
+import { detectRgbLayout } from './rgb.js';
 
 /** What the command needs from inference: the worker client's shape. */
-export interface Measurer {
+export interface PluginMeasurer extends Measurer {
   init(): Promise<{ readonly card: ModelCard }>;
-  measure(image: GrayImage, options?: { slice?: number; metrics?: readonly MetricName[] }, hooks?: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal }): Promise<FocusResult>;
 }
 
 export interface CommandResult {
-  readonly title?: string;
   readonly imageId: number;
+  /** The image's title when measured. */
+  readonly title: string;
   readonly width: number;
   readonly height: number;
-  /** Slices in the image (not only those measured). */
+  /** Planes along the measured axis (slices, or frames of a time series), not only those measured. */
   readonly slices: number;
+  /** The measured axis: 'slice', or 'frame' for a time series with one slice. */
+  readonly axis: 'slice' | 'frame';
+  /** The channel measured (1-based). */
+  readonly channel: number;
   readonly options: FocusCommandOptions;
+  /** One per measured plane; `slice` is its 0-based index along the axis. */
   readonly results: FocusResult[];
-  /** 1-based best-focused slice among those measured (stacks measured with slices=all). */
+  /** 1-based best-focused plane among those measured (when more than one was). */
   readonly bestSlice?: number;
   readonly warnings: string[];
 }
@@ -41,75 +46,87 @@ export interface CommandHooks {
   readonly onProgress?: (fraction: number) => void;
 }
 
-const PROBE_TITLE = 'Focus Quality probe';
-const PROBE = `if (nImages == 0) newImage("${PROBE_TITLE}", "8-bit black", 1, 1, 2);
-else { fq_id = getImageID(); fq_z = getSliceNumber(); newImage("${PROBE_TITLE}", "8-bit black", fq_z, -fq_id, 1); }`;
-
-/** The current image's ID and slice, or undefined when no image is open. */
-export async function probeCurrentImage(ij: ImageJService): Promise<{ id: number; slice: number } | undefined> {
-  await ij.runMacro(PROBE);
-  const d = await ij.getDimensions();
-  const none = d[3] === 2;
-  await ij.runMacro(none ? 'close();' : `close(); selectImage(${-d[1]!});`);
-  return none ? undefined : { id: -d[1]!, slice: d[0]! };
+/** Where the measured planes sit, for the macros. */
+export function layoutOf(image: ImageJImage): PlaneLayout {
+  return { channels: image.channels, slices: image.slices, frames: image.frames, position: (i) => positionOf(image, i) };
 }
 
-const message = (s: string): string => `Focus Quality: ${s}`;
-
-/** Runs the command; throws tagged errors (ImageContentError, CancelledError, …) whose message is ready for the user. */
-export async function measureInImageJ(ij: ImageJService, measurer: Measurer, options: FocusCommandOptions, hooks: CommandHooks = {}): Promise<CommandResult> {
+/** Runs the command; throws tagged errors (ImageContentError, CancelledError, …); print them with core `formatError`. */
+export async function measureInImageJ(ij: ImageJService, measurer: PluginMeasurer, options: FocusCommandOptions, hooks: CommandHooks = {}): Promise<CommandResult> {
   const { signal } = hooks;
   const checkCancel = (): void => {
-    if (signal?.aborted) throw new CancelledError(message('cancelled; nothing was written'));
+    if (signal?.aborted) throw new CancelledError('cancelled; nothing was written');
   };
-  const image = await probeCurrentImage(ij);
-  if (!image) throw new ImageContentError(message('no image is open. Open an image first (File › Open).'));
-  const select = `selectImage(${image.id});`;
+  const found = await probeCurrentImage(ij);
+  checkMeasurable(found, 0); // before the model loads: no image is a quick answer
   const { card } = await measurer.init();
-  const [width, height, channels, slices, frames] = await ij.getDimensions();
-  if (width! < card.patchSize || height! < card.patchSize) {
-    throw new ImageContentError(message(`the image is ${width}×${height} pixels; it must be at least ${card.patchSize}×${card.patchSize} (one patch).`));
-  }
+  checkMeasurable(found, card.patchSize);
+  const image = found;
   checkCancel();
-  const nd = await ij.getImage();
-  if (!isNdArray(nd)) throw new ImageContentError(message('ImageJ did not return the image pixels.'));
-  const planes = planesFromNdarray(nd, [width!, height!, channels!, slices!, frames!], 'current image');
-  const stackSize = planes.planes.length;
-  const wanted = options.slices === 'all' || stackSize === 1 ? planes.planes.map((_, i) => i) : [Math.min(image.slice, stackSize) - 1];
   const metrics = parseMetricNames(options.metrics);
-  const results: FocusResult[] = [];
-  for (const [n, index] of wanted.entries()) {
-    checkCancel();
-    const onProgress = (done: number, total: number): void => hooks.onProgress?.((n + done / Math.max(total, 1)) / wanted.length);
-    results.push(await measurer.measure(planes.planes[index]!, { slice: index, ...(metrics.length ? { metrics } : {}) }, { onProgress, ...(signal ? { signal } : {}) }));
+  // ImageJ's bitDepth() is 24 for RGB; the byte order of its pixels is asked of ImageJ itself (rgb.ts).
+  const rgb = image.bitDepth === 24 ? await detectRgbLayout(ij, image.id, image.width) : undefined;
+  const planes = imagePlanes(ij, image, rgb);
+  let measured: Awaited<ReturnType<typeof measureStack>>;
+  try {
+    measured = await measureStack(
+      measurer,
+      planes,
+      { slices: options.slices === 'all' ? 'all' : 'current', ...(metrics.length ? { metrics } : {}) },
+      { current: currentPlane(image), signal, onProgress: (done, total) => hooks.onProgress?.(done / Math.max(total, 1)) },
+    );
+  } catch (e) {
+    if ((e as Error)?.name === 'CancelledError') throw new CancelledError('cancelled; nothing was written', { cause: e });
+    throw e;
+  } finally {
+    // Reading moved the image from plane to plane: the user gets their position back (select= moves on at the end).
+    await restorePosition(ij, image);
   }
+  const results = [...measured.results];
   checkCancel();
-  const macros = writeResultsMacros(results, { levels: card.levels, border: options.border, overlay: options.overlay, table: options.table, patches: options.patches, select: options.select, stack: stackSize > 1, metrics });
+  const macros = writeResultsMacros(results, {
+    levels: card.levels,
+    border: options.border,
+    overlay: options.overlay,
+    table: options.table,
+    patches: options.patches,
+    select: options.select,
+    layout: layoutOf(image),
+    best: measured.best,
+    metrics,
+  });
   try {
     for (const m of macros) {
       checkCancel();
-      await ij.runMacro(`${select}\n${m}`);
+      await ij.runMacro(`${selectMacro(image)}\n${m}`);
     }
   } catch (e) {
     // Leave ImageJ as it was before the run, as far as our rectangles and patch rows go.
     try {
-      await ij.runMacro(`${select}\n${rollbackMacro(options)}`);
+      await ij.runMacro(`${selectMacro(image)}\n${rollbackMacro(options)}`);
     } catch {
       // the host is failing; the original error says more
     }
     if ((e as Error)?.name === 'CancelledError') throw e;
-    throw new ImageContentError(message(`ImageJ could not take the results (${(e as Error)?.message ?? e}); nothing was kept.`), { cause: e });
+    // ImageJ's message: its first line (a macro error goes on with the line and the variables).
+    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
+    throw new ImageContentError(`ImageJ could not take the results (${why}); nothing was kept.`, { cause: e });
   }
-  const best = results.length > 1 ? bestResult(results) : undefined;
-  const bestSlice = best === undefined ? undefined : best.slice + 1;
   return {
     imageId: image.id,
-    width: width!,
-    height: height!,
-    slices: stackSize,
+    title: image.title,
+    width: image.width,
+    height: image.height,
+    slices: planes.count,
+    axis: image.axis,
+    channel: image.position.channel,
     options,
     results,
-    ...(bestSlice === undefined ? {} : { bestSlice }),
-    warnings: [...planes.warnings, ...new Set(results.flatMap((r) => r.warnings ?? []))],
+    ...(results.length > 1 ? { bestSlice: measured.best.slice + 1 } : {}),
+    warnings: [
+      ...(image.channels > 1 ? [`${image.channels} channels: channel ${image.position.channel} (the current one) measured`] : []),
+      ...planes.warnings,
+      ...new Set(results.flatMap((r) => r.warnings ?? [])),
+    ],
   };
 }

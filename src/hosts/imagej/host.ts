@@ -22,7 +22,10 @@ export interface ImageJService {
 
 export interface ImJoyApi {
   export(api: Record<string, unknown>): unknown;
-  getWindow(name: string): Promise<ImageJService>;
+  /** In ImageJ.JS: its service. In the ImJoy app: the window of that name, or null when none is open. */
+  getWindow(name: string): Promise<ImageJService | null | undefined>;
+  /** Opens a window (ImJoy app); resolves with the window's exported service once it has loaded. */
+  createWindow?(config: { readonly src: string; readonly name: string }): Promise<ImageJService>;
   alert?(message: string): Promise<unknown>;
   prompt?(message: string, defaultValue?: string): Promise<string | null | undefined>;
   confirm?(message: string): Promise<boolean>;

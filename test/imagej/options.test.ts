@@ -11,7 +11,7 @@ import {
   quoteImageJValue,
   toMeasureOptions,
   toOptionsString,
-} from '../../../src/core/imagej/options.js';
+} from '../../src/hosts/imagej/options.js';
 
 test('the key of a label is its first word, cut at a colon, lower-cased', () => {
   assert.equal(imageJKey('Border width'), 'border');

@@ -10,9 +10,9 @@
  * - a checkbox is checked when ` key ` appears as a bare word outside `[...]`; an absent checkbox is unchecked
  *   (in a recorded string unchecked boxes are simply left out).
  */
-import { OptionsError } from '../errors.js';
-import { parseMetricNames } from '../metrics/registry.js';
-import { MAX_BORDER_WIDTH } from '../options.js';
+import { OptionsError } from '../../core/errors.js';
+import { parseMetricNames } from '../../core/metrics/registry.js';
+import { MAX_BORDER_WIDTH } from '../../core/options.js';
 
 /** ImageJ's `Macro.trimKey`: the key a dialog label is addressed by. */
 export function imageJKey(label: string): string {
