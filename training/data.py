@@ -6,11 +6,13 @@ Intensities are counts of a 16-bit camera throughout; the model sees counts / 65
 """
 from __future__ import annotations
 
+import json
 import math
 import os
 from pathlib import Path
 
 import numpy as np
+import tifffile
 import torch
 import torch.nn.functional as F
 from scipy import ndimage as ndi
@@ -59,6 +61,42 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
         # 8-bit data is scaled to the 16-bit range the model was trained on.
         return img.astype(np.float64) * (FULL_SCALE / 255.0)
     return img.astype(np.float64)
+
+
+def load_fields(folder: str | os.PathLike, split: str) -> list[tuple[str, str, np.ndarray]]:
+    """(source, field, image) of every field of one split in a folder made by fetch_data.py (its index.json).
+
+    A row whose split disagrees with training/sources.py is refused, so a stale index can never leak a validation
+    or test source into training."""
+    from training.sources import split_of
+
+    index = Path(folder) / "index.json"
+    if not index.is_file():
+        raise DataError(f"{index}: no such file (run python3 -m training.fetch_data first)")
+    out = []
+    for row in json.loads(index.read_text()):
+        try:
+            expected = split_of(row["source"])
+        except KeyError as error:
+            raise DataError(f"{index}: {error.args[0]}") from error
+        if row["split"] != expected:
+            raise DataError(f"{index}: {row['source']} is listed as {row['split']} but sources.py puts it in {expected}")
+        if row["split"] == split:
+            out.append((row["source"], row["field"], read_field(row["file"])))
+    if not out:
+        raise DataError(f"{index}: no {split} fields")
+    return out
+
+
+def read_field(path: str | os.PathLike) -> np.ndarray:
+    """A field written by fetch_data.py (float32 TIFF), as float64."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file (rerun python3 -m training.fetch_data)")
+    try:
+        return tifffile.imread(str(path)).astype(np.float64)
+    except Exception as error:
+        raise DataError(f"{path}: unreadable field ({error})") from error
 
 
 def list_images(folder: str | os.PathLike) -> list[Path]:
