@@ -65,19 +65,26 @@ CONDITIONS: dict[str, Acquisition] = {
 }
 
 
+def illumination_at(ys: torch.Tensor, xs: torch.Tensor, size: tuple[int, int], falloff: float,
+                    centre: tuple[float, float] = (0.5, 0.5)) -> torch.Tensor:
+    """Multiplicative illumination at pixel coordinates (ys, xs) of a field of `size` (H, W): 1 at `centre`
+    (fractions of the field), falling off as a Gaussian to 1 − falloff at the field's farthest corner."""
+    if falloff <= 0:
+        return torch.ones(torch.broadcast_shapes(ys.shape, xs.shape))
+    H, W = size
+    dy = ys.float() / max(H - 1, 1) - centre[0]
+    dx = xs.float() / max(W - 1, 1) - centre[1]
+    corner = max(centre[0], 1 - centre[0]) ** 2 + max(centre[1], 1 - centre[1]) ** 2
+    k = -math.log(max(1.0 - falloff, 1e-3)) / corner
+    return torch.exp(-k * (dy ** 2 + dx ** 2))
+
+
 def illumination_field(h: int, w: int, falloff: float, centre: tuple[float, float] = (0.5, 0.5),
                        size: tuple[int, int] | None = None, origin: tuple[int, int] = (0, 0)) -> torch.Tensor:
-    """Multiplicative illumination: 1 at `centre` (fractions of the full field `size`), falling off as a Gaussian to
-    1 − falloff at the field's corners. `origin` places an [h, w] crop inside the full field."""
-    H, W = size or (h, w)
-    ys = (torch.arange(h, dtype=torch.float32) + origin[0]) / max(H - 1, 1) - centre[0]
-    xs = (torch.arange(w, dtype=torch.float32) + origin[1]) / max(W - 1, 1) - centre[1]
-    r2 = ys[:, None] ** 2 + xs[None, :] ** 2
-    corner = max(centre[0], 1 - centre[0]) ** 2 + max(centre[1], 1 - centre[1]) ** 2
-    if falloff <= 0:
-        return torch.ones(h, w)
-    k = -math.log(max(1.0 - falloff, 1e-3)) / corner
-    return torch.exp(-k * r2)
+    """illumination_at over an [h, w] crop whose corner sits at `origin` in the full field `size` (default: the crop)."""
+    ys = torch.arange(h)[:, None] + origin[0]
+    xs = torch.arange(w)[None, :] + origin[1]
+    return illumination_at(ys, xs, size or (h, w), falloff, centre)
 
 
 def acquire(signal: torch.Tensor, settings: list[Acquisition], generator: torch.Generator,
