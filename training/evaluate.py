@@ -176,7 +176,7 @@ def main(argv=None) -> int:
         rep = json.loads(Path(args.test_report).read_text())
         if rep.get("model", {}).get("sha256") == card["sha256"]:
             test = rep
-            metrics["test"] = {k: rep[k] for k in ("summary", "sources", "realStack") if k in rep}
+            metrics["test"] = {k: rep[k] for k in ("summary", "plls", "protocol") if k in rep}
     card["metrics"] = metrics
     write_card(card_path, card)
     out = Path(args.out_dir)
