@@ -45,8 +45,8 @@ let nodeModel;
 const nodeCache = new Map();
 async function nodeMeasure(file) {
   const b = (m) => import(pathToFileURL(path.join(project, 'build/src', m)).href);
-  const [{ loadModel }, { measureImage }, { decodeImage }, { parseModelCard }] = await Promise.all([
-    b('inference/session.js'), b('inference/measure.js'), b('io/decode.js'), b('core/model-card.js'),
+  const [{ loadModel }, { modelMeasurer }, { measureStack }, { decodeImage }, { parseModelCard }] = await Promise.all([
+    b('inference/session.js'), b('inference/measure.js'), b('core/measure-stack.js'), b('io/decode.js'), b('core/model-card.js'),
   ]);
   nodeModel ??= (async () => {
     const card = parseModelCard(JSON.parse(readFileSync(path.join(modelDir, 'focus-quality.card.json'), 'utf8')));
@@ -54,8 +54,7 @@ async function nodeMeasure(file) {
   })();
   const model = await nodeModel;
   const stack = await decodeImage(new Uint8Array(readFileSync(file)), path.basename(file));
-  const results = [];
-  for (const [i, slice] of stack.slices.entries()) results.push(await measureImage(model, slice, {}, { slice: i }));
+  const { results } = await measureStack(modelMeasurer(model), stack);
   return JSON.stringify({ warnings: stack.warnings, results });
 }
 async function nodeResult(ctx, next) {

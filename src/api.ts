@@ -1,25 +1,26 @@
 /**
  * The library API for embedders: one factory, one `measure`, results as plain objects with GeoJSON/CSV helpers.
- * In a browser the model runs in a Web Worker (the page never freezes); pass `worker: false` (or run in Node) to run it
- * in the calling thread.
+ * In a browser the model runs in a Web Worker (the page never freezes); pass `worker: false` to run it in the calling
+ * thread. In Node use `createFocusQuality` from `focus-quality/node`, which reads the shipped model from disk.
  *
  * @example
  *   import { createFocusQuality } from './focus-quality.js';
  *   const fq = createFocusQuality();                       // model and ORT files next to the bundle
  *   const m = await fq.measure({ data: pixels, width: 696, height: 520, bitDepth: 16 });
- *   console.log(m.best.level, m.best.inFocus, m.report?.backend);
+ *   console.log(m.best.level, m.best.inFocus, m.best.backend);
  *   download(m.toCSV()); map.addGeoJSON(m.toGeoJSON());
  *   fq.dispose();
  */
-import { CancelledError, ModelError } from './core/errors.js';
-import { parseModelCard, type ModelCard } from './core/model-card.js';
+import { withContext } from './core/errors.js';
+import { measureStack, type Measurer } from './core/measure-stack.js';
+import { cardUrlFor, type ModelCard } from './core/model-card.js';
 import { resolveOptions, type MeasureOptions } from './core/options.js';
-import { pickBestSlice, selectSlices } from './core/slices.js';
-import type { FocusResult, ImageStack } from './core/types.js';
-import { toImageStack, type ImageInput } from './image-input.js';
-import { chooseBackend, defaultThreadCount } from './inference/backend.js';
-import { measureImage } from './inference/measure.js';
-import { loadModel, type FocusModel } from './inference/session.js';
+import type { FocusResult } from './core/types.js';
+import { toImageStack, type ChannelOrder, type ImageInput } from './image-input.js';
+import { defaultThreadCount } from './inference/backend.js';
+import { modelMeasurer } from './inference/measure.js';
+import { openModel, type ReadBytes } from './inference/model-loader.js';
+import type { FocusModel } from './inference/session.js';
 import { createWorkerClient, defaultAssetUrls, type WorkerClient } from './inference/worker-client.js';
 import type { BackendPreference, BackendReport } from './inference/worker-protocol.js';
 import { toImageCsv, toPatchCsv } from './io/csv.js';
@@ -27,14 +28,14 @@ import { decodeImage } from './io/decode.js';
 import { toGeoJSONCollection, type FeatureCollection } from './io/geojson.js';
 import type { ResultRow } from './io/rows.js';
 
-export type { ImageInput, ImJoyNdArray, RawImage } from './image-input.js';
-export { toImageStack } from './image-input.js';
+export type { ChannelOrder, ImageInput, ImJoyNdArray, NdArrayOptions, RawImage } from './image-input.js';
+export { decodeNdArray, toImageStack } from './image-input.js';
 
 export interface FocusQualityOptions {
-  /** ONNX model URL (card beside it as `.card.json`); default: the one shipped next to the bundle (or in the package, in Node). */
+  /** ONNX model URL (card beside it as `.card.json`, see `cardUrlFor`); default: the one shipped next to the bundle. */
   readonly modelUrl?: string | URL;
   readonly cardUrl?: string | URL;
-  /** Folder of onnxruntime-web's .wasm files (browser); default `./ort/` next to the bundle. */
+  /** Folder of onnxruntime-web's .wasm files; default `./ort/` next to the bundle (in a browser). */
   readonly ortUrl?: string | URL;
   readonly workerUrl?: string | URL;
   /** Default `auto`: a real GPU when there is one and it is faster, else wasm. */
@@ -42,6 +43,11 @@ export interface FocusQualityOptions {
   readonly numThreads?: number;
   /** Run in a Web Worker (default: yes wherever `Worker` exists). */
   readonly worker?: boolean;
+  /**
+   * How the calling thread reads the model and its card when `worker` is false (default `fetch`). The Node entry
+   * passes one that reads files; the worker always fetches.
+   */
+  readonly readBytes?: ReadBytes;
 }
 
 export interface MeasureCall extends Partial<MeasureOptions> {
@@ -49,6 +55,8 @@ export interface MeasureCall extends Partial<MeasureOptions> {
   readonly name?: string;
   /** Slice for `slices: 'current'`. */
   readonly current?: number;
+  /** Channel order of colour pixels (an ndarray or raw data with 3 or 4 samples per pixel); default rgb / rgba. */
+  readonly channelOrder?: ChannelOrder;
   /** Patches done / total over every slice measured. */
   readonly onProgress?: (done: number, total: number) => void;
   readonly signal?: AbortSignal;
@@ -75,37 +83,17 @@ export interface FocusQuality {
   /** Accepts a raw typed array with width/height, ImageData, a decoded ImageStack, an ImJoy ndarray, or a TIFF/PNG Blob. */
   measure(image: ImageInput | Blob, options?: MeasureCall): Promise<Measurement>;
   /** Loads the model if needed; says which card and backend are in use. */
-  info(): Promise<{ card: ModelCard; report: BackendReport | undefined }>;
+  info(): Promise<{ card: ModelCard; report: BackendReport }>;
   dispose(): void;
 }
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+type InThread = Measurer & { info(): Promise<{ card: ModelCard; report: BackendReport }>; dispose(): void };
 
-async function readBytes(url: string, what: string): Promise<Uint8Array> {
-  const nodeFs = url.startsWith('file:') && isNode ? (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.('node:fs/promises') : undefined;
-  try {
-    if (nodeFs) return new Uint8Array(await (nodeFs as { readFile(u: URL): Promise<Uint8Array> }).readFile(new URL(url)));
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
-    return new Uint8Array(await response.arrayBuffer());
-  } catch (err) {
-    throw new ModelError(`cannot read the ${what}: ${(err as Error).message}`, { file: url, cause: err });
-  }
-}
-
-/** The model in this thread: what `worker: false` and Node use. */
-function createInThread(modelUrl: string, cardUrl: string, options: FocusQualityOptions) {
-  let loading: Promise<{ model: FocusModel; report: BackendReport | undefined }> | undefined;
-  const load = async () => {
-    const card = parseModelCard(JSON.parse(new TextDecoder().decode(await readBytes(cardUrl, 'model card'))), cardUrl);
-    const bytes = await readBytes(modelUrl, 'model');
-    if (isNode) return { model: await loadModel({ model: bytes, card, ...(options.numThreads ? { numThreads: options.numThreads } : {}) }), report: undefined };
-    const numThreads = options.numThreads ?? defaultThreadCount();
-    const ortUrl = new URL(String(options.ortUrl ?? defaultAssetUrls().ortUrl), globalThis.location?.href).href;
-    return chooseBackend(options.backend ?? 'auto', card, (backend) => loadModel({ model: bytes, card, backend, numThreads, wasmPaths: { wasm: new URL(backend === 'webgpu' ? 'ort-wasm-simd-threaded.jsep.wasm' : 'ort-wasm-simd-threaded.wasm', ortUrl).href } }), numThreads);
-  };
+/** The model in this thread, as a `Measurer`: what `worker: false` (and the Node entry) use. */
+function createInThread(modelUrl: string, cardUrl: string, ortUrl: string | undefined, options: FocusQualityOptions): InThread {
+  let loading: Promise<{ model: FocusModel; report: BackendReport }> | undefined;
   const ready = () => {
-    loading ??= load();
+    loading ??= openModel({ modelUrl, cardUrl, ortUrl, read: options.readBytes, backend: options.backend, numThreads: options.numThreads ?? defaultThreadCount() });
     loading.catch(() => (loading = undefined));
     return loading;
   };
@@ -114,9 +102,9 @@ function createInThread(modelUrl: string, cardUrl: string, options: FocusQuality
       const { model, report } = await ready();
       return { card: model.card, report };
     },
-    async measure(plane: ImageStack['slices'][number], opts: Partial<MeasureOptions>, slice: number, onProgress?: (d: number, t: number) => void, signal?: AbortSignal) {
+    async measure(plane, planeOptions, hooks) {
       const { model } = await ready();
-      return measureImage(model, plane, opts, { slice, onProgress, signal });
+      return modelMeasurer(model).measure(plane, planeOptions, hooks);
     },
     dispose() {
       void loading?.then(({ model }) => model.dispose()).catch(() => undefined);
@@ -127,42 +115,43 @@ function createInThread(modelUrl: string, cardUrl: string, options: FocusQuality
 
 export function createFocusQuality(options: FocusQualityOptions = {}): FocusQuality {
   const base = globalThis.location?.href;
-  const shipped = isNode ? new URL('../../models/focus-quality.onnx', import.meta.url).href : defaultAssetUrls().modelUrl;
-  const modelUrl = new URL(String(options.modelUrl ?? shipped), base).href;
-  const cardUrl = new URL(String(options.cardUrl ?? modelUrl.replace(/\.onnx(\?.*)?$/, '.card.json$1')), base).href;
-  const useWorker = options.worker ?? (typeof Worker !== 'undefined' && !isNode);
-  let client: WorkerClient | undefined;
-  const local = useWorker ? undefined : createInThread(modelUrl, cardUrl, options);
-  if (useWorker) {
-    client = createWorkerClient({
-      modelUrl,
-      cardUrl,
-      ...(options.ortUrl ? { ortUrl: options.ortUrl } : {}),
-      ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
-      ...(options.backend ? { backend: options.backend } : {}),
-      ...(options.numThreads ? { numThreads: options.numThreads } : {}),
-    });
-  }
+  // Assets "next to the bundle" mean something only where there is a bundle, i.e. a page or a worker (with a location).
+  const defaults = base === undefined ? undefined : defaultAssetUrls();
+  const modelUrl = new URL(String(options.modelUrl ?? defaultAssetUrls().modelUrl), base).href;
+  const cardUrl = options.cardUrl === undefined ? undefined : new URL(String(options.cardUrl), base).href;
+  const ortUrl = options.ortUrl ?? defaults?.ortUrl;
+  const useWorker = options.worker ?? typeof Worker !== 'undefined';
+  const client: WorkerClient | undefined = useWorker
+    ? createWorkerClient({
+        modelUrl,
+        ...(cardUrl ? { cardUrl } : {}),
+        ...(ortUrl ? { ortUrl } : {}),
+        ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
+        ...(options.backend ? { backend: options.backend } : {}),
+        ...(options.numThreads ? { numThreads: options.numThreads } : {}),
+      })
+    : undefined;
+  const local = client ? undefined : createInThread(modelUrl, cardUrl ?? cardUrlFor(modelUrl), ortUrl === undefined ? undefined : new URL(String(ortUrl), base).href, options);
 
   async function measure(image: ImageInput | Blob, call: MeasureCall = {}): Promise<Measurement> {
     const name = call.name ?? (typeof Blob !== 'undefined' && image instanceof Blob && 'name' in image ? String(image.name) : 'image');
+    try {
+      return await measureNamed(image, call, name);
+    } catch (err) {
+      throw withContext(err, { file: name });
+    }
+  }
+
+  async function measureNamed(image: ImageInput | Blob, call: MeasureCall, name: string): Promise<Measurement> {
     const { onProgress, signal, current } = call;
     const opts = resolveOptions({ batchSize: call.batchSize, slices: call.slices, aggregation: call.aggregation, borderWidth: call.borderWidth, metrics: call.metrics });
-    const stack = typeof Blob !== 'undefined' && image instanceof Blob ? await decodeImage(await image.arrayBuffer(), name) : toImageStack(image as ImageInput, name);
-    const indices = selectSlices(stack.slices.length, opts.slices, current);
-    const results: FocusResult[] = [];
-    for (const [n, i] of indices.entries()) {
-      if (signal?.aborted) throw new CancelledError('measurement cancelled', { file: name });
-      const plane = stack.slices[i]!;
-      const progress = onProgress ? (done: number, total: number) => onProgress(n * total + done, indices.length * total) : undefined;
-      const perSlice = { batchSize: opts.batchSize, ...(opts.aggregation ? { aggregation: opts.aggregation } : {}), ...(opts.metrics.length ? { metrics: opts.metrics } : {}) };
-      const r = client
-        ? await client.measure(plane, { ...perSlice, slice: i }, { ...(progress ? { onProgress: progress } : {}), ...(signal ? { signal } : {}) })
-        : await local!.measure(plane, perSlice, i, progress, signal);
-      results.push(r);
-    }
-    const best = pickBestSlice(results);
-    const kept = opts.slices === 'best' ? [best] : results;
+    const stack = typeof Blob !== 'undefined' && image instanceof Blob ? await decodeImage(await image.arrayBuffer(), name) : toImageStack(image as ImageInput, name, call.channelOrder ? { channelOrder: call.channelOrder } : {});
+    const { results: kept, best } = await measureStack(
+      client ?? local!,
+      stack,
+      { batchSize: opts.batchSize, slices: opts.slices, aggregation: opts.aggregation, metrics: opts.metrics },
+      { current, onProgress, signal },
+    );
     const rows: ResultRow[] = kept.map((r) => ({ file: name, slice: r.slice, width: r.width, height: r.height, result: r, warnings: stack.warnings }));
     return {
       name,
@@ -177,10 +166,7 @@ export function createFocusQuality(options: FocusQualityOptions = {}): FocusQual
 
   return {
     measure,
-    async info() {
-      if (client) return client.init();
-      return local!.info();
-    },
+    info: () => (client ? client.init() : local!.info()),
     dispose() {
       client?.dispose();
       local?.dispose();

@@ -21,13 +21,13 @@
  */
 
 // The one-call API for embedders.
-export { createFocusQuality, toImageStack } from './api.js';
-export type { FocusQuality, FocusQualityOptions, MeasureCall, Measurement, ImageInput, ImJoyNdArray, RawImage } from './api.js';
+export { createFocusQuality, decodeNdArray, toImageStack } from './api.js';
+export type { ChannelOrder, FocusQuality, FocusQualityOptions, MeasureCall, Measurement, ImageInput, ImJoyNdArray, NdArrayOptions, RawImage } from './api.js';
 
 // Shapes and errors.
 export type { BitDepth, FocusResult, GrayImage, ImageStack, PatchRect, PatchScore, PixelArray } from './core/types.js';
-export { CancelledError, ERROR_NAMES, ImageContentError, ImageFormatError, ModelError, OptionsError } from './core/errors.js';
-export type { ErrorName } from './core/errors.js';
+export { CancelledError, ERROR_NAMES, ImageContentError, ImageFormatError, ModelError, OptionsError, formatError, reviveError, withContext } from './core/errors.js';
+export type { ErrorContext, ErrorFields, ErrorName } from './core/errors.js';
 export { parseModelCard } from './core/model-card.js';
 export type { Aggregation, ModelCard, TensorSpec } from './core/model-card.js';
 
@@ -38,9 +38,11 @@ export { patchCertainty } from './core/certainty.js';
 export { aggregatePatches, argmaxLevel, medianLevel } from './core/aggregate.js';
 export { levelColor } from './core/colormap.js';
 export type { Rgb } from './core/colormap.js';
-export { DEFAULT_OPTIONS, resolveOptions } from './core/options.js';
+export { DEFAULT_OPTIONS, MAX_BATCH_SIZE, MAX_BORDER_WIDTH, resolveOptions } from './core/options.js';
 export type { MeasureOptions, SliceSelection } from './core/options.js';
 export { pickBestSlice, selectSlices } from './core/slices.js';
+export { measureStack, planesOf } from './core/measure-stack.js';
+export type { Measurer, PlaneHooks, PlaneOptions, PlaneSource, StackHooks, StackMeasurement, StackOptions } from './core/measure-stack.js';
 
 // Classic focus metrics (PLLS and friends).
 export { METRIC_NAMES, METRICS, computeMetrics, plls, focusScore, localFocusScore, varianceOfLaplacian, brenner, tenengrad, metricPerPatch } from './core/metrics/index.js';
@@ -58,7 +60,7 @@ export { renderOverlayPng } from './io/overlay.js';
 // Inference: in-thread (Node, or a page that wants no worker) and through the comlink worker.
 export { loadModel } from './inference/session.js';
 export type { FocusModel, LoadModelOptions } from './inference/session.js';
-export { measureImage, measureStack } from './inference/measure.js';
+export { measureImage, modelMeasurer } from './inference/measure.js';
 export { createWorkerClient, defaultAssetUrls } from './inference/worker-client.js';
 export type { WorkerClient, WorkerClientOptions, MeasureHooks } from './inference/worker-client.js';
 export type { BackendName, BackendPreference, BackendReport, BackendAttempt } from './inference/worker-protocol.js';

@@ -1,8 +1,10 @@
-// The library API in Node: no Worker there, so the model runs in the calling thread from the package's models/.
+// The library API in Node (the Node entry: no Worker there, so the model runs in the calling thread, read from the package's models/).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it, after } from 'node:test';
-import { createFocusQuality } from '../src/api.js';
+import { createFocusQuality } from '../src/node/focus-quality.js';
+import { createFocusQuality as createUniversal } from '../src/api.js';
+import { formatError } from '../src/core/errors.js';
 import { METRICS, computeMetrics, metricPerPatch } from '../src/core/metrics/index.js';
 import { decodeImage } from '../src/io/decode.js';
 
@@ -48,6 +50,31 @@ describe('createFocusQuality in Node', { timeout: 120_000 }, () => {
     assert.match(m.toPatchCSV().split('\n')[0]!, /,p10,plls,brenner$/);
     assert.equal((await fq.measure(plane)).best.metrics, undefined, 'no metrics unless asked for');
     await assert.rejects(fq.measure(plane, { metrics: ['sharpness' as 'plls'] }), (e: Error) => e.name === 'OptionsError' && /unknown metric "sharpness"/.test(e.message));
+  });
+
+  it('the universal API in Node, without the Node entry\'s file reader, says to use it instead of failing obscurely', async () => {
+    const universal = createUniversal({ worker: false, modelUrl: new URL('../../models/focus-quality.onnx', import.meta.url) });
+    const img = { data: new Uint8Array(100 * 100), width: 100, height: 100 };
+    await assert.rejects(universal.measure(img), (e: Error) => e.name === 'ModelError' && /focus-quality\/node/.test(e.message));
+  });
+
+  it('reports wasm and the threads onnxruntime-web chose', async () => {
+    const { report, card } = await fq.info();
+    assert.equal(report.backend, 'wasm');
+    assert.ok(Number.isInteger(report.numThreads) && report.numThreads >= 1, String(report.numThreads));
+    assert.equal(card.levels, 11);
+  });
+
+  it('rejects bad pixels and bad bit depths with a clear OptionsError naming the image, never a TypeError', async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ data: null, width: 100, height: 100 }, /^cells: "data" must be a typed array/],
+      [{ data: new Uint8Array(100 * 100), width: 100, height: 100, bitDepth: 7 }, /^cells: bitDepth must be 8, 16 or 32, got 7/],
+      [{ data: new Uint8Array(100 * 100), width: 100, height: 100, bitDepth: 'abc' }, /^cells: bitDepth must be 8, 16 or 32, got "abc"/],
+      [{ data: new Uint16Array(100 * 100).fill(4000), width: 100, height: 100, bitDepth: 8 }, /^cells: bitDepth 8 allows integers 0–255, but pixel 0 is 4000/],
+    ];
+    for (const [input, pattern] of cases) {
+      await assert.rejects(fq.measure(input as never, { name: 'cells' }), (e: Error) => e.name === 'OptionsError' && pattern.test(formatError(e)), String(pattern));
+    }
   });
 
   it('rejects a bad option value with an OptionsError naming the option', async () => {

@@ -5,11 +5,11 @@ import * as api from '../src/index.js';
 
 test('index exports exactly the documented runtime names', () => {
   assert.deepEqual(Object.keys(api).sort(), [
-    'CancelledError', 'ERROR_NAMES', 'ImageContentError', 'ImageFormatError', 'METRICS', 'METRIC_NAMES', 'ModelError', 'OptionsError',
+    'CancelledError', 'ERROR_NAMES', 'ImageContentError', 'ImageFormatError', 'MAX_BATCH_SIZE', 'MAX_BORDER_WIDTH', 'METRICS', 'METRIC_NAMES', 'ModelError', 'OptionsError',
     'DEFAULT_OPTIONS', 'aggregatePatches', 'argmaxLevel', 'brenner', 'computeMetrics', 'createFocusQuality', 'createWorkerClient',
-    'decodeImage', 'defaultAssetUrls', 'extractPatches', 'focusScore', 'fullScale', 'levelColor', 'loadModel', 'localFocusScore',
-    'measureImage', 'measureStack', 'medianLevel', 'metricPerPatch', 'parseModelCard', 'patchCertainty', 'pickBestSlice', 'plls',
-    'renderOverlayPng', 'resolveOptions', 'selectSlices', 'splitIntoPatches', 'tenengrad', 'toGeoJSON', 'toGeoJSONCollection', 'toImageCsv', 'toImageStack', 'toJson', 'toPatchCsv', 'varianceOfLaplacian',
+    'decodeImage', 'decodeNdArray', 'defaultAssetUrls', 'extractPatches', 'focusScore', 'formatError', 'fullScale', 'levelColor', 'loadModel', 'localFocusScore',
+    'measureImage', 'measureStack', 'medianLevel', 'modelMeasurer', 'planesOf', 'metricPerPatch', 'parseModelCard', 'patchCertainty', 'pickBestSlice', 'plls',
+    'renderOverlayPng', 'resolveOptions', 'reviveError', 'selectSlices', 'splitIntoPatches', 'tenengrad', 'toGeoJSON', 'toGeoJSONCollection', 'toImageCsv', 'toImageStack', 'toJson', 'toPatchCsv', 'varianceOfLaplacian', 'withContext',
   ].sort());
 });
 

@@ -5,9 +5,9 @@
  * Pure: it knows neither onnxruntime nor the DOM; planes may be produced lazily (ImageJ.JS hands out one plane a call).
  *
  * @example
- *   const { results, best } = await measureStack(measurer, planesOf(stack), { slices: 'all' }, { onProgress });
+ *   const { results, best } = await measureStack(modelMeasurer(model), stack, { slices: 'all' }, { onProgress });
  */
-import { CancelledError } from './errors.js';
+import { CancelledError, withContext } from './errors.js';
 import type { MetricName } from './metrics/registry.js';
 import type { Aggregation } from './model-card.js';
 import { resolveOptions, type SliceSelection } from './options.js';
@@ -71,12 +71,15 @@ export function planesOf(stack: Pick<ImageStack, 'slices'>): PlaneSource {
   return { count: stack.slices.length, plane: (i) => stack.slices[i]! };
 }
 
+const isPlaneSource = (v: PlaneSource | Pick<ImageStack, 'slices'>): v is PlaneSource => typeof (v as PlaneSource).plane === 'function';
+
 /**
  * Measures the chosen slices of a stack. An index outside the stack is an ImageContentError (never clamped: a
  * script asking for slice 40 of 30 must hear about it). Cancelling rejects with a CancelledError between slices,
  * or within one at the measurer's next batch.
  */
-export async function measureStack(measurer: Measurer, source: PlaneSource, options: StackOptions = {}, hooks: StackHooks = {}): Promise<StackMeasurement> {
+export async function measureStack(measurer: Measurer, stack: PlaneSource | Pick<ImageStack, 'slices'>, options: StackOptions = {}, hooks: StackHooks = {}): Promise<StackMeasurement> {
+  const source = isPlaneSource(stack) ? stack : planesOf(stack);
   const selection = resolveOptions({ slices: options.slices }).slices;
   const indices = selectSlices(source.count, selection, hooks.current);
   const { signal } = hooks;
@@ -88,9 +91,15 @@ export async function measureStack(measurer: Measurer, source: PlaneSource, opti
   const results: FocusResult[] = [];
   for (const [n, index] of indices.entries()) {
     if (signal?.aborted) throw new CancelledError('measurement cancelled');
-    const plane = await source.plane(index);
     const onProgress = hooks.onProgress ? (done: number, total: number) => hooks.onProgress!(n * total + done, indices.length * total) : undefined;
-    const result = await measurer.measure(plane, { ...perPlane, slice: index }, { onProgress, signal });
+    let result: FocusResult;
+    try {
+      const plane = await source.plane(index);
+      result = await measurer.measure(plane, { ...perPlane, slice: index }, { onProgress, signal });
+    } catch (err) {
+      // Name the slice only where there is a choice of slices: "a.tif [slice 0]" for a single image says nothing.
+      throw source.count > 1 ? withContext(err, { slice: index }) : err;
+    }
     results.push(result);
     hooks.onSlice?.(result);
   }

@@ -86,3 +86,12 @@ export function parseModelCard(json: unknown, source = 'model card'): ModelCard 
   }
   return c as unknown as ModelCard;
 }
+
+/**
+ * Where the card of a model lives, the one rule for every host: `x.onnx` → `x.card.json` next to it (a URL's query or
+ * fragment is kept); a model file named otherwise gets `.card.json` appended. Works on URLs and file paths alike.
+ */
+export function cardUrlFor(modelUrl: string): string {
+  const [, head = modelUrl, tail = ''] = /^([^?#]*)(.*)$/s.exec(modelUrl) ?? [];
+  return `${head.replace(/\.onnx$/i, '')}.card.json${tail}`;
+}

@@ -29,6 +29,9 @@ export const DEFAULT_OPTIONS: MeasureOptions = Object.freeze({ batchSize: 64, sl
 
 export const MAX_BATCH_SIZE = 4096;
 
+/** Widest patch border an overlay draws: 50 pixels, ImageJ's own limit for a stroke width (the ImageJ dialog shares it). */
+export const MAX_BORDER_WIDTH = 50;
+
 const KNOWN = Object.keys(DEFAULT_OPTIONS) as (keyof MeasureOptions)[];
 
 function intIn(name: string, value: unknown, min: number, max: number): number {
@@ -71,7 +74,7 @@ export function resolveOptions(partial: Readonly<Partial<MeasureOptions>> | Read
     batchSize: intIn('batchSize', pick('batchSize'), 1, MAX_BATCH_SIZE),
     slices: parseSlices(pick('slices')),
     aggregation: aggregation as Aggregation | undefined,
-    borderWidth: intIn('borderWidth', pick('borderWidth'), 0, 64),
+    borderWidth: intIn('borderWidth', pick('borderWidth'), 0, MAX_BORDER_WIDTH),
     metrics: parseMetrics(pick('metrics')),
   };
 }

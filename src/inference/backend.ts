@@ -20,6 +20,8 @@ export interface BackendProbe {
 
 /** The part of a loaded model the choice needs. */
 export interface Predictor {
+  /** wasm threads it runs with, for the report. */
+  readonly numThreads?: number;
   predict(patches: Float32Array, count: number): Promise<Float32Array>;
   dispose(): void | Promise<void>;
 }
@@ -72,8 +74,12 @@ export async function probeBackends(): Promise<BackendProbe[]> {
   return [await probeWebGpu(), probeWebGl(), { backend: 'wasm', available: typeof WebAssembly === 'object', software: false, detail: 'WebAssembly' }];
 }
 
-/** Threads for wasm: several only where SharedArrayBuffer works, i.e. the page is cross-origin isolated (COOP/COEP). */
-export function defaultThreadCount(): number {
+/**
+ * Threads for wasm in a browser: several only where SharedArrayBuffer works, i.e. the page is cross-origin isolated
+ * (COOP/COEP). Outside a browser (no `crossOriginIsolated` at all, e.g. Node) undefined: onnxruntime-web chooses.
+ */
+export function defaultThreadCount(): number | undefined {
+  if (globalThis.crossOriginIsolated === undefined) return undefined;
   if (!globalThis.crossOriginIsolated) return 1;
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
   return Math.max(1, Math.min(4, cores));
@@ -115,7 +121,6 @@ export async function chooseBackend<M extends Predictor>(
   preference: BackendPreference,
   card: ModelCard,
   load: (backend: BackendName) => Promise<M>,
-  numThreads: number,
 ): Promise<{ model: M; report: BackendReport }> {
   const probes = preference === 'auto' ? await probeBackends() : [];
   const plan = planBackends(preference, probes);
@@ -147,6 +152,6 @@ export async function chooseBackend<M extends Predictor>(
   attempts.push({ backend: best.backend, outcome: 'chosen', reason: best.detail, ...(best.ms === undefined ? {} : { warmupMs: best.ms }) });
   return {
     model: best.model,
-    report: { backend: best.backend, numThreads: best.backend === 'wasm' ? numThreads : 1, crossOriginIsolated: globalThis.crossOriginIsolated === true, attempts },
+    report: { backend: best.backend, numThreads: best.model.numThreads ?? 1, crossOriginIsolated: globalThis.crossOriginIsolated === true, attempts },
   };
 }

@@ -1,6 +1,7 @@
 /**
- * Measuring one image (or the chosen slices of a stack) with a loaded model: patch grid → batched inference →
- * per-patch level and certainty → certainty-weighted whole-image verdict. Load the model once and reuse it.
+ * Measuring one plane with a loaded model: patch grid → batched inference → per-patch level and certainty →
+ * certainty-weighted whole-image verdict. Load the model once and reuse it. Stacks go through the one loop,
+ * `measureStack(modelMeasurer(model), stack)` of core/measure-stack.ts.
  */
 import { aggregatePatches, argmaxLevel } from '../core/aggregate.js';
 import { patchCertainty } from '../core/certainty.js';
@@ -8,8 +9,8 @@ import { ImageContentError } from '../core/errors.js';
 import { resolveOptions, type MeasureOptions } from '../core/options.js';
 import { splitIntoPatches } from '../core/patches.js';
 import { fullScale } from '../core/scaling.js';
-import { measureStack as measureStackWith, planesOf, type Measurer } from '../core/measure-stack.js';
-import type { FocusResult, GrayImage, ImageStack, PatchScore } from '../core/types.js';
+import type { Measurer } from '../core/measure-stack.js';
+import type { FocusResult, GrayImage, PatchScore } from '../core/types.js';
 import { predictInBatches } from './batch.js';
 import { computeMetricValues } from './measure-metrics.js';
 import type { FocusModel } from './session.js';
@@ -72,20 +73,4 @@ export function modelMeasurer(model: Pick<FocusModel, 'card' | 'predict' | 'back
   return {
     measure: (plane, options = {}, hooks = {}) => measureImage(model, plane, options, { slice: options.slice, onProgress: hooks.onProgress, signal: hooks.signal }),
   };
-}
-
-export interface StackControl extends Omit<MeasureControl, 'slice' | 'onProgress'> {
-  /** Slice for `slices: 'current'` (0-based). */
-  readonly current?: number;
-  /** Progress over all measured slices: patches done / total. */
-  readonly onProgress?: ((done: number, total: number) => void) | undefined;
-}
-
-/**
- * Measures the slices of a stack chosen by `options.slices` with a model in this thread (core/measure-stack.ts does
- * the loop): 'all' → one result per slice; 'best' → the single sharpest; 'current' or an index → that slice.
- */
-export async function measureStack(model: Pick<FocusModel, 'card' | 'predict' | 'backend'>, stack: ImageStack, options: Partial<MeasureOptions> = {}, control: StackControl = {}): Promise<FocusResult[]> {
-  const { results } = await measureStackWith(modelMeasurer(model), planesOf(stack), options, control);
-  return [...results];
 }

@@ -11,17 +11,16 @@
 import { ModelError } from '../core/errors.js';
 import type { ModelCard } from '../core/model-card.js';
 import { withFixedBatch } from './fixed-batch.js';
-
-export type Backend = 'wasm' | 'webgl' | 'webgpu';
+import type { BackendName } from './worker-protocol.js';
 
 type Ort = typeof import('onnxruntime-web');
 
 export interface LoadModelOptions {
-  /** ONNX bytes, or a URL/path ORT can open itself. */
-  readonly model: Uint8Array | string;
+  /** ONNX bytes, read and checked against the card by model-loader.ts. */
+  readonly model: Uint8Array;
   readonly card: ModelCard;
   /** Default 'wasm'. */
-  readonly backend?: Backend;
+  readonly backend?: BackendName;
   /** wasm threads (ORT's setting is global to the process/worker: the first load decides). Default: ORT's own choice. */
   readonly numThreads?: number;
   /** Where the browser finds ORT's .wasm: a folder URL ending in "/", or `{ wasm: url }` for one file. */
@@ -37,7 +36,9 @@ export const DEFAULT_WEBGL_BATCH = 64;
 
 export interface FocusModel {
   readonly card: ModelCard;
-  readonly backend: Backend;
+  readonly backend: BackendName;
+  /** wasm threads onnxruntime-web runs with (its own choice when none was asked for); 1 on a GPU backend. */
+  readonly numThreads: number;
   /**
    * Probabilities [count, levels] for `count` patches laid out [count, 1, P, P] at the start of `patches`.
    * The returned array is the caller's to keep.
@@ -48,7 +49,7 @@ export interface FocusModel {
 
 const isNode = typeof process !== 'undefined' && typeof process.versions === 'object' && typeof process.versions.node === 'string';
 
-async function importOrt(backend: Backend): Promise<Ort> {
+async function importOrt(backend: BackendName): Promise<Ort> {
   if (isNode || backend === 'webgpu') return import('onnxruntime-web');
   if (backend === 'webgl') return import('onnxruntime-web/webgl') as Promise<Ort>;
   return import('onnxruntime-web/wasm') as Promise<Ort>;
@@ -62,16 +63,10 @@ function fixedBatchOf(card: ModelCard): number | undefined {
 
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
 
-/** The model's bytes (fetched when given as a URL) with its symbolic batch dimension set to `batch`. */
-async function fixBatch(model: Uint8Array | string, batch: number, label: string): Promise<Uint8Array> {
+/** The model's bytes with its symbolic batch dimension set to `batch`. */
+function fixBatch(model: Uint8Array, batch: number, label: string): Uint8Array {
   try {
-    let bytes: Uint8Array;
-    if (typeof model === 'string') {
-      const response = await fetch(model);
-      if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
-      bytes = new Uint8Array(await response.arrayBuffer());
-    } else bytes = model;
-    return withFixedBatch(bytes, batch).model;
+    return withFixedBatch(model, batch).model;
   } catch (err) {
     throw new ModelError(`cannot give the model a fixed batch of ${batch}: ${(err as Error).message}`, { file: label, cause: err });
   }
@@ -103,7 +98,7 @@ function checkShapes(session: Session, card: ModelCard): string | undefined {
 export async function loadModel(options: LoadModelOptions): Promise<FocusModel> {
   const { card } = options;
   const backend = options.backend ?? 'wasm';
-  const label = options.name ?? (typeof options.model === 'string' ? options.model : card.file);
+  const label = options.name ?? card.file;
   let ort: Ort;
   try {
     ort = await importOrt(backend);
@@ -114,11 +109,11 @@ export async function loadModel(options: LoadModelOptions): Promise<FocusModel> 
   if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths as Ort['env']['wasm']['wasmPaths'];
   const fixedBatch = fixedBatchOf(card) ?? (backend === 'webgl' ? (options.webglBatch ?? DEFAULT_WEBGL_BATCH) : undefined);
   let source = options.model;
-  if (fixedBatch !== undefined && fixedBatchOf(card) === undefined) source = await fixBatch(source, fixedBatch, label);
+  if (fixedBatch !== undefined && fixedBatchOf(card) === undefined) source = fixBatch(source, fixedBatch, label);
   let session: Session;
   try {
     const opts = { executionProviders: [backend], graphOptimizationLevel: 'all' as const };
-    session = typeof source === 'string' ? await ort.InferenceSession.create(source, opts) : await ort.InferenceSession.create(source, opts);
+    session = await ort.InferenceSession.create(source, opts);
   } catch (err) {
     throw new ModelError(`cannot create an ONNX session on ${backend}: ${(err as Error).message}`, { file: label, cause: err });
   }
@@ -175,6 +170,8 @@ export async function loadModel(options: LoadModelOptions): Promise<FocusModel> 
   return {
     card,
     backend,
+    // ORT settles env.wasm.numThreads when its wasm starts (its own default when none was given).
+    numThreads: backend === 'wasm' ? (ort.env.wasm.numThreads ?? 1) : 1,
     predict(patches, count) {
       const next = queue.then(() => run(patches, count));
       queue = next.catch(() => undefined);

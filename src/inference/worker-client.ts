@@ -8,9 +8,11 @@
  *   client.dispose();
  */
 import * as Comlink from 'comlink';
-import { CancelledError, ModelError } from '../core/errors.js';
+import { CancelledError, ModelError, reviveError } from '../core/errors.js';
+import type { Measurer, PlaneHooks } from '../core/measure-stack.js';
+import { cardUrlFor } from '../core/model-card.js';
 import type { FocusResult, GrayImage } from '../core/types.js';
-import type { BackendPreference, ProgressCallback, WorkerApi, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
+import type { BackendPreference, WorkerApi, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
 
 export interface WorkerClientOptions {
   /** The ONNX model; default `./models/focus-quality.onnx` next to the bundle. Relative URLs resolve against the page. */
@@ -30,14 +32,13 @@ export interface WorkerClientOptions {
   readonly cancelGraceMs?: number;
 }
 
-export interface MeasureHooks {
-  readonly onProgress?: ProgressCallback;
-  readonly signal?: AbortSignal;
+export interface MeasureHooks extends PlaneHooks {
   /** Move `image.data`'s buffer to the worker instead of copying it (the caller's array becomes unusable). */
   readonly transfer?: boolean;
 }
 
-export interface WorkerClient {
+/** A `Measurer` (core/measure-stack.ts): `measureStack(client, stack)` measures a stack in the worker, plane by plane. */
+export interface WorkerClient extends Measurer {
   /** Loads the model (once; later calls reuse it) and reports the backend chosen. */
   init(): Promise<WorkerModelInfo>;
   /** Measures one grayscale plane. Rejects with a CancelledError when `hooks.signal` aborts. */
@@ -77,7 +78,7 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
   const modelUrl = absolute(options.modelUrl ?? defaults.modelUrl, page);
   const init = {
     modelUrl,
-    cardUrl: absolute(options.cardUrl ?? modelUrl.replace(/\.onnx(\?.*)?$/, '.card.json$1'), page),
+    cardUrl: absolute(options.cardUrl ?? cardUrlFor(modelUrl), page),
     ortUrl: absolute(options.ortUrl ?? defaults.ortUrl, page),
     backend: options.backend ?? 'auto',
     ...(options.numThreads === undefined ? {} : { numThreads: options.numThreads }),
@@ -123,7 +124,9 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
         if (running === r) r.init = undefined;
       });
     }
-    await r.init;
+    await r.init.catch((err: unknown) => {
+      throw reviveError(err);
+    });
     return r;
   }
 
@@ -158,6 +161,8 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       return await Promise.race([job, cancelled, r.crashed]);
+    } catch (err) {
+      throw reviveError(err);
     } finally {
       signal?.removeEventListener('abort', onAbort);
       inFlight.delete(jobId);

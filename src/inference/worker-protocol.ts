@@ -3,8 +3,8 @@
  * Kept apart (as comlink keeps `protocol.ts`) so the page side never pulls the worker's imports into its bundle.
  */
 import type { FocusResult, GrayImage } from '../core/types.js';
-import type { MetricName } from '../core/metrics/registry.js';
-import type { Aggregation, ModelCard } from '../core/model-card.js';
+import type { PlaneOptions } from '../core/measure-stack.js';
+import type { ModelCard } from '../core/model-card.js';
 
 /** An onnxruntime-web execution provider this project can run on. */
 export type BackendName = 'wasm' | 'webgl' | 'webgpu';
@@ -51,17 +51,8 @@ export interface WorkerModelInfo {
   readonly report: BackendReport;
 }
 
-/** Options of one measurement, forwarded to `measureImage`. */
-export interface WorkerMeasureOptions {
-  /** Patches per inference call. */
-  readonly batchSize?: number;
-  /** Reads the image level from the weighted distribution by `median` or `argmax` (default: the model card's choice). */
-  readonly aggregation?: Aggregation;
-  /** Slice index written into the result. */
-  readonly slice?: number;
-  /** Classic focus metrics to compute in the worker too (result `metrics`, patch `metrics`); default none. */
-  readonly metrics?: readonly MetricName[];
-}
+/** Options of one plane's measurement: the core's `PlaneOptions` (batch size, aggregation, metrics, slice index). */
+export type WorkerMeasureOptions = PlaneOptions;
 
 export type ProgressCallback = (done: number, total: number) => void;
 

@@ -5,13 +5,13 @@
  * Create it with `createWorkerClient` (worker-client.ts), never directly.
  */
 import * as Comlink from 'comlink';
-import { CancelledError, ModelError } from '../core/errors.js';
-import { parseModelCard } from '../core/model-card.js';
+import { CancelledError, ModelError, errorFields } from '../core/errors.js';
 import type { FocusResult, GrayImage } from '../core/types.js';
-import { chooseBackend, defaultThreadCount } from './backend.js';
-import { measureImage } from './measure.js';
-import { loadModel, type FocusModel } from './session.js';
-import type { BackendName, ProgressCallback, WorkerApi, WorkerInitOptions, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
+import { defaultThreadCount } from './backend.js';
+import { modelMeasurer } from './measure.js';
+import { openModel } from './model-loader.js';
+import type { FocusModel } from './session.js';
+import type { ProgressCallback, WorkerApi, WorkerInitOptions, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
 
 interface Loaded {
   readonly key: string;
@@ -28,40 +28,9 @@ let loaded: Promise<Loaded> | undefined;
 const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 const jobs = new Map<number, AbortController>();
 
-async function fetchOk(url: string, what: string): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (err) {
-    throw new ModelError(`cannot fetch the ${what}: ${err instanceof Error ? err.message : String(err)}`, { file: url, cause: err });
-  }
-  if (!response.ok) throw new ModelError(`cannot fetch the ${what}: HTTP ${response.status} ${response.statusText}`.trim(), { file: url });
-  return response;
-}
-
-/** onnxruntime-web's binary per backend: WebGPU needs the JSEP build, plain wasm the smaller one; WebGL needs none. */
-function wasmFileFor(backend: BackendName): string {
-  return backend === 'webgpu' ? 'ort-wasm-simd-threaded.jsep.wasm' : 'ort-wasm-simd-threaded.wasm';
-}
-
 async function load(options: WorkerInitOptions): Promise<Loaded> {
-  const card = parseModelCard(await (await fetchOk(options.cardUrl, 'model card')).json(), options.cardUrl);
-  const bytes = new Uint8Array(await (await fetchOk(options.modelUrl, 'model')).arrayBuffer());
-  const numThreads = options.numThreads ?? defaultThreadCount();
-  const { model, report } = await chooseBackend(
-    options.backend ?? 'auto',
-    card,
-    (backend) =>
-      loadModel({
-        model: bytes,
-        card,
-        backend,
-        numThreads,
-        ...(options.ortUrl ? { wasmPaths: { wasm: new URL(wasmFileFor(backend), options.ortUrl).href } } : {}),
-      }),
-    numThreads,
-  );
-  return { key: JSON.stringify(options), model, info: { card, report } };
+  const { model, report } = await openModel({ ...options, numThreads: options.numThreads ?? defaultThreadCount() });
+  return { key: JSON.stringify(options), model, info: { card: model.card, report } };
 }
 
 const api: WorkerApi = {
@@ -94,9 +63,8 @@ const api: WorkerApi = {
           return model.predict(patches, count);
         },
       };
-      const result = await measureImage(yielding, image, options, {
+      const result = await modelMeasurer(yielding).measure(image, options, {
         signal: controller.signal,
-        ...(options.slice === undefined ? {} : { slice: options.slice }),
         ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}),
       });
       if (controller.signal.aborted) throw new CancelledError('measurement cancelled');
@@ -120,5 +88,19 @@ const api: WorkerApi = {
     await previous?.model.dispose();
   },
 };
+
+/**
+ * comlink sends only name, message and stack of a thrown Error; ours also carry `file` and `slice`, so this worker
+ * sends every field of `errorFields` (comlink's page side assigns them all onto the Error it rebuilds).
+ */
+const comlinkThrow = Comlink.transferHandlers.get('throw')!;
+Comlink.transferHandlers.set('throw', {
+  canHandle: comlinkThrow.canHandle,
+  serialize: (thrown) => {
+    const value = (thrown as { value: unknown }).value;
+    return value instanceof Error ? [{ isError: true, value: errorFields(value) }, []] : comlinkThrow.serialize(thrown);
+  },
+  deserialize: comlinkThrow.deserialize,
+});
 
 Comlink.expose(api);

@@ -1,13 +1,15 @@
 /**
- * Node-only: finding and reading the model and its card from disk. The card lives next to the ONNX file:
- * `name.onnx` → `name.card.json`.
+ * Node-only: the model and its card on disk. Reading goes through the one loader (inference/model-loader.ts) with
+ * Node's fs as its byte reader, so the card sits next to the ONNX file (`name.onnx` → `name.card.json`) and both are
+ * checked against each other (sha256, ONNX metadata) exactly as in a browser.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelError } from '../core/errors.js';
-import { parseModelCard, type ModelCard } from '../core/model-card.js';
+import { cardUrlFor, type ModelCard } from '../core/model-card.js';
+import { readCard, readModelFiles, type ReadBytes } from '../inference/model-loader.js';
 import { loadModel, type FocusModel, type LoadModelOptions } from '../inference/session.js';
 
 /** The folder holding this package's package.json, found by walking up from this file (works from build/ and src/). */
@@ -32,36 +34,25 @@ export function defaultModelPath(): string {
   return join(packageRoot(), 'models', 'focus-quality.onnx');
 }
 
-/** `x.onnx` → `x.card.json`. */
-export function cardPathFor(modelPath: string): string {
-  return modelPath.replace(/\.onnx$/i, '') + '.card.json';
+/** `x.onnx` → `x.card.json` (the loader's one rule, `cardUrlFor`). */
+export const cardPathFor = (modelPath: string): string => cardUrlFor(modelPath);
+
+/** Node's fs as the loader's byte reader: a path or a `file:` URL; a failure says its errno code (ENOENT, EACCES …). */
+export const readFileBytes: ReadBytes = async (location) => {
+  try {
+    const b = await readFile(location.startsWith('file:') ? new URL(location) : location);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  } catch (err) {
+    throw new Error((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+  }
+};
+
+export function readModelCard(cardPath: string): Promise<ModelCard> {
+  return readCard(readFileBytes, cardPath);
 }
 
-export async function readModelCard(cardPath: string): Promise<ModelCard> {
-  let text: string;
-  try {
-    text = await readFile(cardPath, 'utf8');
-  } catch (err) {
-    throw new ModelError(`cannot read the model card (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); it must sit next to the .onnx file`, { file: cardPath, cause: err });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ModelError(`model card is not valid JSON (${(err as Error).message})`, { file: cardPath, cause: err });
-  }
-  return parseModelCard(json, cardPath);
-}
-
-/** Reads `modelPath` (default: the shipped model) and its card, and opens an ONNX session (wasm). */
+/** Reads `modelPath` (default: the shipped model) and its card, checks them, and opens an ONNX session (wasm). */
 export async function loadModelFromDisk(modelPath = defaultModelPath(), options: Omit<LoadModelOptions, 'model' | 'card'> = {}): Promise<FocusModel> {
-  const path = resolve(modelPath);
-  const card = await readModelCard(cardPathFor(path));
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (err) {
-    throw new ModelError(`cannot read the model (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { file: path, cause: err });
-  }
+  const { card, bytes } = await readModelFiles(readFileBytes, resolve(modelPath));
   return loadModel({ name: modelPath, ...options, model: bytes, card });
 }

@@ -1,3 +1,4 @@
+import { ModelError, formatError } from '../../src/core/errors.js';
 import { splitIntoPatches } from '../../src/core/patches.js';
 import { createWorkerClient, type WorkerClient } from '../../src/inference/worker-client.js';
 import { DATA, DEFOCUSED, IN_FOCUS, MODEL_URL, ORT_URL, assert, assertEqual, loadData, maxDifference, nodeResults, rejection, tile, within } from './helpers.js';
@@ -110,7 +111,8 @@ describe('focus-quality worker', () => {
     try {
       const err = await within(30_000, rejection(bad.measure(img)), 'measure with a missing model');
       assertEqual(err.name, 'ModelError', 'error name');
-      assert(/404/.test(err.message) && err.message.includes('no-such-model'), `message should name the URL and the status: ${err.message}`);
+      assert(/404/.test(err.message) && String((err as { file?: string }).file).includes('no-such-model'), `error should name the URL (file) and the status: ${formatError(err)}`);
+      assert(err instanceof ModelError, 'revived as a ModelError on the page side');
       // The failure is not cached: a second call tries again and fails the same clear way rather than hanging.
       const again = await within(30_000, rejection(bad.measure(img)), 'second measure with a missing model');
       assertEqual(again.name, 'ModelError', 'second error name');

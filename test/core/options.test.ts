@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_OPTIONS, resolveOptions } from '../../src/core/options.js';
+import { COMMAND_FIELDS } from '../../src/core/imagej/options.js';
+import { DEFAULT_OPTIONS, MAX_BORDER_WIDTH, resolveOptions } from '../../src/core/options.js';
 import { pickBestSlice, selectSlices } from '../../src/core/slices.js';
 
 const isOptionsError = (pattern: RegExp) => (e: Error) => e.name === 'OptionsError' && pattern.test(e.message);
@@ -38,6 +39,14 @@ describe('resolveOptions', () => {
     assert.throws(() => resolveOptions({ slices: 'some' }), isOptionsError(/"slices"/));
     assert.throws(() => resolveOptions({ slices: -1 }), isOptionsError(/"slices"/));
     assert.throws(() => resolveOptions({ aggregation: 'mean' }), isOptionsError(/"aggregation"/));
+  });
+
+  it('allows patch borders up to ImageJ\'s 50 pixels, the same limit as the ImageJ dialog', () => {
+    assert.equal(MAX_BORDER_WIDTH, 50);
+    assert.equal(resolveOptions({ borderWidth: 50 }).borderWidth, 50);
+    assert.throws(() => resolveOptions({ borderWidth: 51 }), isOptionsError(/"borderWidth" must be an integer from 0 to 50/));
+    const imagej = COMMAND_FIELDS.find((f) => f.name === 'border');
+    assert.ok(imagej?.kind === 'number' && imagej.max === MAX_BORDER_WIDTH);
   });
 });
 

@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { aggregatePatches } from '../../src/core/aggregate.js';
 import { splitIntoPatches } from '../../src/core/patches.js';
 import type { GrayImage, ImageStack } from '../../src/core/types.js';
-import { measureImage, measureStack } from '../../src/inference/measure.js';
+import { measureStack } from '../../src/core/measure-stack.js';
+import { measureImage, modelMeasurer } from '../../src/inference/measure.js';
 import type { FocusModel } from '../../src/inference/session.js';
 import { loadModelFromDisk } from '../../src/node/model-files.js';
 import { readImageFile } from '../../src/node/image-files.js';
@@ -79,16 +80,16 @@ describe('measureImage / measureStack with the affine test model on a real image
     // For this model brighter means sharper; slice 1 is the brightest.
     const dim = (f: number): GrayImage => ({ ...image, data: Uint16Array.from(image.data, (v) => Math.min(65535, v * f)) });
     const stack: ImageStack = { width: 696, height: 520, bitDepth: 16, slices: [dim(1), dim(40), dim(10)], warnings: [] };
-    const all = await measureStack(model, stack, { slices: 'all' });
+    const { results: all } = await measureStack(modelMeasurer(model), stack, { slices: 'all' });
     assert.deepEqual(all.map((r) => r.slice), [0, 1, 2]);
-    const [best] = await measureStack(model, stack, { slices: 'best' });
+    const { results: [best] } = await measureStack(modelMeasurer(model), stack, { slices: 'best' });
     assert.equal(best!.slice, 1);
     assert.equal(best!.score, Math.min(...all.map((r) => r.score)));
-    const [one] = await measureStack(model, stack, { slices: 2 });
+    const { results: [one] } = await measureStack(modelMeasurer(model), stack, { slices: 2 });
     assert.equal(one!.slice, 2);
   });
 
   it('refuses an empty stack with an ImageContentError', async () => {
-    await assert.rejects(measureStack(model, { width: 696, height: 520, bitDepth: 16, slices: [], warnings: [] }), (e: Error) => e.name === 'ImageContentError' && /empty/.test(e.message));
+    await assert.rejects(measureStack(modelMeasurer(model), { slices: [] }), (e: Error) => e.name === 'ImageContentError' && /empty/.test(e.message));
   });
 });

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { measureStack } from '../../src/inference/measure.js';
+import { measureStack } from '../../src/core/measure-stack.js';
+import { modelMeasurer } from '../../src/inference/measure.js';
 import type { FocusModel } from '../../src/inference/session.js';
 import { readImageFile } from '../../src/node/image-files.js';
 import { loadModelFromDisk } from '../../src/node/model-files.js';
@@ -21,7 +22,7 @@ describe('the shipped model on the real images of test/fixtures/images', { timeo
 
   it('rates the held-out in-focus fields a05 and a06 in focus', async () => {
     for (const name of ['BBBC006_a05_s1_w1_z10.tif', 'BBBC006_a06_s1_w1_z10.tif']) {
-      const [r] = await measureStack(model, await readImageFile(join(IN_FOCUS_DIR, name)));
+      const { results: [r] } = await measureStack(modelMeasurer(model), await readImageFile(join(IN_FOCUS_DIR, name)));
       assert.ok(r!.level <= model.card.inFocusMaxLevel, `${name}: level ${r!.level}`);
       assert.equal(r!.inFocus, true);
     }
@@ -31,7 +32,7 @@ describe('the shipped model on the real images of test/fixtures/images', { timeo
     const files = readdirSync(DEFOCUSED_DIR).filter((f) => f.endsWith('.tif'));
     assert.equal(files.length, 4);
     for (const f of files) {
-      const [r] = await measureStack(model, await readImageFile(join(DEFOCUSED_DIR, f)));
+      const { results: [r] } = await measureStack(modelMeasurer(model), await readImageFile(join(DEFOCUSED_DIR, f)));
       assert.ok(r!.level >= 3, `${f}: level ${r!.level}`);
       assert.equal(r!.inFocus, false);
     }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { formatError } from '../../src/core/errors.js';
 import { parseModelCard } from '../../src/core/model-card.js';
 import { loadModel, type FocusModel } from '../../src/inference/session.js';
 import { loadModelFromDisk } from '../../src/node/model-files.js';
@@ -69,10 +70,10 @@ describe('loadModel / predict (hand-made affine ONNX models in onnxruntime-web, 
 
   it('refuses bytes that are not an ONNX model with a ModelError', async () => {
     const card = parseModelCard(JSON.parse(readFileSync(join(dir, 'affine.card.json'), 'utf8')));
-    await assert.rejects(loadModel({ model: new TextEncoder().encode('not a model'), card, name: 'junk.onnx' }), (e: Error) => e.name === 'ModelError' && /^junk\.onnx: cannot create an ONNX session/.test(e.message));
+    await assert.rejects(loadModel({ model: new TextEncoder().encode('not a model'), card, name: 'junk.onnx' }), (e: Error) => e.name === 'ModelError' && /^junk\.onnx: cannot create an ONNX session/.test(formatError(e)));
   });
 
   it('says where the card should be when it is missing', async () => {
-    await assert.rejects(loadModelFromDisk(join(dir, 'nothing-here.onnx')), (e: Error) => e.name === 'ModelError' && /nothing-here\.card\.json.*next to the \.onnx file/.test(e.message));
+    await assert.rejects(loadModelFromDisk(join(dir, 'nothing-here.onnx')), (e: Error) => e.name === 'ModelError' && /nothing-here\.card\.json.*next to the \.onnx file/.test(formatError(e)));
   });
 });

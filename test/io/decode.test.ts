@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { formatError } from '../../src/core/errors.js';
 import { fullScale } from '../../src/core/scaling.js';
 import type { ImageStack } from '../../src/core/types.js';
 import { decodeImage, sniffFormat } from '../../src/io/decode.js';
@@ -16,7 +17,7 @@ const at = (s: ImageStack, x: number, y: number, k = 0): number => s.slices[k]!.
 const decodeFile = (path: string): Promise<ImageStack> => decodeImage(readBytes(path), path);
 const rejects = (name: string, pattern: RegExp) => (e: Error) => {
   assert.equal(e.name, name, e.message);
-  assert.match(e.message, pattern);
+  assert.match(formatError(e), pattern);
   return true;
 };
 

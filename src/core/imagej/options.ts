@@ -12,6 +12,7 @@
  */
 import { OptionsError } from '../errors.js';
 import { parseMetricNames } from '../metrics/registry.js';
+import { MAX_BORDER_WIDTH } from '../options.js';
 
 /** ImageJ's `Macro.trimKey`: the key a dialog label is addressed by. */
 export function imageJKey(label: string): string {
@@ -179,7 +180,7 @@ export type CommandField =
   | { readonly name: keyof FocusCommandOptions; readonly label: string; readonly kind: 'choice'; readonly choices: readonly string[] };
 
 export const COMMAND_FIELDS: readonly CommandField[] = [
-  { name: 'border', label: 'Border width', kind: 'number', min: 0, max: 50 },
+  { name: 'border', label: 'Border width', kind: 'number', min: 0, max: MAX_BORDER_WIDTH },
   { name: 'overlay', label: 'Overlay', kind: 'checkbox' },
   { name: 'table', label: 'Table title', kind: 'string' },
   { name: 'patches', label: 'Patches table', kind: 'checkbox' },

@@ -5,6 +5,7 @@
  * bundled samples so a new user sees a result at once. A file that fails gets a message; earlier results stay.
  */
 import { html, nothing, render } from 'lit';
+import { formatError, withContext } from '../../core/errors.js';
 import { pickBestSlice } from '../../core/slices.js';
 import type { FocusResult, GrayImage, ImageStack } from '../../core/types.js';
 import { createWorkerClient } from '../../inference/worker-client.js';
@@ -95,7 +96,7 @@ async function measureFiles(files: readonly Pending[]): Promise<void> {
     } catch (err) {
       const e = err as { name?: string; message?: string };
       if (e?.name === 'CancelledError') say('info', `cancelled at ${f.name}; ${queue.length + 1} file(s) not measured`);
-      else say('error', e?.message?.includes(f.name) ? e.message : `${f.name}: ${e?.message ?? String(err)}`);
+      else say('error', formatError(withContext(err, { file: f.name })));
     }
     if (controller.signal.aborted) queue.length = 0;
     index++;

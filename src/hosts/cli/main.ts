@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { formatError } from '../../core/errors.js';
 import type { FocusModel } from '../../inference/session.js';
 import { imageColumns, patchColumns } from '../../io/csv.js';
 import { expandInputs } from '../../node/inputs.js';
@@ -76,7 +77,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     args = command.args;
     files = shardFiles(expandInputs(args.inputs), args.shard);
   } catch (err) {
-    say(`${(err as Error).message} (see --help)`);
+    say(`${formatError(err)} (see --help)`);
     return 2;
   }
   const started = Date.now();
@@ -101,7 +102,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       }
     }
   } catch (err) {
-    say((err as Error).message.split('\n')[0]!);
+    say(formatError(err));
     return 2;
   }
   const skipped = files.filter((f) => previous.files.has(f)).length;

@@ -1,5 +1,6 @@
 /** One input file → its output rows (one per measured slice, or one error row) and overlay PNGs. Never throws. */
-import { measureStack } from '../../inference/measure.js';
+import { measureStack } from '../../core/measure-stack.js';
+import { modelMeasurer } from '../../inference/measure.js';
 import type { FocusModel } from '../../inference/session.js';
 import { renderOverlayPng } from '../../io/overlay.js';
 import type { ResultRow } from '../../io/rows.js';
@@ -24,7 +25,7 @@ export function messageFor(err: unknown, file: string): string {
 export async function measureFile(model: FocusModel, file: string, job: FileJob, onProgress: (fraction: number) => void): Promise<FileOutcome> {
   try {
     const stack = await readImageFile(file);
-    const results = await measureStack(model, stack, { batchSize: job.batchSize, slices: job.slices, aggregation: job.aggregation, metrics: job.metrics }, { onProgress: (done, total) => onProgress(done / total) });
+    const { results } = await measureStack(modelMeasurer(model), stack, { batchSize: job.batchSize, slices: job.slices, aggregation: job.aggregation, metrics: job.metrics }, { onProgress: (done, total) => onProgress(done / total) });
     const overlays = new Map<number, Uint8Array>();
     if (job.overlay) for (const r of results) overlays.set(r.slice, renderOverlayPng(stack.slices[r.slice]!, r));
     return { rows: results.map((result) => ({ file, slice: result.slice, width: stack.width, height: stack.height, result, warnings: stack.warnings })), overlays };

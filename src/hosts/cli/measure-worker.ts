@@ -3,6 +3,7 @@
  * runs inference on its own core; one session per worker because an ORT session runs one call at a time.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { formatError } from '../../core/errors.js';
 import { loadModelFromDisk } from '../../node/model-files.js';
 import { measureFile } from './measure-file.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pool.js';
@@ -25,5 +26,5 @@ try {
     post({ type: 'done', id: req.id, rows: outcome.rows, overlays }, [...new Set(overlays.map(([, png]) => png.buffer as ArrayBuffer))]);
   });
 } catch (err) {
-  post({ type: 'failed', message: (err as Error).message });
+  post({ type: 'failed', message: formatError(err) });
 }

@@ -18,6 +18,7 @@
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { levelColor } from '../../core/colormap.js';
+import { formatError, withContext } from '../../core/errors.js';
 import type { FocusResult, GrayImage, ImageStack, PatchScore } from '../../core/types.js';
 import { decodeImage } from '../../io/decode.js';
 import type { WorkerClient } from '../../inference/worker-client.js';
@@ -187,9 +188,8 @@ export class FocusQualityView extends LitElement {
       if (this.running !== controller) return undefined; // superseded: the newer run reports for itself
       const e = err as { name?: string; message?: string };
       if (e?.name === 'CancelledError' || e?.name === 'AbortError') return undefined;
-      const message = e?.message ?? String(err);
       // Worker-side errors (e.g. "image is 1×1 pixels, …") do not know the file: name it here.
-      this.error = source && !message.includes(source) ? `${source}: ${message}` : message;
+      this.error = formatError(withContext(err, { file: source }));
       const detail: FocusQualityErrorDetail = { name: e?.name ?? 'Error', message: this.error, source };
       this.dispatchEvent(new CustomEvent<FocusQualityErrorDetail>('focus-quality-error', { detail, bubbles: true, composed: true }));
       return undefined;
