@@ -18,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { plls } from '../src/core/metrics/plls.js';
-import { measureStack } from '../src/inference/measure.js';
+import { measureStack } from '../src/core/measure-stack.js';
+import { modelMeasurer } from '../src/inference/measure.js';
 import { readImageFile } from '../src/node/image-files.js';
 import { cardPathFor, loadModelFromDisk, packageRoot, readModelCard } from '../src/node/model-files.js';
 import { spearman } from './protocol.js';
@@ -59,7 +60,7 @@ async function main(): Promise<number> {
     temp = mkdtempSync(join(tmpdir(), 'fq-eval-'));
     synth = temp;
     console.error(`synthesising the test sources' defocus stacks in ${synth} …`);
-    execFileSync(PYTHON, [join(root, 'eval/synthesize.py'), '--out', synth, '--per_source', a['per-source']!], { stdio: 'inherit', cwd: root, timeout: 3_600_000 });
+    execFileSync(PYTHON, [join(root, 'eval/synthesize.py'), '--out', synth, '--per_source', a['per-source']!, '--levels', String(card.levels)], { stdio: 'inherit', cwd: root, timeout: 3_600_000 });
   }
   const records: SourceRecord[] = [];
   const real: { file: string; truth: 'in' | 'out'; level: number; score: number; certainty: number; verdict: string; right: boolean }[] = [];
@@ -67,9 +68,10 @@ async function main(): Promise<number> {
   try {
     manifest = JSON.parse(readFileSync(join(synth, 'manifest.json'), 'utf8')) as Manifest;
     if (manifest.split !== 'test') throw new Error(`${synth}: stacks of the ${manifest.split} split, not the test sources`);
+    if (manifest.stacks.some((s) => s.levels !== card.levels)) throw new Error(`${synth}: stacks of another level count than the card's ${card.levels}`);
     for (const [i, s] of manifest.stacks.entries()) {
       const stack = await readImageFile(join(synth, s.file));
-      const results = await measureStack(model, stack, { slices: 'all' });
+      const { results } = await measureStack(modelMeasurer(model), stack, { slices: 'all' });
       results.forEach((r, level) => {
         records.push({ source: s.source, field: s.field, condition: s.condition, truth: level, level: r.level, score: r.score,
           certainty: r.certainty, verdict: verdictOf(r, card), plls: plls(stack.slices[level]!) });
@@ -82,7 +84,7 @@ async function main(): Promise<number> {
         for (const f of readdirSync(join(shared, dir)).filter((n) => /\.tiff?$/i.test(n)).sort()) {
           const stack = await readImageFile(join(shared, dir, f));
           if (stack.width < card.patchSize || stack.height < card.patchSize) continue;
-          const [r] = await measureStack(model, stack);
+          const [r] = (await measureStack(modelMeasurer(model), stack)).results;
           const verdict = verdictOf(r!, card);
           real.push({ file: f, truth, level: r!.level, score: r!.score, certainty: r!.certainty, verdict, right: verdict === truth });
         }

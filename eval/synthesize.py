@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 import numpy as np
 import tifffile
@@ -27,8 +28,6 @@ from training.sampler import defocused_levels  # noqa: E402
 from training.sources import NATIVE_PIXEL_UM  # noqa: E402
 from training.sources_eval import PATCH, PIXEL_CONDITIONS, pick_fields, resample  # noqa: E402
 
-LEVELS = 11
-
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -38,6 +37,7 @@ def main() -> int:
     ap.add_argument("--per_source", type=int, default=4, help="fields per test source")
     ap.add_argument("--split", default="test", choices=["val", "test"], help="test for the report; val only to check this script")
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--levels", type=int, required=True, help="the model card's level count")
     args = ap.parse_args()
     torch.set_num_threads(1)
     try:
@@ -49,10 +49,10 @@ def main() -> int:
     gen = torch.Generator().manual_seed(args.seed)
     manifest = []
     for src, name, img in fields:
-        stack = defocused_levels(img, LEVELS, 2.0, args.cache)
+        stack = defocused_levels(img, args.levels, 2.0, Path(args.cache) if args.cache else None)
         for cond in list(CONDITIONS) + list(PIXEL_CONDITIONS):
             planes, full, note = [], 65535, ""
-            for level in range(LEVELS):
+            for level in range(args.levels):
                 signal = torch.from_numpy(np.asarray(stack[level], dtype=np.float32))[None]
                 if cond in PIXEL_CONDITIONS:
                     f = PIXEL_CONDITIONS[cond]
@@ -69,11 +69,11 @@ def main() -> int:
             dtype = np.uint8 if int(full) == 255 else np.uint16
             file = f"{src}__{name}__{cond}.tif"
             tifffile.imwrite(os.path.join(args.out, file), np.stack(planes).astype(dtype))
-            manifest.append({"file": file, "source": src, "field": name, "condition": cond, "levels": LEVELS, "pixelNote": note})
+            manifest.append({"file": file, "source": src, "field": name, "condition": cond, "levels": args.levels, "pixelNote": note})
         print(f"  {src}/{name}: {len(CONDITIONS) + len(PIXEL_CONDITIONS)} stacks", file=sys.stderr, flush=True)
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump({"split": args.split, "seed": args.seed, "perSource": args.per_source, "stacks": manifest}, f)
-    print(f"wrote {len(manifest)} stacks of {LEVELS} levels to {args.out}", file=sys.stderr)
+    print(f"wrote {len(manifest)} stacks of {args.levels} levels to {args.out}", file=sys.stderr)
     return 0
 
 

@@ -32,21 +32,20 @@ from training.inputs import FULL_SCALE_RULE, PERCENTILE, normalise
 from training.metrics import aggregate, split_patches
 from training.model import count_parameters, load_checkpoint
 from training.sources import shared_data
-from training.sources_eval import IN_FOCUS_MAX, PATCH, pick_fields, predictor, records_for, summarise, verdict
 from training.acquisition import CONDITIONS
-from training.sources_eval import PIXEL_CONDITIONS
+from training.sources_eval import IN_FOCUS_MAX, PATCH, PIXEL_CONDITIONS, pick_fields, predictor, records_for, summarise, verdict
 
 TARGET_WRONG, TARGET_UNCERTAIN = 0.02, 0.25
 CERTAINTY_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 MARGIN_GRID = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 
 
-def choose_verdict(recs: list[dict], level_key: str) -> tuple[dict, dict]:
+def choose_verdict(recs: list[dict], level_key: str, in_focus_max: int = IN_FOCUS_MAX) -> tuple[dict, dict]:
     """The verdict rule from the grids (see the module docstring) and the summary it gives on `recs`."""
     best, best_key, best_summary = None, None, None
     for c, m in itertools.product(CERTAINTY_GRID, MARGIN_GRID):
         rule = {"minCertainty": c, "minMargin": m}
-        s = summarise(recs, rule, level_key)
+        s = summarise(recs, rule, level_key, in_focus_max)
         conds = s["conditions"].values()
         violations = sum(1 for b in conds if b["confidentWrong"] > TARGET_WRONG or b["uncertain"] > TARGET_UNCERTAIN)
         worst_wrong = max(b["confidentWrong"] for b in conds)
@@ -56,7 +55,7 @@ def choose_verdict(recs: list[dict], level_key: str) -> tuple[dict, dict]:
     return best, best_summary
 
 
-def real_rows(predict, rule: dict, verdict_rule: dict, level_key: str, folder: str) -> list[dict]:
+def real_rows(predict, rule: dict, verdict_rule: dict, level_key: str, folder: str, in_focus_max: int) -> list[dict]:
     rows = []
     for sub, truth in (("bbbc006-in-focus", "in"), ("mcf7-defocused", "out")):
         for path in list_images(Path(folder) / sub):
@@ -67,13 +66,13 @@ def real_rows(predict, rule: dict, verdict_rule: dict, level_key: str, folder: s
             v = aggregate(predict(patches))
             rec = {"file": path.name, "truth": truth, "level": v[level_key], "score": round(v["score"], 3),
                    "certainty": round(v["certainty"], 3), "median": v["median"], "argmax": v["argmax"]}
-            rec["verdict"] = verdict(rec, verdict_rule, level_key)
+            rec["verdict"] = verdict(rec, verdict_rule, level_key, in_focus_max)
             rec["right"] = rec["verdict"] == truth
             rows.append(rec)
     return rows
 
 
-def plot(summary: dict, records: list[dict], level_key: str, out: Path) -> None:
+def plot(summary: dict, records: list[dict], level_key: str, levels: int, out: Path) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -94,13 +93,13 @@ def plot(summary: dict, records: list[dict], level_key: str, out: Path) -> None:
     fig.savefig(out / "conditions.png", dpi=110)
     plt.close(fig)
     typical = [r for r in records if r["condition"] == "typical"]
-    c = np.zeros((11, 11), int)
+    c = np.zeros((levels, levels), int)
     for r in typical:
         c[r["truth"], r[level_key]] += 1
     fig, ax = plt.subplots(figsize=(4.4, 4))
     ax.imshow(c, cmap="Blues")
-    for i in range(11):
-        for j in range(11):
+    for i in range(levels):
+        for j in range(levels):
             if c[i, j]:
                 ax.text(j, i, c[i, j], ha="center", va="center", fontsize=6)
     ax.set_xlabel("measured level")
@@ -138,20 +137,21 @@ def main(argv=None) -> int:
     if not card_path.is_file():
         print(f"error: {card_path}: no such card (export the checkpoint first)", file=sys.stderr)
         return 2
+    card = json.loads(card_path.read_text())
+    levels, in_focus_max = card["levels"], card["inFocusMaxLevel"]  # the 11 levels and the 0–2 threshold: the card's
     rule = PERCENTILE if meta["config"].get("rule") == "percentile" else FULL_SCALE_RULE
     predict = predictor(model)
     conditions = list(CONDITIONS) + list(PIXEL_CONDITIONS)
     t0 = time.time()
-    val = records_for(val_fields, predict, rule, conditions, args.seed, args.cache)
-    keys = {k: summarise(val, {}, k)["all"]["within1"] for k in ("median", "argmax")}
+    val = records_for(val_fields, predict, rule, conditions, args.seed, args.cache, levels)
+    keys = {k: summarise(val, {}, k, in_focus_max)["all"]["within1"] for k in ("median", "argmax")}
     level_key = "median" if keys["median"] >= keys["argmax"] else "argmax"
-    verdict_rule, val_summary = choose_verdict(val, level_key)
-    held_recs = records_for(held, predict, rule, conditions, args.seed, args.cache)
-    held_summary = summarise(held_recs, verdict_rule, level_key)
-    real = real_rows(predict, rule, verdict_rule, level_key, args.real_dir) if Path(args.real_dir).is_dir() else []
+    verdict_rule, val_summary = choose_verdict(val, level_key, in_focus_max)
+    held_recs = records_for(held, predict, rule, conditions, args.seed, args.cache, levels)
+    held_summary = summarise(held_recs, verdict_rule, level_key, in_focus_max)
+    real = real_rows(predict, rule, verdict_rule, level_key, args.real_dir, in_focus_max) if Path(args.real_dir).is_dir() else []
     print(f"validation: {len(val)} images in {time.time() - t0:.0f} s; aggregation {level_key} ({keys}); verdict {verdict_rule}; "
           f"within ±1 {val_summary['all']['within1']}, worst source {val_summary['worstSource']['within1']}", flush=True)
-    card = json.loads(card_path.read_text())
     card["sha256"] = sha256(args.onnx)
     card["aggregation"] = level_key
     card["verdict"] = verdict_rule
@@ -180,7 +180,7 @@ def main(argv=None) -> int:
     card["metrics"] = metrics
     write_card(card_path, card)
     out = Path(args.out_dir)
-    plot(val_summary, val, level_key, out)
+    plot(val_summary, val, level_key, levels, out)
     from training.report import markdown
     (out / "MODEL_CARD.md").write_text(markdown(card, test))
     if args.json:

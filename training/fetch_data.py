@@ -194,6 +194,16 @@ def write_doc(rows: list[dict], path: Path) -> None:
         commit = r["commit"][:12] or "(shared data)"
         lines.append(f"| {r['split']} | {r['source']} | {r['field']} | `{r['path']}` | {commit} | {ch} | `{r['sha256']}` | "
                      f"{r['shape'][1]}×{r['shape'][0]} | {r['native_shape'][1]}×{r['native_shape'][0]} | {r['sharpness']} |")
+    lines += ["", "## Real through-focus stacks", "",
+              "Wanted: a public real z-stack whose focal plane is documented by its makers, at a z spacing this model can resolve",
+              "(its levels are 2 µm apart). Checked, none usable:",
+              "- BBBC006 (Broad): 34 planes 2 µm apart, focus documented near z16 — the ideal, but no reachable repository holds the",
+              "  stacks (they are downloaded from the Broad's server, which these machines cannot reach); the shared data holds 2 planes per site.",
+              "- ZJUOPTKuangLab/DFNN `data/test/*/stack`: real stacks with the focal plane documented (order 51), but 0.05 µm apart",
+              "  (±0.75 µm in all: less than half a level) and under patterned illumination.",
+              "- NEUBIAS/training-resources `xyzc_16bit__dna_conf_wf.tif`, `xyz_8bit__nucleus.tif`, `xyz_8bit__nuclei_autothresh.tif`,",
+              "  `xyz_calibrated_16bit__golgi_bfa.tif`: real stacks, no documented focal plane (defining one ourselves would be \"made by us\").",
+              "So `npm run eval` makes no real-stack check; reports/evaluation.md says so."]
     doubtful = [r for r in rows if r["sharpness"] < DOUBTFUL]
     lines += ["", f"Fields with sharpness below {DOUBTFUL} (checked by eye on the contact sheets): "
               + (", ".join(f"{r['source']}/{r['field']} ({r['sharpness']})" for r in doubtful) or "none"), ""]

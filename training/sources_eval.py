@@ -31,8 +31,8 @@ from training.sampler import defocused_levels
 from training.sources import NATIVE_PIXEL_UM
 
 PATCH = 84
-LEVELS = 11
-IN_FOCUS_MAX = 2
+LEVELS = 11  # default only: callers pass the checkpoint's / card's level count
+IN_FOCUS_MAX = 2  # default only: callers pass the card's inFocusMaxLevel
 PIXEL_CONDITIONS = {"pixel-0.5x": 0.5, "pixel-2x": 2.0}  # camera pixel = factor × native, pixel size given
 
 
@@ -81,12 +81,13 @@ def measure(values: np.ndarray, full: float, rule: dict, predict) -> dict:
     return aggregate(predict(patches))
 
 
-def records_for(fields: list, predict, rule: dict, conditions: list[str], seed: int, cache: str | None) -> list[dict]:
+def records_for(fields: list, predict, rule: dict, conditions: list[str], seed: int, cache: str | None,
+                levels: int = LEVELS) -> list[dict]:
     out = []
     gen = torch.Generator().manual_seed(seed)
     for src, name, img in fields:
-        stack = defocused_levels(img, LEVELS, 2.0, Path(cache) if cache else None)
-        for level in range(LEVELS):
+        stack = defocused_levels(img, levels, 2.0, Path(cache) if cache else None)
+        for level in range(levels):
             signal = torch.from_numpy(np.asarray(stack[level], dtype=np.float32))[None]
             for cond in conditions:
                 if cond in PIXEL_CONDITIONS:
@@ -108,24 +109,24 @@ def records_for(fields: list, predict, rule: dict, conditions: list[str], seed: 
     return out
 
 
-def verdict(rec: dict, rule: dict, level_key: str = "median") -> str:
+def verdict(rec: dict, rule: dict, level_key: str = "median", in_focus_max: int = IN_FOCUS_MAX) -> str:
     """'in' / 'out' / 'uncertain' (the card's verdict rule; core/aggregate.ts is the TypeScript one)."""
     if rule.get("minCertainty") is not None and rec["certainty"] < rule["minCertainty"]:
         return "uncertain"
-    if rule.get("minMargin") is not None and abs(rec["score"] - (IN_FOCUS_MAX + 0.5)) < rule["minMargin"]:
+    if rule.get("minMargin") is not None and abs(rec["score"] - (in_focus_max + 0.5)) < rule["minMargin"]:
         return "uncertain"
-    return "in" if rec[level_key] <= IN_FOCUS_MAX else "out"
+    return "in" if rec[level_key] <= in_focus_max else "out"
 
 
-def summarise(recs: list[dict], verdict_rule: dict, level_key: str = "median") -> dict:
+def summarise(recs: list[dict], verdict_rule: dict, level_key: str = "median", in_focus_max: int = IN_FOCUS_MAX) -> dict:
     """Within ±1 and Spearman (all, per source, worst source), and per condition the confident-wrong and uncertain
     rates of the verdict."""
     def block(rs):
         truth = np.array([r["truth"] for r in rs])
         pred = np.array([r[level_key] for r in rs])
         score = np.array([r["score"] for r in rs])
-        v = [verdict(r, verdict_rule, level_key) for r in rs]
-        wrong = sum(1 for r, x in zip(rs, v) if x != "uncertain" and (x == "in") != (r["truth"] <= IN_FOCUS_MAX))
+        v = [verdict(r, verdict_rule, level_key, in_focus_max) for r in rs]
+        wrong = sum(1 for r, x in zip(rs, v) if x != "uncertain" and (x == "in") != (r["truth"] <= in_focus_max))
         unc = sum(1 for x in v if x == "uncertain")
         return {"n": len(rs), "within1": round(float(np.mean(np.abs(pred - truth) <= 1)), 4),
                 "exact": round(float(np.mean(pred == truth)), 4), "spearman": round(spearman(score, truth), 4),
@@ -166,7 +167,7 @@ def main(argv=None) -> int:
         model, meta = load_checkpoint(ckpt)
         rule = PERCENTILE if meta["config"].get("rule") == "percentile" else FULL_SCALE_RULE
         t = time.time()
-        recs = records_for(fields, predictor(model, args.tta), rule, conditions, args.seed, args.cache)
+        recs = records_for(fields, predictor(model, args.tta), rule, conditions, args.seed, args.cache, meta["config"]["levels"])
         s = summarise(recs, {})
         results[ckpt] = {"records": recs, "summary": s, "seconds": round(time.time() - t, 1)}
         print(f"{ckpt}: {len(recs)} images in {time.time() - t:.0f} s; within±1 {s['all']['within1']}, "
