@@ -28,12 +28,11 @@ import torch
 
 from training.card import sha256, write_card
 from training.data import DataError, list_images, load_fields, read_image
-from training.inputs import FULL_SCALE_RULE, PERCENTILE, normalise
-from training.metrics import aggregate, split_patches
+from training.inputs import FULL_SCALE_RULE, PERCENTILE
 from training.model import count_parameters, load_checkpoint
 from training.sources import shared_data
 from training.acquisition import CONDITIONS
-from training.sources_eval import IN_FOCUS_MAX, PATCH, PIXEL_CONDITIONS, pick_fields, predictor, records_for, summarise, verdict
+from training.sources_eval import IN_FOCUS_MAX, PATCH, PIXEL_CONDITIONS, measure, pick_fields, predictor, records_for, summarise, verdict
 
 TARGET_WRONG, TARGET_UNCERTAIN = 0.02, 0.25
 CERTAINTY_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
@@ -62,10 +61,9 @@ def real_rows(predict, rule: dict, verdict_rule: dict, level_key: str, folder: s
             img = read_image(path)  # 8-bit files come back scaled to 16-bit counts
             if min(img.shape) < PATCH:
                 continue
-            patches, _ = split_patches(normalise(img, 65535, rule), PATCH)
-            v = aggregate(predict(patches))
+            v = measure(img, 65535, rule, predict)
             rec = {"file": path.name, "truth": truth, "level": v[level_key], "score": round(v["score"], 3),
-                   "certainty": round(v["certainty"], 3), "median": v["median"], "argmax": v["argmax"]}
+                   "certainty": round(v["certainty"], 3), "median": v["median"], "argmax": v["argmax"], "content": v["content"]}
             rec["verdict"] = verdict(rec, verdict_rule, level_key, in_focus_max)
             rec["right"] = rec["verdict"] == truth
             rows.append(rec)

@@ -36,16 +36,45 @@ IN_FOCUS_MAX = 2  # default only: callers pass the card's inFocusMaxLevel
 PIXEL_CONDITIONS = {"pixel-0.5x": 0.5, "pixel-2x": 2.0}  # camera pixel = factor × native, pixel size given
 
 
+def axis_weights(n: int, m: int) -> np.ndarray:
+    """[m, n] matrix taking n samples to m along one axis, as the engine's core/resample.ts does: area averaging when
+    shrinking (fractional pixels by their covered fraction), linear interpolation between pixel centres when
+    enlarging (output centre j at input position (j + ½)·n/m − ½, clamped to the first and last centre)."""
+    w = np.zeros((m, n))
+    step = n / m
+    for j in range(m):
+        if m <= n:
+            a, b = j * step, (j + 1) * step
+            for i in range(int(math.floor(a)), min(n, int(math.ceil(b)))):
+                w[j, i] = (min(b, i + 1) - max(a, i)) / step
+        elif n == 1:
+            w[j, 0] = 1.0
+        else:
+            u = min(n - 1, max(0.0, (j + 0.5) * step - 0.5))
+            i0 = min(n - 2, int(math.floor(u)))
+            t = u - i0
+            w[j, i0], w[j, i0 + 1] = 1 - t, t
+    return w
+
+
 def resample(image: np.ndarray, pixel_um: float, native_um: float = NATIVE_PIXEL_UM) -> np.ndarray:
-    """An image of `pixel_um` pixels at the native pixel size: anti-aliased (Gaussian σ = (1/f − 1)/2) linear
-    downsampling when pixels are smaller than native, linear upsampling when larger (f = pixel_um / native_um)."""
-    f = pixel_um / native_um
-    if abs(f - 1) < 1e-6:
+    """An image of `pixel_um` pixels on the native grid (Python twin of the engine's core/native-scale.ts): size
+    round(n · pixel_um / native_um) per axis, not resampled within 1 % of the native size."""
+    r = pixel_um / native_um
+    if abs(r - 1) <= 0.01:
         return image
-    src = np.asarray(image, dtype=np.float64)
-    if f < 1:
-        src = ndi.gaussian_filter(src, 0.5 * (1 / f - 1))
-    return ndi.zoom(src, f, order=1)
+    h, w = image.shape
+    m_h, m_w = max(1, round(h * r)), max(1, round(w * r))
+    return axis_weights(h, m_h) @ np.asarray(image, dtype=np.float64) @ axis_weights(w, m_w).T
+
+
+def has_content(values: np.ndarray, bit_depth: int) -> bool:
+    """The engine's core/content.ts: content unless at most 0.01 % of the pixels differ from the median by more than
+    2 grey levels (integer files: 2.5 counts, i.e. more than 2)."""
+    v = np.ravel(values)
+    median = float(np.median(v)) if bit_depth != 32 else float(np.sort(v)[(v.size - 1) // 2])
+    allowed = int(math.floor(1e-4 * v.size))
+    return int(np.sum(np.abs(v - median) > 2.5)) > allowed
 
 
 def predictor(model: torch.nn.Module, tta: bool = False):
@@ -78,7 +107,9 @@ def pick_fields(fields: list, per_source: int) -> list:
 def measure(values: np.ndarray, full: float, rule: dict, predict) -> dict:
     x = normalise(values, full, rule)
     patches, _ = split_patches(x, PATCH)
-    return aggregate(predict(patches))
+    out = aggregate(predict(patches))
+    out["content"] = has_content(values, 8 if full == 255 else 16)
+    return out
 
 
 def records_for(fields: list, predict, rule: dict, conditions: list[str], seed: int, cache: str | None,
@@ -105,12 +136,15 @@ def records_for(fields: list, predict, rule: dict, conditions: list[str], seed: 
                 v = measure(image, float(full), rule, predict)
                 out.append({"source": src, "field": name, "truth": level, "condition": cond, "median": v["median"],
                             "argmax": v["argmax"], "score": round(v["score"], 4), "certainty": round(v["certainty"], 4),
-                            "meanCertainty": round(v["meanCertainty"], 4)})
+                            "meanCertainty": round(v["meanCertainty"], 4), "content": v["content"]})
     return out
 
 
 def verdict(rec: dict, rule: dict, level_key: str = "median", in_focus_max: int = IN_FOCUS_MAX) -> str:
-    """'in' / 'out' / 'uncertain' (the card's verdict rule; core/aggregate.ts is the TypeScript one)."""
+    """'in' / 'out' / 'uncertain' (the card's verdict rule; core/verdict.ts is the TypeScript one): uncertain for a
+    plane without content, a certainty below minCertainty, or a score within minMargin of the in/out boundary."""
+    if not rec.get("content", True):
+        return "uncertain"
     if rule.get("minCertainty") is not None and rec["certainty"] < rule["minCertainty"]:
         return "uncertain"
     if rule.get("minMargin") is not None and abs(rec["score"] - (in_focus_max + 0.5)) < rule["minMargin"]:
