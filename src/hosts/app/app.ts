@@ -16,17 +16,13 @@ import type { FocusQualityView } from '../element/focus-quality-view.js';
 import '../element/register.js';
 import { composeEntry, composeTools, type Composed } from './compose.js';
 import { download } from './files.js';
+import { downloadBar, emptyState, messageLog, progressBar, type Busy, type Message } from './panels.js';
 import { Pictures } from './pictures.js';
 import { plateGrid } from './grid.js';
 import { LiveMode } from './live/live.js';
 import { slicePlot } from './plot.js';
 import { handleRovingKey } from './roving.js';
 import { resultCards, resultsTable, rowKey, sortRows, type Entry, type Failure, type Sort } from './table.js';
-
-interface Message {
-  readonly kind: 'error' | 'warning' | 'info';
-  readonly text: string;
-}
 
 /** Phones get cards instead of the table; the same breakpoint as the single-column layout in index.html. */
 const NARROW = matchMedia('(max-width: 640px)');
@@ -42,7 +38,7 @@ const state = {
   messages: [] as Message[],
   sort: { key: 'name', descending: false } as Sort,
   selected: undefined as { id: number; slice: number } | undefined,
-  busy: undefined as { file: string; index: number; count: number; done: number; total: number; controller: AbortController } | undefined,
+  busy: undefined as Busy | undefined,
   backend: '',
   /** Id of the entry being composed (all-in-focus), if any. */
   composing: undefined as number | undefined,
@@ -182,17 +178,6 @@ function pickKey(key: string, byTile: boolean): void {
   if (entry) void show(entry, byTile ? entry.best!.slice : slice!);
 }
 
-function emptyState() {
-  return html`<div class="dropzone">
-    <p><strong>Drop TIFF or PNG files here</strong> — single images or z-stacks, as many as you like.</p>
-    <p>
-      <button type="button" @click=${() => document.querySelector<HTMLInputElement>('#files')!.click()}>Open images…</button>
-      <button type="button" id="try-samples" @click=${() => void loadSamples(true)}>Try the samples</button>
-    </p>
-    <p class="hint">Images stay in your browser: nothing is uploaded.</p>
-  </div>`;
-}
-
 function update(): void {
   const { busy, entries } = state;
   const selectedEntry = entries.find((e) => e.id === state.selected?.id);
@@ -208,27 +193,14 @@ function update(): void {
   document.querySelector('main')!.classList.toggle('empty', empty);
   render(
     html`
-      ${busy
-        ? html`<div class="progress">
-            <span>Measuring ${busy.file} (${busy.index + 1} of ${busy.count})</span>
-            <progress max=${busy.total || 1} value=${busy.done} aria-label="progress"></progress>
-            <button type="button" id="cancel" @click=${() => busy.controller.abort()}>Cancel</button>
-          </div>`
-        : nothing}
-      <div class="messages" role="log" aria-label="messages">
-        <ul>
-          ${state.messages.map((m) => html`<li class=${m.kind}>${m.kind === 'info' ? '' : html`<span class="sr-only">${m.kind}: </span>`}${m.text}</li>`)}
-        </ul>
-      </div>
-      ${empty ? emptyState() : nothing}
+      ${progressBar(busy)} ${messageLog(state.messages)}
+      ${empty ? emptyState(() => document.querySelector<HTMLInputElement>('#files')!.click(), () => void loadSamples(true)) : nothing}
       ${entries.length + state.failures.length > 0
-        ? html`<div class="downloads">
-            <button type="button" id="csv" @click=${() => download('focus-quality.csv', toImageCsv(rows()), 'text/csv')}>Download CSV</button>
-            <button type="button" id="geojson" @click=${() => download('focus-quality.geojson', JSON.stringify(toGeoJSONCollection(rows())), 'application/geo+json')}>
-              Download GeoJSON
-            </button>
-            <span class="backend">${state.backend ? `backend: ${state.backend}` : ''}</span>
-          </div>`
+        ? downloadBar(
+            () => download('focus-quality.csv', toImageCsv(rows()), 'text/csv'),
+            () => download('focus-quality.geojson', JSON.stringify(toGeoJSONCollection(rows())), 'application/geo+json'),
+            state.backend,
+          )
         : nothing}
       ${NARROW.matches ? resultCards(sorted, listState, handlers) : resultsTable(sorted, listState, handlers)}
       ${plateGrid(entries, state.active.tiles, (ev, keys) => rove('tiles', ev, keys, (key) => pickKey(key, true)), (e, s) => void show(e, s, true))}
