@@ -2,7 +2,7 @@
 //   focus-quality.js       the library API (createFocusQuality, …) for embedders
 //   focus-quality-view.js  the <focus-quality-view> element, registered: one <script type="module"> tag, no build step
 //   worker.js              the inference worker (worker-client.ts starts it from next to the bundles)
-//   app.js + index.html    the standalone web app served by `npm start`; element-example.html, the element in a plain page
+//   app.js + index.html    the standalone web app (+ app.css) served by `npm start`; element-example.html, the element in a plain page
 //   models/ ort/ samples/  the shipped model and card, onnxruntime-web's .wasm files, the sample images (never a CDN)
 // plus whatever the ImageJ.JS plugin config (rollup.imagej.mjs) adds.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -40,6 +40,7 @@ function copyAssets() {
       // The app reads this list to load the samples on a first visit (a static server cannot list a folder).
       writeFileSync(path.join(out, 'samples', 'index.json'), JSON.stringify(names, null, 1) + '\n');
       copy(path.join(here, 'src/hosts/app/index.html'), path.join(out, 'index.html'));
+      copy(path.join(here, 'src/hosts/app/app.css'), path.join(out, 'app.css'));
       copy(path.join(here, 'src/hosts/element/example.html'), path.join(out, 'element-example.html'));
     },
   };

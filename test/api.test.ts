@@ -1,6 +1,9 @@
 // The library API in Node (the Node entry: no Worker there, so the model runs in the calling thread, read from the package's models/).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, it, after } from 'node:test';
 import { createFocusQuality } from '../src/node/focus-quality.js';
 import { createFocusQuality as createUniversal } from '../src/api.js';
@@ -75,6 +78,40 @@ describe('createFocusQuality in Node', { timeout: 120_000 }, () => {
     for (const [input, pattern] of cases) {
       await assert.rejects(fq.measure(input as never, { name: 'cells' }), (e: Error) => e.name === 'OptionsError' && pattern.test(formatError(e)), String(pattern));
     }
+  });
+
+  it('pixelSize resamples to the card\'s native pixel size; CSV and GeoJSON give the patches on the image\'s own pixels', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fq-native-'));
+    const shipped = new URL('../../models/', import.meta.url);
+    copyFileSync(new URL('focus-quality.onnx', shipped), join(dir, 'm.onnx'));
+    const card = JSON.parse(readFileSync(new URL('focus-quality.card.json', shipped), 'utf8'));
+    writeFileSync(join(dir, 'm.card.json'), JSON.stringify({ ...card, pixelSizeUm: 0.65 }));
+    const native = createFocusQuality({ modelUrl: pathToFileURL(join(dir, 'm.onnx')) });
+    try {
+      const plane = (await decodeImage(readFileSync(new URL('mcf7-defocused/mcf7_b01_s2_w1.tif', data)))).slices[0]!;
+      const m = await native.measure(plane, { pixelSize: 0.325, name: 'b01' });
+      assert.deepEqual(m.best.resampled, { width: Math.round(plane.width / 2), height: Math.round(plane.height / 2) });
+      const xs = m.toGeoJSON().features.map((f) => f.geometry!.coordinates[0]![2]![0]!);
+      assert.equal(Math.max(...xs), plane.width, 'the last patch ends at the right edge of the image');
+      const patchRows = m.toPatchCSV().trim().split('\n').slice(1).map((l) => l.split(','));
+      assert.ok(patchRows.every((r) => r[4] === '168' && r[5] === '168'), 'patch CSV: 84 native pixels = 168 of the image');
+      const unknown = await native.measure(plane, { name: 'b01' });
+      assert.match(unknown.toCSV(), /pixel size unknown/);
+      await assert.rejects(native.measure(plane, { pixelSize: -2 }), (e: Error) => e.name === 'OptionsError' && /pixelSize/.test(e.message));
+    } finally {
+      native.dispose();
+    }
+  });
+
+  it('a file Blob is decoded in this thread; its preview is a stretched RGBA picture of the asked slice', async () => {
+    const bytes = readFileSync(new URL('mcf7-defocused/mcf7_b01_s2_w1.tif', data));
+    const m = await fq.measure(new Blob([bytes]), { name: 'b01.tif' });
+    const same = await fq.measure((await decodeImage(bytes)).slices[0]!, { name: 'b01.tif' });
+    assert.deepEqual(m.best.probs, same.best.probs);
+    const p = await m.preview(0, 100);
+    assert.equal(Math.max(p.width, p.height), 100);
+    assert.equal(p.data.length, 4 * p.width * p.height);
+    await assert.rejects(m.preview(1), (e: Error) => e.name === 'ImageContentError' && /slice 1 does not exist/.test(e.message));
   });
 
   it('rejects a bad option value with an OptionsError naming the option', async () => {

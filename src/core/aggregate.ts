@@ -8,16 +8,27 @@
  * - score: expected level Σ k·p_k, continuous, lower = sharper (handy for ranking z-slices).
  * - certainty: certainty of the aggregated distribution; meanCertainty / maxCertainty over the patches.
  * - If every patch has certainty 0 (a blank image) weights are meaningless; the plain mean is used and a warning says so.
+ * - verdict: 'in', 'out' or 'uncertain' by the card's rule (core/verdict.ts); a plane without content (the caller
+ *   says so, see core/content.ts) is 'uncertain' with a warning.
  */
 import { patchCertainty } from './certainty.js';
 import { ImageContentError } from './errors.js';
 import type { Aggregation, ModelCard } from './model-card.js';
-import type { FocusResult, PatchScore } from './types.js';
+import type { FocusResult, PatchScore, Verdict } from './types.js';
+import { decideVerdict } from './verdict.js';
 
 export type AggregateResult = Pick<FocusResult, 'level' | 'score' | 'certainty' | 'meanCertainty' | 'maxCertainty' | 'inFocus' | 'probs'> & {
+  readonly verdict: Verdict;
   readonly aggregation: Aggregation;
   readonly warnings: readonly string[];
 };
+
+export interface AggregateOptions {
+  /** Overrides the card's way of reading the level. */
+  readonly aggregation?: Aggregation | undefined;
+  /** False when the plane has nothing to judge (core/content.ts `hasContent`); default true. */
+  readonly hasContent?: boolean | undefined;
+}
 
 /** Index of the largest value; the first one on ties. */
 export function argmaxLevel(probs: ArrayLike<number>): number {
@@ -38,7 +49,7 @@ export function medianLevel(probs: ArrayLike<number>): number {
   return probs.length - 1;
 }
 
-export function aggregatePatches(patches: readonly PatchScore[], card: Pick<ModelCard, 'levels' | 'inFocusMaxLevel' | 'aggregation'>, options: { aggregation?: Aggregation | undefined } = {}): AggregateResult {
+export function aggregatePatches(patches: readonly PatchScore[], card: Pick<ModelCard, 'levels' | 'inFocusMaxLevel' | 'aggregation' | 'verdict'>, options: AggregateOptions = {}): AggregateResult {
   const levels = card.levels;
   if (patches.length === 0) throw new ImageContentError('no patches to aggregate');
   const warnings: string[] = [];
@@ -67,15 +78,10 @@ export function aggregatePatches(patches: readonly PatchScore[], card: Pick<Mode
   }
   const aggregation = options.aggregation ?? card.aggregation ?? 'argmax';
   const level = aggregation === 'median' ? medianLevel(probs) : argmaxLevel(probs);
-  return {
-    level,
-    score,
-    certainty: patchCertainty(probs),
-    meanCertainty: certSum / patches.length,
-    maxCertainty,
-    inFocus: level <= card.inFocusMaxLevel,
-    probs,
-    aggregation,
-    warnings,
-  };
+  const certainty = patchCertainty(probs);
+  const inFocus = level <= card.inFocusMaxLevel;
+  const hasContent = options.hasContent ?? true;
+  if (!hasContent) warnings.push('the image has no content to judge (it is flat: constant up to 2 grey levels): its level says nothing about focus, verdict uncertain');
+  const verdict = decideVerdict({ score, certainty, inFocus, hasContent, anyCertainty: !unweighted }, card);
+  return { level, score, certainty, meanCertainty: certSum / patches.length, maxCertainty, inFocus, verdict, probs, aggregation, warnings };
 }

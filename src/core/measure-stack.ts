@@ -12,7 +12,7 @@ import type { MetricName } from './metrics/registry.js';
 import type { Aggregation } from './model-card.js';
 import { resolveOptions, type SliceSelection } from './options.js';
 import { pickBestSlice, selectSlices } from './slices.js';
-import type { FocusResult, GrayImage, ImageStack } from './types.js';
+import type { FocusResult, GrayImage, ImageStack, PixelSize } from './types.js';
 
 /** Options of one plane's measurement (what a worker receives with the pixels). */
 export interface PlaneOptions {
@@ -24,6 +24,8 @@ export interface PlaneOptions {
   readonly metrics?: readonly MetricName[];
   /** 0-based slice index written into the result. */
   readonly slice?: number;
+  /** Pixel size in µm overriding the plane's own (see core/native-scale.ts). */
+  readonly pixelSize?: PixelSize | undefined;
 }
 
 export interface PlaneHooks {
@@ -66,19 +68,27 @@ export interface StackMeasurement {
   readonly best: FocusResult;
 }
 
-/** A decoded stack as a plane source. */
-export function planesOf(stack: Pick<ImageStack, 'slices'>): PlaneSource {
-  return { count: stack.slices.length, plane: (i) => stack.slices[i]! };
+type DecodedStack = Pick<ImageStack, 'slices'> & { readonly pixelSize?: PixelSize | undefined };
+
+/** A decoded stack as a plane source; a plane without its own pixel size gets the stack's. */
+export function planesOf(stack: DecodedStack): PlaneSource {
+  return {
+    count: stack.slices.length,
+    plane: (i) => {
+      const p = stack.slices[i]!;
+      return p.pixelSize || !stack.pixelSize ? p : { ...p, pixelSize: stack.pixelSize };
+    },
+  };
 }
 
-const isPlaneSource = (v: PlaneSource | Pick<ImageStack, 'slices'>): v is PlaneSource => typeof (v as PlaneSource).plane === 'function';
+const isPlaneSource = (v: PlaneSource | DecodedStack): v is PlaneSource => typeof (v as PlaneSource).plane === 'function';
 
 /**
  * Measures the chosen slices of a stack. An index outside the stack is an ImageContentError (never clamped: a
  * script asking for slice 40 of 30 must hear about it). Cancelling rejects with a CancelledError between slices,
  * or within one at the measurer's next batch.
  */
-export async function measureStack(measurer: Measurer, stack: PlaneSource | Pick<ImageStack, 'slices'>, options: StackOptions = {}, hooks: StackHooks = {}): Promise<StackMeasurement> {
+export async function measureStack(measurer: Measurer, stack: PlaneSource | DecodedStack, options: StackOptions = {}, hooks: StackHooks = {}): Promise<StackMeasurement> {
   const source = isPlaneSource(stack) ? stack : planesOf(stack);
   const selection = resolveOptions({ slices: options.slices }).slices;
   const indices = selectSlices(source.count, selection, hooks.current);
@@ -87,6 +97,7 @@ export async function measureStack(measurer: Measurer, stack: PlaneSource | Pick
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
     ...(options.aggregation !== undefined ? { aggregation: options.aggregation } : {}),
     ...(options.metrics?.length ? { metrics: options.metrics } : {}),
+    ...(options.pixelSize ? { pixelSize: options.pixelSize } : {}),
   };
   const results: FocusResult[] = [];
   for (const [n, index] of indices.entries()) {

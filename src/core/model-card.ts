@@ -40,6 +40,8 @@ export interface ModelCard {
   readonly pixelSizeUm?: number;
   /** When a result is 'uncertain' rather than 'in'/'out' (thresholds chosen on validation sources, never test sources). */
   readonly verdict?: VerdictRule;
+  /** For a fixed-batch copy (written for WebGL at export): the dynamic-batch model it was made from. */
+  readonly fixedBatchOf?: { readonly file: string; readonly sha256?: string };
 }
 
 /**
@@ -81,6 +83,14 @@ export function parseModelCard(json: unknown, source = 'model card'): ModelCard 
   if (!output || typeof output.name !== 'string' || !Array.isArray(output.shape) || output.shape.length !== 2 || output.shape[1] !== c.levels) {
     fail(`"output" must be [N,${c.levels}]`, source);
   }
+  if (c.verdict !== undefined) {
+    const v = c.verdict as Record<string, unknown> | null;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('"verdict" must be an object {minCertainty?, minMargin?}', source);
+    const { minCertainty, minMargin } = v;
+    if (minCertainty !== undefined && !(typeof minCertainty === 'number' && minCertainty >= 0 && minCertainty <= 1)) fail('"verdict.minCertainty" must be a number from 0 to 1', source);
+    if (minMargin !== undefined && !(typeof minMargin === 'number' && minMargin >= 0 && Number.isFinite(minMargin))) fail('"verdict.minMargin" must be a number ≥ 0 (levels)', source);
+  }
+  if (c.pixelSizeUm !== undefined && !(typeof c.pixelSizeUm === 'number' && c.pixelSizeUm > 0 && Number.isFinite(c.pixelSizeUm))) fail('"pixelSizeUm" must be a positive number (µm)', source);
   if (c.aggregation !== undefined && !AGGREGATIONS.includes(c.aggregation as Aggregation)) {
     fail(`"aggregation" must be one of ${AGGREGATIONS.join(', ')}, got ${JSON.stringify(c.aggregation)}`, source);
   }
@@ -94,4 +104,13 @@ export function parseModelCard(json: unknown, source = 'model card'): ModelCard 
 export function cardUrlFor(modelUrl: string): string {
   const [, head = modelUrl, tail = ''] = /^([^?#]*)(.*)$/s.exec(modelUrl) ?? [];
   return `${head.replace(/\.onnx$/i, '')}.card.json${tail}`;
+}
+
+/**
+ * Where the fixed-batch copy of a model lives (training/export_onnx.py `--fixed_batch N` writes it next to the model):
+ * `x.onnx` → `x.bN.onnx`, its card `x.bN.card.json` (`cardUrlFor`). A URL's query or fragment is kept.
+ */
+export function fixedBatchUrlFor(modelUrl: string, batch: number): string {
+  const [, head = modelUrl, tail = ''] = /^([^?#]*)(.*)$/s.exec(modelUrl) ?? [];
+  return `${head.replace(/\.onnx$/i, '')}.b${batch}.onnx${tail}`;
 }

@@ -5,6 +5,7 @@
 import { OptionsError } from './errors.js';
 import { parseMetricNames, type MetricName } from './metrics/registry.js';
 import { AGGREGATIONS, type Aggregation } from './model-card.js';
+import type { PixelSize } from './types.js';
 
 /** Which planes of a stack to measure: every one, the sharpest one, the host's current one, or one 0-based index. */
 export type SliceSelection = 'all' | 'best' | 'current' | number;
@@ -23,9 +24,14 @@ export interface MeasureOptions {
    * default none. Accepts names, `"plls,brenner"` or `"all"`.
    */
   readonly metrics: readonly MetricName[];
+  /**
+   * Pixel size in µm, overriding what the file says: images are resampled to the model's native pixel size before
+   * patches are cut (core/native-scale.ts). Accepts a number (square pixels), "0.65", "0.65,0.7" or `{ x, y }`.
+   */
+  readonly pixelSize: PixelSize | undefined;
 }
 
-export const DEFAULT_OPTIONS: MeasureOptions = Object.freeze({ batchSize: 64, slices: 'all', aggregation: undefined, borderWidth: 2, metrics: [] });
+export const DEFAULT_OPTIONS: MeasureOptions = Object.freeze({ batchSize: 64, slices: 'all', aggregation: undefined, borderWidth: 2, metrics: [], pixelSize: undefined });
 
 export const MAX_BATCH_SIZE = 4096;
 
@@ -59,6 +65,28 @@ function parseMetrics(value: unknown): MetricName[] {
   throw new OptionsError(`option "metrics" must be a list of metric names or a comma-separated string, got ${JSON.stringify(value)}`);
 }
 
+/**
+ * Pixel sizes accepted (µm): from 0.01 (beyond any light microscope's resolution) to 100 (a low-magnification
+ * overview camera). Outside it a value is a mistake — a resolution tag in dpi taken for µm, mm for µm — not a pixel size.
+ */
+export const MIN_PIXEL_SIZE_UM = 0.01;
+export const MAX_PIXEL_SIZE_UM = 100;
+
+/** A pixel size from a number, "x" or "x,y" (µm) or `{ x, y }`; see MeasureOptions.pixelSize. */
+export function parsePixelSize(value: unknown): PixelSize | undefined {
+  if (value === undefined) return undefined;
+  const ok = (v: unknown): v is number => typeof v === 'number' && v >= MIN_PIXEL_SIZE_UM && v <= MAX_PIXEL_SIZE_UM;
+  let x: unknown;
+  let y: unknown;
+  if (typeof value === 'number') x = y = value;
+  else if (typeof value === 'string' && /^\s*[^,]+(,[^,]+)?\s*$/.test(value)) {
+    const parts = value.split(',').map((p) => (p.trim() === '' ? Number.NaN : Number(p)));
+    [x, y] = [parts[0], parts[1] ?? parts[0]];
+  } else if (typeof value === 'object' && value !== null) ({ x, y } = value as { x?: unknown; y?: unknown });
+  if (!ok(x) || !ok(y)) throw new OptionsError(`option "pixelSize" must be a pixel size in µm from ${MIN_PIXEL_SIZE_UM} to ${MAX_PIXEL_SIZE_UM} (a number, "x,y" or {x, y}), got ${JSON.stringify(value)}`);
+  return { x, y };
+}
+
 /** Fills defaults and validates; throws OptionsError naming the first bad or unknown option. */
 export function resolveOptions(partial: Readonly<Partial<MeasureOptions>> | Readonly<Record<string, unknown>> = {}): MeasureOptions {
   const given = partial as Readonly<Record<string, unknown>>;
@@ -76,5 +104,6 @@ export function resolveOptions(partial: Readonly<Partial<MeasureOptions>> | Read
     aggregation: aggregation as Aggregation | undefined,
     borderWidth: intIn('borderWidth', pick('borderWidth'), 0, MAX_BORDER_WIDTH),
     metrics: parseMetrics(pick('metrics')),
+    pixelSize: parsePixelSize(pick('pixelSize')),
   };
 }

@@ -86,6 +86,13 @@ export interface FocusResult {
   readonly patches: readonly PatchScore[];
   /** Milliseconds spent per stage, for reports and benchmarks. */
   readonly timings: Readonly<Record<string, number>>;
+  /** The pixel size (µm) the plane was taken to have — the `pixelSize` option, else the file's — when known. */
+  readonly pixelSize?: PixelSize;
+  /**
+   * Size of the plane the model saw when the image was resampled to the model's native pixel size (core/native-scale.ts);
+   * patch rectangles are always on the image's own pixel grid.
+   */
+  readonly resampled?: { readonly width: number; readonly height: number };
   /** Which inference backend produced it ("wasm", "webgl", "webgpu"). */
   readonly backend?: string;
   /** How `level` was read from `probs`: "argmax" or "median" (see core/aggregate.ts). */

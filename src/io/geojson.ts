@@ -42,10 +42,15 @@ export function toGeoJSON(result: FocusResult, options: { file?: string } = {}):
   return { type: 'FeatureCollection', features: patchFeatures(result, extra), properties: { ...(options.file !== undefined ? { file: options.file } : {}), ...summary(result) } };
 }
 
-/** Many rows in one collection: patch features carry `file` and `slice`; a failed file is a feature without geometry holding its error. */
+/**
+ * Many rows in one collection: patch features carry `file` and `slice`; a failed file is a feature without geometry
+ * holding its error. Each measured image's verdict (level, score, in_focus, verdict …) rides in the collection's
+ * `properties.images`, as a single image's does in `toGeoJSON`'s `properties`.
+ */
 export function toGeoJSONCollection(rows: readonly ResultRow[]): FeatureCollection {
   const features = rows.flatMap((row): Feature[] =>
     row.result ? patchFeatures(row.result, { file: row.file, slice: row.slice }) : [{ type: 'Feature', geometry: null, properties: { file: row.file, slice: row.slice, error: row.error ?? 'not measured' } }],
   );
-  return { type: 'FeatureCollection', features };
+  const images = rows.flatMap((row) => (row.result ? [{ file: row.file, ...summary(row.result) }] : []));
+  return { type: 'FeatureCollection', features, properties: { images } };
 }

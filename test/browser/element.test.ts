@@ -36,7 +36,7 @@ describe('<focus-quality-view>', () => {
     assertEqual(el.result, first, 'result property');
     await el.updateComplete;
     const summary = shadow(el, '[part=summary]')?.textContent ?? '';
-    assert(summary.includes(`Level ${first.level}`) && summary.includes(`${first.patches.length} patches`), `summary: ${summary}`);
+    assert(summary.includes(`level ${first.level}`) && summary.includes(`${first.patches.length} patches`), `summary: ${summary}`);
     assertEqual(el.shadowRoot!.querySelectorAll('[part=legend] .swatch').length, first.probs.length, 'one legend swatch per level');
   });
 
@@ -66,12 +66,82 @@ describe('<focus-quality-view>', () => {
     const box = overlay.getBoundingClientRect();
     const p = first.patches[0]!;
     const k = box.width / first.width;
-    overlay.dispatchEvent(new PointerEvent('pointermove', { clientX: box.left + (p.x + p.w / 2) * k, clientY: box.top + (p.y + p.h / 2) * k, bubbles: true }));
+    overlay.dispatchEvent(new PointerEvent('pointermove', { pointerType: 'mouse', clientX: box.left + (p.x + p.w / 2) * k, clientY: box.top + (p.y + p.h / 2) * k, bubbles: true }));
     await el.updateComplete;
     const tip = shadow(el, '[part=tooltip]');
     assert(tip, 'tooltip shown');
     assert(tip.textContent!.includes(`Level ${p.level}`) && tip.textContent!.includes(p.certainty.toFixed(2)), `tooltip: ${tip.textContent}`);
     assertEqual(tip.querySelectorAll('.bar').length, p.probs.length, 'one bar per level');
+  });
+
+  it('says in words what the overlay shows: patches per level, in-focus levels (from the model card) together', async () => {
+    await el.updateComplete;
+    const card = el.card;
+    assert(card, 'the card was read from the loaded model');
+    const text = shadow(el, '[part=description]')?.textContent ?? '';
+    const sharp = first.patches.filter((p) => p.level <= card.inFocusMaxLevel).length;
+    assert(text.startsWith(`${first.patches.length} patches: `), text);
+    if (sharp > 0) assert(text.includes(`${sharp} at levels 0–${card.inFocusMaxLevel} (in focus)`), text);
+    for (const level of new Set(first.patches.map((p) => p.level).filter((l) => l > card.inFocusMaxLevel))) {
+      assert(text.includes(`${first.patches.filter((p) => p.level === level).length} at level ${level}`), `level ${level} missing: ${text}`);
+    }
+    const stage = shadow(el, '.stage')!;
+    assertEqual(stage.getAttribute('aria-describedby'), 'description', 'the patch map is described by the sentence');
+    assertEqual(stage.tabIndex, 0, 'the patch map is focusable');
+  });
+
+  it('legend digits meet WCAG AA contrast (4.5:1) on every level colour', async () => {
+    const rgb = (s: string) => s.match(/\d+/g)!.slice(0, 3).map(Number) as [number, number, number];
+    const lum = ([r, g, b]: [number, number, number]) => [r, g, b].map((c) => ((c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)).reduce((a, c, i) => a + c * [0.2126, 0.7152, 0.0722][i]!, 0);
+    for (const swatch of el.shadowRoot!.querySelectorAll<HTMLElement>('[part=legend] .swatch')) {
+      const style = getComputedStyle(swatch);
+      const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))].sort((x, y) => y - x) as [number, number];
+      const ratio = (a + 0.05) / (b + 0.05);
+      assert(ratio >= 4.5, `level ${swatch.textContent}: ${style.color} on ${style.backgroundColor} is ${ratio.toFixed(2)}:1`);
+    }
+  });
+
+  it('arrow keys highlight a patch and the live region reads its level and certainty; Escape clears it', async () => {
+    const stage = shadow(el, '.stage')!;
+    stage.focus();
+    const key = async (k: string) => {
+      stage.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, composed: true, cancelable: true }));
+      await el.updateComplete;
+      return shadow(el, '.patch-info [role=status]')?.textContent ?? '';
+    };
+    const p0 = first.patches.find((p) => p.x === 0 && p.y === 0)!;
+    assert((await key('ArrowRight')).includes(`x 0, y 0: level ${p0.level}`), 'first key: top-left patch');
+    const text = await key('ArrowDown');
+    const p = first.patches.find((q) => q.x === 0 && q.y === 84)!;
+    assert(text.includes(`x 0, y 84: level ${p.level}`) && text.includes(`certainty ${p.certainty.toFixed(2)}`), text);
+    assertEqual(await key('Escape'), '', 'cleared');
+  });
+
+  it('measures the slice asked for (again when it changes); a slice the stack does not have is an error, never clamped', async () => {
+    const gray = (await loadData(IN_FOCUS)).slices[0]!;
+    const planes = [gray, { ...gray, data: gray.data.map((v) => v >> 1) }, gray];
+    const stack = { width: gray.width, height: gray.height, bitDepth: gray.bitDepth, slices: planes, warnings: [] };
+    const view = document.createElement('focus-quality-view');
+    view.setAttribute('model-url', MODEL_URL);
+    view.setAttribute('ort-url', ORT_URL);
+    document.body.append(view);
+    try {
+      view.slice = 1;
+      const done = nextEvent<{ result: FocusResult }>(view, 'focus-quality-result');
+      view.image = stack;
+      assertEqual((await done).detail.result.slice, 1, 'slice 1 measured');
+      const again = nextEvent<{ result: FocusResult }>(view, 'focus-quality-result');
+      view.slice = 2;
+      assertEqual((await again).detail.result.slice, 2, 'slice 2 measured after the change');
+      const failed = nextEvent<{ name: string; message: string }>(view, 'focus-quality-error');
+      view.slice = 3; // a new slice is measured at once
+      const { detail } = await failed;
+      assertEqual(detail.name, 'ImageContentError', detail.message);
+      assert(/slice 3 does not exist: the stack has 3 slice/.test(detail.message), detail.message);
+      assertEqual(view.result?.slice, 2, 'the earlier result stays');
+    } finally {
+      view.remove();
+    }
   });
 
   const badInputs: [string, () => Promise<Blob>, RegExp, string][] = [
@@ -90,7 +160,7 @@ describe('<focus-quality-view>', () => {
       await el.updateComplete;
       assertEqual(shadow(el, '[part=error]')?.textContent, detail.message, 'message shown in the element');
       assertEqual(el.result, first, 'earlier result kept');
-      assert(shadow(el, '[part=summary]')?.textContent?.includes(`Level ${first.level}`), 'earlier summary kept');
+      assert(shadow(el, '[part=summary]')?.textContent?.includes(`level ${first.level}`), 'earlier summary kept');
     });
   }
 

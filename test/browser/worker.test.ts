@@ -105,6 +105,22 @@ describe('focus-quality worker', () => {
     assert(next.patches.length > 0, 'the next measurement returns patches');
   });
 
+  it('a pixel size reaches the worker (on the plane or as an option) and resamples to the card\'s native size', async () => {
+    const native = createWorkerClient({ modelUrl: MODEL_URL, cardUrl: '/__card?pixelSizeUm=0.65', ortUrl: ORT_URL, numThreads: 1 });
+    try {
+      const img = (await loadData(DEFOCUSED)).slices[0]!;
+      const fromPlane = await within(60_000, native.measure({ ...img, pixelSize: { x: 0.325, y: 0.325 } }), 'measure with the plane\'s pixel size');
+      assertEqual(JSON.stringify(fromPlane.resampled), JSON.stringify({ width: Math.round(img.width / 2), height: Math.round(img.height / 2) }), 'resampled size');
+      assert(fromPlane.patches.every((p) => p.w === 168 && p.x + p.w <= img.width), 'patches on the image\'s own pixels');
+      const fromOption = await native.measure(img, { pixelSize: { x: 0.325, y: 0.325 } });
+      assertEqual(maxDifference(fromPlane, fromOption), 0, 'option and plane give the same');
+      const unknown = await native.measure(img);
+      assert((unknown.warnings ?? []).some((w) => /pixel size unknown/.test(w)), `warnings: ${unknown.warnings}`);
+    } finally {
+      native.dispose();
+    }
+  });
+
   it('a model URL that 404s gives a clear ModelError and a good client works right after', async () => {
     const bad = createWorkerClient({ modelUrl: new URL('models/no-such-model.onnx', MODEL_URL).href, ortUrl: ORT_URL, numThreads: 1 });
     const img = (await loadData(DEFOCUSED)).slices[0]!;

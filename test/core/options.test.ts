@@ -13,7 +13,7 @@ describe('resolveOptions', () => {
 
   it('accepts valid values, including numeric strings from option strings', () => {
     const o = resolveOptions({ batchSize: '128', slices: '2', aggregation: 'median', borderWidth: 0 });
-    assert.deepEqual(o, { batchSize: 128, slices: 2, aggregation: 'median', borderWidth: 0, metrics: [] });
+    assert.deepEqual(o, { batchSize: 128, slices: 2, aggregation: 'median', borderWidth: 0, metrics: [], pixelSize: undefined });
     assert.equal(resolveOptions({ slices: 'best' }).slices, 'best');
   });
 

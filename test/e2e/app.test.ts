@@ -4,55 +4,31 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { decode } from 'fast-png';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { decode, encode } from 'fast-png';
+import type { Browser } from 'playwright-core';
 import { levelColor } from '../../src/core/colormap.js';
 import type { FocusResult } from '../../src/core/types.js';
-
-// Compiled to build/test/e2e/: the project is three folders up.
-const project = fileURLToPath(new URL('../../../', import.meta.url));
-const dist = path.join(project, 'dist');
-const IMAGE = path.join(project, 'test/fixtures/images/bbbc006-in-focus/BBBC006_a05_s1_w1_z10.tif');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
-
-interface Served {
-  server: { close(): void };
-  url: string;
-}
-
-/** Drops files on the page body the way a user's drag and drop does (a DataTransfer holding File objects). */
-async function drop(page: Page, files: { name: string; bytes: Buffer }[]): Promise<void> {
-  await page.evaluate((list) => {
-    const dt = new DataTransfer();
-    for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name));
-    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, files.map((f) => ({ name: f.name, b64: f.bytes.toString('base64') })));
-}
+import { IMAGE, dist, drop, openEmpty, start, writeStack, type Served, type Session } from './harness.js';
 
 describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
+  let session: Session;
   let served: Served;
   let browser: Browser;
 
   before(async () => {
-    assert.ok(existsSync(path.join(dist, 'index.html')), 'dist/index.html is missing: run `npm run build` first');
-    const { startServer } = (await import(pathToFileURL(path.join(project, 'scripts/serve.mjs')).href)) as { startServer(o: { port: number; root: string }): Promise<Served> };
-    served = await startServer({ port: 0, root: dist });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+    session = await start();
+    ({ served, browser } = session);
   });
-  after(async () => {
-    await browser?.close();
-    served?.server.close();
-  });
+  after(() => session?.close());
 
   it('a first visit measures the bundled samples: one table row per sample', async () => {
     const samples = JSON.parse(readFileSync(path.join(dist, 'samples/index.json'), 'utf8')) as string[];
     assert.ok(samples.length > 0, 'dist/samples/index.json lists no samples');
-    const page = await browser.newPage();
+    const page = await browser.newPage({ acceptDownloads: true });
     try {
       await page.goto(served.url);
       await page.waitForFunction((n) => document.querySelectorAll('table.results tbody tr').length >= n, samples.length, { timeout: 120_000 });
@@ -60,7 +36,7 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
       assert.deepEqual([...new Set(files)].sort(), [...samples].sort());
       assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'served cross-origin isolated (COOP/COEP)');
       // Sorting: one click on a header sorts ascending, a second descending.
-      const scores = () => page.$$eval('table.results tbody tr', (rows) => rows.map((r) => Number(r.children[3]!.textContent)));
+      const scores = () => page.$$eval('table.results tbody tr', (rows) => rows.map((r) => Number(r.querySelector('td.col-score')!.textContent)));
       await page.click('th button[data-sort="score"]');
       const up = await scores();
       assert.deepEqual(up, [...up].sort((a, b) => a - b), 'ascending by score');
@@ -68,6 +44,12 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
       const down = await scores();
       assert.deepEqual(down, [...up].sort((a, b) => b - a), 'descending by score');
       assert.equal(await page.getAttribute('th:has(button[data-sort="score"])', 'aria-sort'), 'descending');
+      // The CSV lists the rows in the order the table shows them.
+      const shown = await page.$$eval('table.results tbody tr', (rows) => rows.map((r) => r.getAttribute('data-file')));
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+      const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n').slice(1);
+      assert.deepEqual(csv.map((line) => line.split(',')[0]), shown, 'CSV rows in the table order');
+      assert.notDeepEqual(shown, [...shown].sort(), 'the check means something: the table order is not file order');
     } finally {
       await page.close();
     }
@@ -76,8 +58,7 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
   it('dropping a real TIFF fills the table and draws each patch border in its level colour', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     try {
-      await page.goto(`${served.url}?samples=0`);
-      await page.waitForFunction(() => customElements.get('focus-quality-view') !== undefined);
+      await openEmpty(page, served);
       const name = path.basename(IMAGE);
       await drop(page, [{ name, bytes: readFileSync(IMAGE) }]);
       await page.waitForSelector(`table.results tbody tr[data-file="${name}"]`, { timeout: 120_000 });
@@ -86,7 +67,7 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
       console.log(`# screenshot: ${shot}`);
 
       const result = (await page.evaluate(() => document.querySelector('focus-quality-view')!.result)) as FocusResult;
-      const rowLevel = await page.$eval(`table.results tbody tr[data-file="${name}"] td:nth-child(3)`, (td) => td.textContent?.trim());
+      const rowLevel = await page.$eval(`table.results tbody tr[data-file="${name}"] td.col-level`, (td) => td.textContent?.trim());
       assert.equal(rowLevel, String(result.level), 'table level = element result level');
 
       // Sample the border 1 px inside the left edge of the most certain patches, on the overlay canvas and on the screenshot.
@@ -129,11 +110,10 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
     }
   });
 
-  it('a dropped non-image file shows a message naming it and keeps the earlier results, which still download as CSV and GeoJSON', async () => {
+  it('a dropped non-image file shows a message naming it and costs only its own row; the downloads hold both, as the CLI writes them', async () => {
     const page = await browser.newPage({ acceptDownloads: true });
     try {
-      await page.goto(`${served.url}?samples=0`);
-      await page.waitForFunction(() => customElements.get('focus-quality-view') !== undefined);
+      await openEmpty(page, served);
       const name = path.basename(IMAGE);
       await drop(page, [{ name, bytes: readFileSync(IMAGE) }]);
       await page.waitForSelector(`table.results tbody tr[data-file="${name}"]`, { timeout: 120_000 });
@@ -141,19 +121,30 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
       const message = await page.waitForSelector('.messages li.error', { timeout: 30_000 });
       const text = (await message.textContent()) ?? '';
       assert.match(text, /notes\.tif.*not a TIFF or PNG/);
-      assert.equal(await page.$$eval('table.results tbody tr', (rows) => rows.length), 1, 'the earlier row stays');
-      // The downloads hold the measured file only, in the CLI's formats.
+      assert.equal(await page.$$eval('table.results tbody tr:not(.failed)', (rows) => rows.length), 1, 'the earlier row stays');
+      // The bad file costs its own row, which says why (the file name in its first column, not repeated).
+      const failed = (await page.textContent('table.results tbody tr.failed[data-file="notes.tif"] td.col-error'))?.trim() ?? '';
+      assert.match(failed, /^not measured: .*not a TIFF or PNG/);
+      assert.doesNotMatch(failed, /notes\.tif/);
+      // The downloads: the measured file's row, then the failed file's error row, in the CLI's formats.
       const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
       const csv = readFileSync((await csvDownload.path())!, 'utf8').trim().split('\n');
-      assert.equal(csv.length, 2, 'CSV: header + one row');
-      assert.match(csv[0]!, /^file,slice,width,height,patches,level,score,certainty,mean_certainty,in_focus,error/);
+      assert.equal(csv.length, 3, 'CSV: header + one row per file');
+      const header = csv[0]!.split(',');
+      assert.match(csv[0]!, /^file,slice,width,height,patches,level,score,certainty,mean_certainty,in_focus,verdict,/);
       assert.ok(csv[1]!.startsWith(`${name},0,696,520,`), csv[1]);
+      const errorRow = csv[2]!.split(',');
+      assert.equal(errorRow[0], 'notes.tif');
+      assert.match(errorRow[header.indexOf('error')]!, /not a TIFF or PNG/);
+      assert.equal(errorRow[header.indexOf('level')], '', 'no numbers for a file that was not measured');
       const [geoDownload] = await Promise.all([page.waitForEvent('download'), page.click('#geojson')]);
-      const geo = JSON.parse(readFileSync((await geoDownload.path())!, 'utf8')) as { type: string; features: { properties: { file: string } }[] };
+      const geo = JSON.parse(readFileSync((await geoDownload.path())!, 'utf8')) as { type: string; features: { geometry: unknown; properties: { file: string; error?: string } }[] };
       assert.equal(geo.type, 'FeatureCollection');
-      assert.ok(geo.features.length > 0 && geo.features.every((f) => f.properties.file === name), 'one feature per patch of the measured file');
+      const patches = geo.features.filter((f) => f.geometry !== null);
+      assert.ok(patches.length > 0 && patches.every((f) => f.properties.file === name), 'one feature per patch of the measured file');
+      assert.deepEqual(geo.features.filter((f) => f.geometry === null).map((f) => f.properties.file), ['notes.tif'], 'and one feature without geometry for the failed file');
       const summary = await page.evaluate(() => document.querySelector('focus-quality-view')!.shadowRoot!.querySelector('[part=summary]')?.textContent ?? '');
-      assert.match(summary, /Level \d+/, 'the earlier image and result stay on display');
+      assert.match(summary, /level \d+/, 'the earlier image and result stay on display');
     } finally {
       await page.close();
     }
@@ -163,17 +154,14 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
     // Three planes of a real in-focus image: Gaussian-blurred (σ 4 px), as is, blurred more (σ 8 px).
     const dir = mkdtempSync(path.join(tmpdir(), 'fq-e2e-'));
     const stackFile = path.join(dir, 'stack.tif');
-    const py = 'import sys,tifffile,numpy as n\nfrom scipy.ndimage import gaussian_filter as g\na=tifffile.imread(sys.argv[1]).astype(n.float64)\n' +
-      'tifffile.imwrite(sys.argv[2], n.stack([g(a,4),a,g(a,8)]).round().astype(n.uint16), photometric="minisblack")\n';
-    execFileSync('/usr/bin/python3', ['-c', py, IMAGE, stackFile], { timeout: 60_000 });
+    writeStack(stackFile, [4, 0, 8]);
     const page = await browser.newPage();
     try {
-      await page.goto(`${served.url}?samples=0`);
-      await page.waitForFunction(() => customElements.get('focus-quality-view') !== undefined);
+      await openEmpty(page, served);
       await drop(page, [{ name: 'stack.tif', bytes: readFileSync(stackFile) }]);
       await page.waitForSelector('figure.plot svg circle.best', { timeout: 120_000 });
       const rows = await page.$$eval('table.results tbody tr[data-file="stack.tif"]', (trs) =>
-        trs.map((tr) => ({ slice: Number(tr.getAttribute('data-slice')), score: Number(tr.children[3]!.textContent), star: tr.textContent!.includes('★') })),
+        trs.map((tr) => ({ slice: Number(tr.getAttribute('data-slice')), score: Number(tr.querySelector('td.col-score')!.textContent), star: tr.textContent!.includes('★') })),
       );
       assert.equal(rows.length, 3, 'one row per slice');
       assert.equal(await page.$$eval('figure.plot circle.point', (c) => c.length), 3, 'one plot point per slice');
@@ -195,7 +183,52 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
       await page.goto(`${served.url}element-example.html`);
       await page.waitForFunction(() => /level \d+/.test(document.querySelector('#log')?.textContent ?? ''), null, { timeout: 120_000 });
       const summary = await page.evaluate(() => document.querySelector('focus-quality-view')!.shadowRoot!.querySelector('[part=summary]')?.textContent ?? '');
-      assert.match(summary, /Level \d+.*patches/s);
+      assert.match(summary, /level \d+.*patches/s);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a second visit starts with a drop zone and no Download buttons; "Try the samples" measures them', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(served.url);
+      await page.waitForSelector('table.results tbody tr', { timeout: 120_000 });
+      await page.goto(served.url); // second visit: same browser profile
+      const zone = await page.waitForSelector('.dropzone', { state: 'visible', timeout: 30_000 });
+      assert.match((await zone.textContent()) ?? '', /Drop TIFF or PNG files here/);
+      assert.equal(await page.$$eval('#csv, #geojson', (b) => b.length), 0, 'nothing to download: no Download buttons');
+      assert.equal(await page.isVisible('focus-quality-view'), false, 'no empty viewer beside the drop zone');
+      await page.click('#try-samples');
+      await page.waitForSelector('table.results tbody tr', { timeout: 120_000 });
+      assert.equal(await page.isVisible('.dropzone'), false, 'the drop zone gives way to the results');
+      assert.equal(await page.isVisible('#csv'), true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a blank image is shown as uncertain with the reason, never as a confident "out of focus"', async () => {
+    const page = await browser.newPage();
+    try {
+      await openEmpty(page, served);
+      // An empty well: 16-bit, constant 1000 but for a few hot pixels.
+      const data = new Uint16Array(336 * 336).fill(1000);
+      data[5] = data[40_000] = 65535;
+      await drop(page, [{ name: 'blank.png', bytes: Buffer.from(encode({ width: 336, height: 336, data, depth: 16, channels: 1 })) }]);
+      await page.waitForSelector('table.results tbody tr[data-file="blank.png"]', { timeout: 120_000 });
+      const result = (await page.evaluate(() => document.querySelector('focus-quality-view')!.result)) as FocusResult;
+      assert.equal(result.verdict, 'uncertain', 'the engine calls it uncertain');
+      assert.equal((await page.textContent('tr[data-file="blank.png"] td.col-verdict'))?.trim(), 'uncertain');
+      const shown = await page.evaluate(() => {
+        const root = document.querySelector('focus-quality-view')!.shadowRoot!;
+        return { summary: root.querySelector('[part=summary]')?.textContent ?? '', warnings: [...root.querySelectorAll('[part=warning]')].map((w) => w.textContent ?? '') };
+      });
+      assert.match(shown.summary, /^\s*Uncertain — level \d+ is a guess/, shown.summary);
+      assert.doesNotMatch(shown.summary, /out of focus/);
+      assert.deepEqual(shown.warnings, [...(result.warnings ?? [])], "the result's reason is shown");
+      assert.ok(shown.warnings.length > 0, 'a reason is given');
     } finally {
       await page.close();
     }
@@ -209,8 +242,7 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
     execFileSync('/usr/bin/python3', ['-c', py, IMAGE, big], { timeout: 60_000 });
     const page = await browser.newPage();
     try {
-      await page.goto(`${served.url}?samples=0`);
-      await page.waitForFunction(() => customElements.get('focus-quality-view') !== undefined);
+      await openEmpty(page, served);
       await page.setInputFiles('#files', big);
       await page.waitForFunction(() => Number(document.querySelector<HTMLProgressElement>('.progress progress')?.value ?? 0) > 0, null, { timeout: 60_000 });
       await page.click('#cancel');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { aggregatePatches } from '../../src/core/aggregate.js';
+import { METRICS, metricPerPatch } from '../../src/core/metrics/index.js';
 import { splitIntoPatches } from '../../src/core/patches.js';
 import type { GrayImage, ImageStack } from '../../src/core/types.js';
 import { measureStack } from '../../src/core/measure-stack.js';
@@ -11,6 +12,13 @@ import { loadModelFromDisk } from '../../src/node/model-files.js';
 import { readImageFile } from '../../src/node/image-files.js';
 import { IN_FOCUS_DIR } from '../io/fixtures.js';
 import { affineProbs, makeTinyModels } from './tiny.js';
+
+/** Mean of a w×h rectangle in the model's input scale, computed independently of core/scaling.ts. */
+function patchMeanRect(img: GrayImage, x: number, y: number, w: number, h: number, scale: number): number {
+  let s = 0;
+  for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) s += img.data[(y + r) * img.width + x + c]!;
+  return s / (w * h) / scale;
+}
 
 /** Mean of a patch in the model's input scale, computed independently of core/scaling.ts. */
 function patchMean(img: GrayImage, x: number, y: number, P: number, scale: number): number {
@@ -67,6 +75,46 @@ describe('measureImage / measureStack with the affine test model on a real image
       (e: Error) => e.name === 'CancelledError',
     );
     assert.equal(batches, 2);
+  });
+
+  it('gives a verdict: in/out by the level for a real image; uncertain, with a warning, for a constant one', async () => {
+    const r = await measureImage(model, image);
+    assert.equal(r.verdict, r.inFocus ? 'in' : 'out');
+    // Bright flat field: this model rates it level 0 with full certainty, yet there is nothing to judge.
+    const flat = await measureImage(model, { width: 200, height: 100, bitDepth: 16, data: new Uint16Array(200 * 100).fill(60000) });
+    assert.equal(flat.level, 0);
+    assert.equal(flat.inFocus, true);
+    assert.equal(flat.verdict, 'uncertain');
+    assert.match((flat.warnings ?? []).join('; '), /no content to judge/);
+  });
+
+  it('resamples to the card\'s native pixel size: patches on the original grid, each rated on the mean of its own pixels', async () => {
+    const native = { ...model, card: { ...model.card, pixelSizeUm: 0.65 } };
+    const r = await measureImage(native, { ...image, pixelSize: { x: 0.325, y: 0.325 } }, { metrics: ['brenner'] });
+    assert.deepEqual(r.resampled, { width: 348, height: 260 });
+    assert.deepEqual(r.pixelSize, { x: 0.325, y: 0.325 });
+    assert.equal(r.width, 696);
+    const grid = splitIntoPatches(348, 260, 84);
+    assert.deepEqual(r.patches.map(({ x, y, w, h }) => ({ x, y, w, h })), grid.map((g) => ({ x: 2 * g.x, y: 2 * g.y, w: 168, h: 168 })));
+    r.patches.forEach((p, i) => {
+      const want = affineProbs(patchMeanRect(image, p.x, p.y, p.w, p.h, 65535));
+      p.probs.forEach((v, k) => assert.ok(Math.abs(v - want[k]!) < 1e-4, `patch ${i} level ${k}: ${v} vs ${want[k]}`));
+    });
+    const rects = r.patches.map(({ x, y, w, h }) => ({ x, y, w, h }));
+    assert.deepEqual(r.patches.map((p) => p.metrics!.brenner), metricPerPatch(image, rects, METRICS.brenner), 'classic metrics on the original pixels');
+    // The option overrides the file's pixel size; larger pixels are enlarged (84 native pixels = 42 of the image's).
+    const big = await measureImage(native, { ...image, pixelSize: { x: 0.325, y: 0.325 } }, { pixelSize: { x: 1.3, y: 1.3 } });
+    assert.deepEqual(big.resampled, { width: 1392, height: 1040 });
+    assert.equal(big.patches.length, splitIntoPatches(1392, 1040, 84).length);
+    assert.ok(big.patches.every((p) => p.w === 42 && p.h === 42 && p.x + p.w <= 696 && p.y + p.h <= 520));
+  });
+
+  it('says so when the card has a native pixel size and the image none, and measures as before', async () => {
+    const native = { ...model, card: { ...model.card, pixelSizeUm: 0.65 } };
+    const [a, b] = [await measureImage(native, image), await measureImage(model, image)];
+    assert.match((a.warnings ?? []).join('; '), /pixel size unknown/);
+    assert.equal(b.warnings, undefined);
+    assert.deepEqual(a.patches, b.patches);
   });
 
   it('refuses an image smaller than a patch and one with NaN pixels (ImageContentError)', async () => {

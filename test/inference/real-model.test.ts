@@ -25,6 +25,7 @@ describe('the shipped model on the real images of test/fixtures/images', { timeo
       const { results: [r] } = await measureStack(modelMeasurer(model), await readImageFile(join(IN_FOCUS_DIR, name)));
       assert.ok(r!.level <= model.card.inFocusMaxLevel, `${name}: level ${r!.level}`);
       assert.equal(r!.inFocus, true);
+      assert.equal(r!.verdict, 'in', `${name}: verdict`);
     }
   });
 
@@ -35,6 +36,7 @@ describe('the shipped model on the real images of test/fixtures/images', { timeo
       const { results: [r] } = await measureStack(modelMeasurer(model), await readImageFile(join(DEFOCUSED_DIR, f)));
       assert.ok(r!.level >= 3, `${f}: level ${r!.level}`);
       assert.equal(r!.inFocus, false);
+      assert.equal(r!.verdict, 'out', `${f}: verdict`);
     }
   });
 });

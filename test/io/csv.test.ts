@@ -14,6 +14,7 @@ export const RESULT: FocusResult = {
   meanCertainty: 0.25,
   maxCertainty: 0.75,
   inFocus: true,
+  verdict: 'in',
   probs: [0.2, 0.5, 0.3],
   patches: [
     { x: 0, y: 0, w: 84, h: 84, level: 1, certainty: 0.75, probs: [0.1, 0.8, 0.1] },
@@ -24,7 +25,7 @@ export const RESULT: FocusResult = {
 
 describe('CSV writers', () => {
   it('has the required image columns in order', () => {
-    assert.deepEqual(IMAGE_COLUMNS.slice(0, 11), ['file', 'slice', 'width', 'height', 'patches', 'level', 'score', 'certainty', 'mean_certainty', 'in_focus', 'error']);
+    assert.deepEqual(IMAGE_COLUMNS.slice(0, 12), ['file', 'slice', 'width', 'height', 'patches', 'level', 'score', 'certainty', 'mean_certainty', 'in_focus', 'verdict', 'error']);
     assert.deepEqual(patchColumns(3), ['file', 'slice', 'x', 'y', 'w', 'h', 'level', 'certainty', 'p0', 'p1', 'p2']);
   });
 
@@ -44,8 +45,10 @@ describe('CSV writers', () => {
     ];
     const parsed = parseCsv(toImageCsv(rows));
     assert.deepEqual(parsed[0], [...IMAGE_COLUMNS]);
-    assert.deepEqual(parsed[1], ['dir, with comma/a.tif', '0', '168', '84', '2', '1', '1.2346', '0.5000', '0.2500', 'true', '', '0.7500', 'RGB image: measured its luminance']);
-    assert.deepEqual(parsed[2], ['bad "file".tif', '0', '', '', '', '', '', '', '', '', 'not a TIFF or PNG image (it looks like text)', '', '']);
+    assert.deepEqual(parsed[1], ['dir, with comma/a.tif', '0', '168', '84', '2', '1', '1.2346', '0.5000', '0.2500', 'true', 'in', '', '0.7500', 'RGB image: measured its luminance']);
+    assert.deepEqual(parsed[2], ['bad "file".tif', '0', '', '', '', '', '', '', '', '', '', 'not a TIFF or PNG image (it looks like text)', '', '']);
+    const uncertain = parseCsv(toImageCsv([{ file: 'flat.tif', slice: 0, result: { ...RESULT, verdict: 'uncertain' } }]));
+    assert.equal(uncertain[1]![IMAGE_COLUMNS.indexOf('verdict')], 'uncertain');
   });
 
   it('writes one patch row per patch with every probability', () => {

@@ -14,6 +14,8 @@ describe('GeoJSON and JSON writers', () => {
     assert.deepEqual(f.geometry, { type: 'Polygon', coordinates: [[[84, 0], [168, 0], [168, 84], [84, 84], [84, 0]]] });
     assert.deepEqual(f.properties, { file: 'a.tif', slice: 0, level: 2, certainty: 0.125, probs: [0.3, 0.3, 0.4], color: levelColor(2, 0.125, 3).hex });
     assert.equal(fc.properties?.level, 1);
+    assert.equal(fc.properties?.inFocus, true);
+    assert.equal(fc.properties?.verdict, 'in');
   });
 
   it('turns a failed file into a feature without geometry that carries the error', () => {
@@ -21,6 +23,7 @@ describe('GeoJSON and JSON writers', () => {
     assert.equal(fc.features.length, 3);
     assert.deepEqual(fc.features[0], { type: 'Feature', geometry: null, properties: { file: 'bad.tif', slice: 0, error: 'truncated' } });
     assert.equal(JSON.parse(JSON.stringify(fc)).features[2].properties.file, 'a.tif');
+    assert.deepEqual(fc.properties?.images, [{ file: 'a.tif', slice: 0, width: 168, height: 84, level: 1, score: RESULT.score, certainty: 0.5, meanCertainty: 0.25, maxCertainty: 0.75, inFocus: true, verdict: 'in', probs: RESULT.probs }]);
   });
 
   it('writes JSON rows with camelCase fields, patches only on request', () => {
@@ -28,6 +31,8 @@ describe('GeoJSON and JSON writers', () => {
     const [plain] = JSON.parse(toJson(rows));
     assert.equal(plain.level, 1);
     assert.equal(plain.inFocus, true);
+    assert.equal(plain.verdict, 'in');
+    assert.deepEqual(Object.keys(plain).slice(Object.keys(plain).indexOf('inFocus'), Object.keys(plain).indexOf('inFocus') + 2), ['inFocus', 'verdict']);
     assert.equal(plain.patches, undefined);
     const [full] = JSON.parse(toJson(rows, { patches: true }));
     assert.equal(full.patches.length, 2);

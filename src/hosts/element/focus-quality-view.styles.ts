@@ -16,6 +16,15 @@ export const styles = css`
     position: relative;
     line-height: 0;
     background: var(--focus-quality-canvas-background, #000);
+    /* A tap highlights a patch; panning and zooming the page still work. */
+    touch-action: manipulation;
+  }
+  .stage:focus {
+    outline: none;
+  }
+  .stage:focus-visible {
+    outline: 3px solid var(--focus-quality-focus-color, #1a5fb4);
+    outline-offset: 2px;
   }
   canvas {
     display: block;
@@ -31,8 +40,26 @@ export const styles = css`
   .summary {
     margin: 0.3em 0;
   }
-  .level {
+  .verdict {
     font-weight: 600;
+  }
+  .verdict.uncertain {
+    font-style: italic;
+  }
+  .description {
+    margin: 0.3em 0;
+  }
+  .patch-info .reading:empty {
+    display: none;
+  }
+  .patch-info .reading {
+    font-weight: 600;
+  }
+  .patch-info .bars {
+    font-size: 12px;
+    line-height: 1.2;
+    columns: 2;
+    max-width: 24em;
   }
   .legend {
     display: flex;
@@ -45,8 +72,6 @@ export const styles = css`
     display: inline-block;
     min-width: 1.6em;
     text-align: center;
-    color: #fff;
-    text-shadow: 0 0 2px #000;
     border-radius: 2px;
     font-size: 0.85em;
   }

@@ -1,7 +1,9 @@
 /**
  * `<focus-quality-view>`: shows a microscope image contrast-stretched, measures it in the focus-quality worker and draws
- * every patch outlined in the colour of its defocus level (hue = level, opacity = certainty), with a legend, a summary
- * line and a hover tooltip giving a patch's level, certainty and probabilities.
+ * every patch outlined in the colour of its defocus level (hue = level, opacity = certainty), with a legend, a verdict
+ * line, a sentence describing the patch levels, and a patch reading: hover with a mouse, tap, or focus the image and
+ * move with the arrow keys (Home/End: row ends, PageUp/PageDown: column ends, Escape: clear); the highlighted patch's
+ * level and certainty are announced in a live region.
  *
  * Give it an image by `src` (URL of a TIFF/PNG), by `loadFile(file)`, by the `image` property (a GrayImage or a decoded
  * ImageStack; measured on assignment) or by `display(image, result)` for a result computed elsewhere (not re-measured).
@@ -10,22 +12,29 @@
  * @event focus-quality-result - `CustomEvent<FocusQualityResultDetail>` after each successful measurement.
  * @event focus-quality-error - `CustomEvent<FocusQualityErrorDetail>` when loading, decoding or measuring fails (not on cancel).
  * @event focus-quality-progress - `CustomEvent<{ done: number; total: number }>` after each batch of patches.
- * @csspart stage - the box holding both canvases. @csspart image - the image canvas. @csspart overlay - the patch canvas.
- * @csspart summary - the result line. @csspart legend - the colour legend. @csspart tooltip - the hover box.
- * @csspart progress - the progress bar. @csspart error - the error message.
+ * @csspart stage - the box holding both canvases (focusable once there is a result). @csspart image - the image canvas.
+ * @csspart overlay - the patch canvas. @csspart summary - the verdict line. @csspart description - the patch-level sentence.
+ * @csspart patch-info - the highlighted patch's reading. @csspart legend - the colour legend. @csspart tooltip - the hover box.
+ * @csspart progress - the progress bar. @csspart error - the error message. @csspart warning - a decoder remark.
  * @cssproperty --focus-quality-font, --focus-quality-color, --focus-quality-background, --focus-quality-canvas-background,
- *   --focus-quality-tooltip-background, --focus-quality-tooltip-color, --focus-quality-error-color
+ *   --focus-quality-tooltip-background, --focus-quality-tooltip-color, --focus-quality-error-color, --focus-quality-focus-color
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { levelColor } from '../../core/colormap.js';
-import { formatError, withContext } from '../../core/errors.js';
-import type { FocusResult, GrayImage, ImageStack, PatchScore } from '../../core/types.js';
+import { ImageFormatError, formatError, withContext } from '../../core/errors.js';
+import { measureStack, planesOf } from '../../core/measure-stack.js';
+import type { ModelCard } from '../../core/model-card.js';
+import type { FocusResult, GrayImage, ImageStack } from '../../core/types.js';
 import { decodeImage } from '../../io/decode.js';
 import type { WorkerClient } from '../../inference/worker-client.js';
 import type { BackendPreference } from '../../inference/worker-protocol.js';
+import { describePatches } from './describe.js';
+import { drawOverlay } from './draw-overlay.js';
+import { PatchFocus } from './patch-focus.js';
+import { legend, patchReading, tooltip } from './patch-info.js';
 import { sharedClient } from './shared-client.js';
 import { stretchToRgba } from './stretch.js';
 import { styles } from './focus-quality-view.styles.js';
+import { VERDICT_TEXT, displayVerdict } from './verdict.js';
 
 export interface FocusQualityResultDetail {
   readonly result: FocusResult;
@@ -40,13 +49,9 @@ export interface FocusQualityErrorDetail {
   readonly source: string | undefined;
 }
 
-interface Hover {
-  readonly patch: PatchScore;
-  readonly left: number;
-  readonly top: number;
-}
-
 const isStack = (v: GrayImage | ImageStack): v is ImageStack => Array.isArray((v as ImageStack).slices);
+const asStack = (plane: GrayImage): ImageStack => ({ width: plane.width, height: plane.height, bitDepth: plane.bitDepth, slices: [plane], warnings: [] });
+const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 export class FocusQualityView extends LitElement {
   static override styles = styles;
@@ -59,13 +64,13 @@ export class FocusQualityView extends LitElement {
     slice: { type: Number },
     image: { attribute: false },
     client: { attribute: false },
+    card: { attribute: false },
     result: { attribute: false },
     shown: { state: true },
     status: { state: true },
     progress: { state: true },
     error: { state: true },
     warnings: { state: true },
-    hover: { state: true },
   };
 
   declare src: string | undefined;
@@ -80,6 +85,8 @@ export class FocusQualityView extends LitElement {
   declare image: GrayImage | ImageStack | undefined;
   /** The worker client to use; default one shared by every element with the same model settings. */
   declare client: WorkerClient | undefined;
+  /** The model card (levels, in-focus threshold); read from the client's model when not set. */
+  declare card: ModelCard | undefined;
   /** The result on display (read it; use `display()` to show one computed elsewhere). */
   declare result: FocusResult | undefined;
   declare protected shown: GrayImage | undefined;
@@ -87,13 +94,18 @@ export class FocusQualityView extends LitElement {
   declare protected progress: { done: number; total: number } | undefined;
   declare protected error: string | undefined;
   declare protected warnings: readonly string[];
-  declare protected hover: Hover | undefined;
 
-  private levels = 11;
   private source: string | undefined;
+  /** The stack decoded from the last file or `src`, so a new `slice` is measured without loading it again. */
+  private stack: ImageStack | undefined;
   private running: AbortController | undefined;
   private pixels: ImageData | undefined;
   private drawn = new WeakMap<HTMLCanvasElement, ImageData>();
+  private patchFocus = new PatchFocus(this, () => ({
+    patches: this.result?.patches ?? [],
+    imageSize: this.shown,
+    canvas: this.renderRoot?.querySelector<HTMLCanvasElement>('canvas.overlay') ?? null,
+  }));
 
   constructor() {
     super();
@@ -103,21 +115,27 @@ export class FocusQualityView extends LitElement {
     this.warnings = [];
   }
 
-  /** Decodes a TIFF/PNG file (or any Blob) and measures it. */
-  async loadFile(file: Blob, name = (file as File).name ?? 'image'): Promise<FocusResult | undefined> {
-    return this.run(name, async (signal) => this.pickSlice(await decodeImage(await file.arrayBuffer(), name), name), (img, signal) => this.measurePlane(img, signal));
+  /** Levels of the model: from the card, else from the result's distribution; unknown before either. */
+  private get levels(): number | undefined {
+    return this.card?.levels ?? (this.result?.probs.length || undefined);
   }
 
-  /** Measures the image on display (or `image`) again, e.g. after changing the model. */
+  /** Decodes a TIFF/PNG file (or any Blob) and measures slice `slice` of it. */
+  async loadFile(file: Blob, name = (file as File).name ?? 'image'): Promise<FocusResult | undefined> {
+    return this.run(name, async () => decodeImage(await file.arrayBuffer(), name));
+  }
+
+  /** Measures the image (`image`, else the file or `src` loaded last) again, e.g. after changing the model or `slice`. */
   async measure(): Promise<FocusResult | undefined> {
-    const target = this.image ?? this.shown;
+    const target = this.image ?? this.stack ?? this.shown;
     if (!target) return undefined;
-    return this.run(this.source, async () => this.pickSlice(target, this.source), (img, signal) => this.measurePlane(img, signal));
+    return this.run(this.source, async () => (isStack(target) ? target : asStack(target)));
   }
 
   /** Shows an image with a result computed elsewhere (e.g. by the app for a whole stack), without measuring. */
   display(image: GrayImage, result?: FocusResult, source?: string): void {
     this.running?.abort();
+    if (this.client) this.readCard(this.client);
     this.commit(image, result, source, []);
   }
 
@@ -129,6 +147,7 @@ export class FocusQualityView extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('src') && this.src) void this.loadUrl(this.src);
     if (changed.has('image') && this.image) void this.measure();
+    else if (changed.has('slice') && changed.get('slice') !== undefined && (this.image ?? this.stack)) void this.measure();
     if (changed.has('modelUrl') || changed.has('ortUrl') || changed.has('backend')) {
       if (changed.get('modelUrl') !== undefined || changed.get('ortUrl') !== undefined || changed.get('backend') !== undefined) void this.measure();
     }
@@ -136,27 +155,24 @@ export class FocusQualityView extends LitElement {
 
   private async loadUrl(url: string): Promise<void> {
     const name = decodeURIComponent(url.split('/').pop()?.split('?')[0] ?? url);
-    await this.run(
-      name,
-      async (signal) => {
-        const response = await fetch(url, { signal });
-        if (!response.ok) throw Object.assign(new Error(`${url}: HTTP ${response.status} ${response.statusText}`.trim()), { name: 'ImageFormatError' });
-        return this.pickSlice(await decodeImage(await response.arrayBuffer(), name), url);
-      },
-      (img, signal) => this.measurePlane(img, signal),
+    await this.run(name, async (signal) => {
+      const response = await fetch(url, { signal });
+      if (!response.ok) throw new ImageFormatError(`cannot fetch the image: HTTP ${response.status} ${response.statusText}`.trim(), { file: url });
+      return decodeImage(await response.arrayBuffer(), name);
+    });
+  }
+
+  private currentClient(): WorkerClient {
+    return this.client ?? sharedClient({ modelUrl: this.modelUrl, ortUrl: this.ortUrl, backend: this.backend });
+  }
+
+  /** The card comes with the loaded model; a failure to load is reported by the measurement, not here. */
+  private readCard(client: WorkerClient): void {
+    if (this.card) return;
+    client.init().then(
+      (info) => (this.card ??= info.card),
+      () => undefined,
     );
-  }
-
-  private pickSlice(input: GrayImage | ImageStack, source: string | undefined): { plane: GrayImage; warnings: readonly string[] } {
-    if (!isStack(input)) return { plane: input, warnings: [] };
-    const plane = input.slices[Math.min(Math.max(0, this.slice), input.slices.length - 1)];
-    if (!plane) throw Object.assign(new Error(`${source ?? 'image'}: the stack holds no image planes`), { name: 'ImageContentError' });
-    return { plane, warnings: input.warnings };
-  }
-
-  private measurePlane(plane: GrayImage, signal: AbortSignal): Promise<FocusResult> {
-    const client = this.client ?? sharedClient({ modelUrl: this.modelUrl, ortUrl: this.ortUrl, backend: this.backend });
-    return client.measure(plane, { slice: Math.max(0, this.slice) }, { signal, onProgress: (done, total) => this.onProgress(done, total) });
   }
 
   private onProgress(done: number, total: number): void {
@@ -164,12 +180,11 @@ export class FocusQualityView extends LitElement {
     this.dispatchEvent(new CustomEvent('focus-quality-progress', { detail: { done, total }, bubbles: true, composed: true }));
   }
 
-  /** One load-and-measure at a time: a newer one cancels the older; failures keep what was shown before. */
-  private async run(
-    source: string | undefined,
-    load: (signal: AbortSignal) => Promise<{ plane: GrayImage; warnings: readonly string[] }>,
-    measure: (plane: GrayImage, signal: AbortSignal) => Promise<FocusResult>,
-  ): Promise<FocusResult | undefined> {
+  /**
+   * One load-and-measure at a time: a newer one cancels the older; failures keep what was shown before. The slice is
+   * chosen by the one stack loop (core measureStack): a slice the stack does not have is an error, never clamped.
+   */
+  private async run(source: string | undefined, load: (signal: AbortSignal) => Promise<ImageStack>): Promise<FocusResult | undefined> {
     this.running?.abort();
     const controller = new AbortController();
     this.running = controller;
@@ -177,11 +192,16 @@ export class FocusQualityView extends LitElement {
     this.status = 'loading';
     this.progress = undefined;
     try {
-      const { plane, warnings } = await load(controller.signal);
-      this.status = 'measuring';
-      const result = await measure(plane, controller.signal);
+      const stack = await load(controller.signal);
       if (this.running !== controller) return undefined;
-      this.commit(plane, result, source, warnings);
+      if (stack !== this.image) this.stack = stack;
+      this.status = 'measuring';
+      const client = this.currentClient();
+      this.readCard(client);
+      const { best: result } = await measureStack(client, planesOf(stack), { slices: this.slice }, { signal: controller.signal, onProgress: (done, total) => this.onProgress(done, total) });
+      const plane = stack.slices[result.slice]!;
+      if (this.running !== controller) return undefined;
+      this.commit(plane, result, source, stack.warnings);
       this.dispatchEvent(new CustomEvent<FocusQualityResultDetail>('focus-quality-result', { detail: { result, source }, bubbles: true, composed: true }));
       return result;
     } catch (err) {
@@ -207,10 +227,10 @@ export class FocusQualityView extends LitElement {
     this.shown = plane;
     this.result = result;
     this.source = source;
-    this.warnings = warnings;
+    // The decoder's remarks and the result's (e.g. "no content to judge"), each once.
+    this.warnings = [...new Set([...warnings, ...(result?.warnings ?? [])])];
     this.error = undefined;
-    this.hover = undefined;
-    if (result) this.levels = result.probs.length || this.levels;
+    this.patchFocus.reset();
   }
 
   protected override updated(): void {
@@ -224,87 +244,72 @@ export class FocusQualityView extends LitElement {
       image.getContext('2d')?.putImageData(this.pixels, 0, 0);
       this.drawn.set(image, this.pixels);
     }
-    this.drawOverlay(overlay);
-  }
-
-  private drawOverlay(canvas: HTMLCanvasElement): void {
-    const ctx = canvas.getContext('2d');
+    const ctx = overlay.getContext('2d');
     if (!ctx) return;
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    const bw = Math.max(0, this.borderWidth);
-    if (!this.result || bw === 0) return;
-    ctx.lineWidth = bw;
-    for (const p of this.result.patches) {
-      // Inset by half the line width so the border lies inside its own patch and neighbours do not paint over it.
-      ctx.globalAlpha = Math.min(1, Math.max(0, p.certainty));
-      ctx.strokeStyle = levelColor(p.level, 1, this.levels).hex;
-      ctx.strokeRect(p.x + bw / 2, p.y + bw / 2, p.w - bw, p.h - bw);
-    }
-    ctx.globalAlpha = 1;
-  }
-
-  private onPointerMove(ev: PointerEvent): void {
-    const canvas = ev.currentTarget as HTMLCanvasElement;
-    if (!this.result || !this.shown) return;
-    const box = canvas.getBoundingClientRect();
-    const x = ((ev.clientX - box.left) * this.shown.width) / box.width;
-    const y = ((ev.clientY - box.top) * this.shown.height) / box.height;
-    // Edge patches may overlap their neighbour (shifted to end at the border): take the one whose centre is nearest.
-    let best: PatchScore | undefined;
-    let bestD = Infinity;
-    for (const p of this.result.patches) {
-      if (x < p.x || y < p.y || x >= p.x + p.w || y >= p.y + p.h) continue;
-      const d = (x - p.x - p.w / 2) ** 2 + (y - p.y - p.h / 2) ** 2;
-      if (d < bestD) [best, bestD] = [p, d];
-    }
-    this.hover = best ? { patch: best, left: ev.clientX - box.left + 12, top: ev.clientY - box.top + 12 } : undefined;
-  }
-
-  private renderTooltip() {
-    if (!this.hover) return nothing;
-    const { patch, left, top } = this.hover;
-    return html`<div class="tooltip" part="tooltip" role="tooltip" style="left:${left}px;top:${top}px">
-      <div><b>Level ${patch.level}</b> · certainty ${patch.certainty.toFixed(2)} · (${patch.x}, ${patch.y})</div>
-      ${patch.probs.map(
-        (p, k) => html`<div>
-          ${k}: <span class="bar" style="width:${Math.round(p * 80)}px;color:${levelColor(k, 1, this.levels).hex}"></span> ${p.toFixed(3)}
-        </div>`,
-      )}
-    </div>`;
+    const [patches, levels] = [this.result?.patches ?? [], this.levels ?? 1];
+    const shownWidth = overlay.getBoundingClientRect().width || overlay.width;
+    drawOverlay(ctx, patches, this.patchFocus.highlightedPatch, { levels, borderWidth: this.borderWidth, imagePixelsPerScreenPixel: overlay.width / shownWidth });
   }
 
   private renderSummary() {
     const r = this.result;
     if (!r) return nothing;
     const ms = r.timings.totalMs ?? Object.values(r.timings).reduce((a, b) => a + b, 0);
+    const verdict = displayVerdict(r);
+    const level = verdict === 'uncertain' ? `level ${r.level} is a guess` : `level ${r.level}`;
     return html`<div class="summary" part="summary" aria-live="polite">
-      <span class="level">Level ${r.level}</span> (${r.inFocus ? 'in focus' : 'out of focus'}) · score ${r.score.toFixed(2)} · certainty
+      <span class="verdict ${verdict}">${capitalise(VERDICT_TEXT[verdict])}</span> — ${level} · score ${r.score.toFixed(2)} · certainty
       ${r.certainty.toFixed(2)} · ${r.patches.length} patches${r.backend ? ` · ${r.backend}` : ''} · ${Math.round(ms)} ms
     </div>`;
+  }
+
+  private renderStage() {
+    if (!this.shown) return nothing;
+    const name = this.source ?? 'image';
+    if (!this.result) {
+      return html`<div class="stage" part="stage" role="img" aria-label="${name} (not measured)">
+        <canvas class="image" part="image"></canvas><canvas class="overlay" part="overlay"></canvas>
+      </div>`;
+    }
+    // role=application: the arrow keys belong to the patch map, not to a screen reader's browse mode.
+    return html`<div
+        class="stage"
+        part="stage"
+        tabindex="0"
+        role="application"
+        aria-roledescription="patch map"
+        aria-label="${name}: patch levels. Arrow keys move between patches."
+        aria-describedby="description"
+        @keydown=${this.patchFocus.onKeyDown}
+        @pointerdown=${this.patchFocus.onPointerDown}
+        @pointermove=${this.patchFocus.onPointerMove}
+        @pointerleave=${this.patchFocus.onPointerLeave}
+      >
+        <canvas class="image" part="image" aria-hidden="true"></canvas>
+        <canvas class="overlay" part="overlay" aria-hidden="true"></canvas>
+        ${tooltip(this.patchFocus.hover, this.levels ?? this.result.probs.length)}
+      </div>`;
+  }
+
+  /** The words for what the overlay shows in colour: all patches in one sentence, and the highlighted one. */
+  private renderReading() {
+    if (!this.result) return nothing;
+    const max = this.card?.inFocusMaxLevel;
+    const levels = this.levels ?? this.result.probs.length;
+    return html`<p id="description" class="description" part="description">${describePatches(this.result.patches, max)}</p>
+      ${patchReading(this.result.patches, this.patchFocus.highlighted, levels, max)}`;
   }
 
   protected override render() {
     const busy = this.status !== 'idle';
     return html`
-      ${this.shown
-        ? html`<div class="stage" part="stage">
-            <canvas class="image" part="image" role="img" aria-label="image ${this.source ?? ''}"></canvas>
-            <canvas class="overlay" part="overlay" @pointermove=${this.onPointerMove} @pointerleave=${() => (this.hover = undefined)}></canvas>
-            ${this.renderTooltip()}
-          </div>`
-        : nothing}
+      ${this.renderStage()}
       ${busy
         ? html`<progress part="progress" aria-label="measuring" max=${this.progress?.total ?? 1} value=${this.progress?.done ?? 0}></progress>`
         : nothing}
       ${this.error ? html`<div class="error" part="error" role="alert">${this.error}</div>` : nothing}
       ${this.warnings.map((w) => html`<div class="warning" part="warning">${w}</div>`)} ${this.renderSummary()}
-      <div class="legend" part="legend" aria-label="defocus levels">
-        ${Array.from(
-          { length: this.levels },
-          (_, k) => html`<span class="swatch" style="background:${levelColor(k, 1, this.levels).hex}" title="level ${k}">${k}</span>`,
-        )}
-        <span>in focus → defocused</span>
-      </div>
+      ${this.renderReading()} ${this.levels ? legend(this.levels) : nothing}
     `;
   }
 }

@@ -1,0 +1,52 @@
+/**
+ * The element's words and pictures about patches, as lit templates over plain data: the hover tooltip, the
+ * highlighted patch's reading (a live region, so keyboard and screen-reader users hear it) and the colour legend.
+ * Display only; focus-quality-view.ts owns the state.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { levelColor } from '../../core/colormap.js';
+import type { PatchScore } from '../../core/types.js';
+import { readableText } from './contrast.js';
+import { describePatch } from './describe.js';
+
+/** One bar per level, its length the probability (hidden from screen readers: the sentence says what matters). */
+function probabilityBars(patch: PatchScore, levels: number): TemplateResult {
+  return html`<div class="bars" aria-hidden="true">
+    ${patch.probs.map(
+      (p, k) => html`<div>${k}: <span class="bar" style="width:${Math.round(p * 80)}px;color:${levelColor(k, 1, levels).hex}"></span> ${p.toFixed(3)}</div>`,
+    )}
+  </div>`;
+}
+
+/** The mouse-hover box next to the pointer (mouse only: touch and keyboard use the highlighted patch). */
+export function tooltip(hover: { patch: PatchScore; left: number; top: number } | undefined, levels: number): TemplateResult | typeof nothing {
+  if (!hover) return nothing;
+  const { patch, left, top } = hover;
+  return html`<div class="tooltip" part="tooltip" aria-hidden="true" style="left:${left}px;top:${top}px">
+    <div><b>Level ${patch.level}</b> · certainty ${patch.certainty.toFixed(2)} · (${patch.x}, ${patch.y})</div>
+    ${probabilityBars(patch, levels)}
+  </div>`;
+}
+
+/**
+ * The highlighted patch's reading. The status box is always rendered (empty when nothing is highlighted) so screen
+ * readers know the live region before its first announcement.
+ */
+export function patchReading(patches: readonly PatchScore[], index: number | undefined, levels: number, inFocusMaxLevel: number | undefined): TemplateResult {
+  const patch = index === undefined ? undefined : patches[index];
+  return html`<div class="patch-info" part="patch-info">
+    <div class="reading" role="status">${patch ? describePatch(patch, index!, patches.length, inFocusMaxLevel) : ''}</div>
+    ${patch ? probabilityBars(patch, levels) : nothing}
+  </div>`;
+}
+
+/** Swatches 0 … levels−1 in their level colours, each digit black or white, whichever is readable (WCAG AA). */
+export function legend(levels: number): TemplateResult {
+  return html`<div class="legend" part="legend" role="group" aria-label="colour legend">
+    ${Array.from({ length: levels }, (_, k) => {
+      const bg = levelColor(k, 1, levels);
+      return html`<span class="swatch" style="background:${bg.hex};color:${readableText(bg).color}" title="level ${k}">${k}</span>`;
+    })}
+    <span>level: 0 in focus → ${levels - 1} most defocused; dimmer = less certain</span>
+  </div>`;
+}
