@@ -80,6 +80,8 @@ export interface Measurement {
   readonly best: FocusResult;
   /** Remarks from reading the input (e.g. RGB measured as luminance). */
   readonly warnings: readonly string[];
+  /** Milliseconds spent decoding a file input (each result's `timings` has the measurement's stages). */
+  readonly decodeMs?: number;
   /** One row per slice, the CLI's columns. */
   toCSV(): string;
   /** One row per patch with its probabilities. */
@@ -138,6 +140,7 @@ function measurement(
   metrics: readonly string[],
   draw: (slice: number, maxSide: number) => Promise<Preview>,
   release: () => void,
+  decodeMs: number | undefined,
 ): Measurement {
   const rows: ResultRow[] = results.map((r) => ({ file: name, slice: r.slice, width: r.width, height: r.height, result: r, warnings }));
   return {
@@ -145,6 +148,7 @@ function measurement(
     results,
     best,
     warnings,
+    ...(decodeMs === undefined ? {} : { decodeMs }),
     toCSV: () => toImageCsv(rows, metrics),
     toPatchCSV: () => toPatchCsv(rows, best.probs.length, metrics),
     toGeoJSON: () => toGeoJSONCollection(rows),
@@ -189,16 +193,19 @@ export function createFocusQuality(options: FocusQualityOptions = {}): FocusQual
     if (typeof Blob !== 'undefined' && image instanceof Blob && client) {
       // A file goes to the worker undecoded: a hostile one can only cost its own call (see WorkerClient.measureFile).
       const found = await client.measureFile(image, { ...stackOptions, name, current }, { onProgress, signal, decodeTimeoutMs: options.decodeTimeoutMs });
-      return measurement(name, found.results, found.best, found.warnings, opts.metrics, (slice, maxSide) => client.preview(found.fileId, slice, maxSide), () => client.release(found.fileId));
+      return measurement(name, found.results, found.best, found.warnings, opts.metrics, (slice, maxSide) => client.preview(found.fileId, slice, maxSide), () => client.release(found.fileId), found.decodeMs);
     }
-    const stack = typeof Blob !== 'undefined' && image instanceof Blob ? await decodeImage(await image.arrayBuffer(), name) : toImageStack(image as ImageInput, name, call.channelOrder ? { channelOrder: call.channelOrder } : {});
+    const t0 = performance.now();
+    const isFile = typeof Blob !== 'undefined' && image instanceof Blob;
+    const stack = isFile ? await decodeImage(await image.arrayBuffer(), name) : toImageStack(image as ImageInput, name, call.channelOrder ? { channelOrder: call.channelOrder } : {});
+    const decodeMs = isFile ? performance.now() - t0 : undefined;
     const { results, best } = await measureStack(client ?? local!, stack, stackOptions, { current, onProgress, signal });
     const draw = async (slice: number, maxSide: number): Promise<Preview> => {
       const plane = stack.slices[slice];
       if (!plane) throw new ImageContentError(`slice ${slice} does not exist: the stack has ${stack.slices.length} slice(s), numbered from 0`, { file: name });
       return renderPreview(plane, maxSide);
     };
-    return measurement(name, results, best, stack.warnings, opts.metrics, draw, () => undefined);
+    return measurement(name, results, best, stack.warnings, opts.metrics, draw, () => undefined, decodeMs);
   }
 
   return {

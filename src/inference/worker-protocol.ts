@@ -42,7 +42,7 @@ export interface WorkerInitOptions {
    */
   readonly ortUrl?: string;
   readonly backend?: BackendPreference;
-  /** wasm threads; default: up to 4 when cross-origin isolated, else 1. */
+  /** wasm threads; default: one fewer than the cores, up to 4, when cross-origin isolated, else 1 (backend.ts `defaultThreadCount`). */
   readonly numThreads?: number;
 }
 
@@ -76,6 +76,8 @@ export interface WorkerFileResult {
   readonly warnings: readonly string[];
   readonly results: readonly FocusResult[];
   readonly best: FocusResult;
+  /** Milliseconds the worker spent reading and decoding the file (each result's `timings` has the rest). */
+  readonly decodeMs: number;
 }
 
 /** The object the worker exposes with comlink. Jobs carry an id so `cancel` can name the one to stop. */
