@@ -17,11 +17,23 @@ export function patchColumns(levels: number, metrics: readonly string[] = []): s
   return ['file', 'slice', 'x', 'y', 'w', 'h', 'level', 'certainty', ...Array.from({ length: levels }, (_, k) => `p${k}`), ...metrics];
 }
 
+/**
+ * Spreadsheets run a cell beginning with =, +, -, @, tab or CR as a formula (CSV injection, OWASP): such a text cell
+ * gets a leading apostrophe, which spreadsheets read as "this is text" and do not show. A number such as -1.5 is data
+ * and stays as is. A cell that itself begins with an apostrophe gets one more, so `unescapeCsvText` is exact.
+ */
+const FORMULA_START = /^[=+\-@\t\r']/;
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 export function csvField(value: string | number | boolean | undefined | null): string {
   if (value === undefined || value === null) return '';
-  const s = String(value);
+  let s = String(value);
+  if (typeof value === 'string' && FORMULA_START.test(s) && !NUMBER.test(s)) s = `'${s}`;
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+/** A text field as written, read back: the apostrophe `csvField` adds against formula injection removed. */
+export const unescapeCsvText = (field: string): string => (field.startsWith("'") && FORMULA_START.test(field.slice(1)) ? field.slice(1) : field);
 
 export const csvLine = (fields: readonly (string | number | boolean | undefined | null)[]): string => fields.map(csvField).join(',');
 

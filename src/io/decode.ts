@@ -5,7 +5,9 @@
 import { ImageFormatError } from '../core/errors.js';
 import type { ImageStack } from '../core/types.js';
 import { decodePngImage } from './png.js';
-import { decodeTiff } from './tiff.js';
+import { decodeTiff, type DecodeOptions } from './tiff.js';
+
+export type { DecodeOptions } from './tiff.js';
 
 export type ImageFormat = 'tiff' | 'png';
 
@@ -24,11 +26,14 @@ function describeStart(bytes: Uint8Array): string {
   return text ? 'it looks like text' : `it starts with bytes ${head}`;
 }
 
-/** Decodes a TIFF or PNG; `name` only labels error messages and warnings. */
-export async function decodeImage(bytes: ArrayBuffer | Uint8Array, name?: string): Promise<ImageStack> {
+/**
+ * Decodes a TIFF or PNG; `name` only labels error messages and warnings. Work and memory are bounded per file (see
+ * io/limits.ts): a hostile file fails with an ImageFormatError instead of hanging or exhausting memory.
+ */
+export async function decodeImage(bytes: ArrayBuffer | Uint8Array, name?: string, options: DecodeOptions = {}): Promise<ImageStack> {
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const format = sniffFormat(u8);
-  if (format === 'tiff') return decodeTiff(u8, name);
+  if (format === 'tiff') return decodeTiff(u8, name, options);
   if (format === 'png') return decodePngImage(u8, name);
   throw new ImageFormatError(`not a TIFF or PNG image (${describeStart(u8)})`, { file: name });
 }

@@ -1,11 +1,13 @@
 /**
  * PNG → ImageStack through fast-png: 8- and 16-bit gray as is; gray+alpha drops alpha; RGB(A) and palette images
- * are measured as luminance (see io/luminance.ts), each with a warning. Bit depths below 8 are refused.
+ * are measured as luminance (see io/luminance.ts), each with a warning. Bit depths below 8 are refused. The file's
+ * chunks, CRCs and inflated size are checked first (io/png-chunks.ts), so a damaged or crafted file is named as such.
  */
 import { decode } from 'fast-png';
 import { ImageFormatError } from '../core/errors.js';
 import type { GrayImage, ImageStack, PixelArray } from '../core/types.js';
 import { checkPlaneSize } from './limits.js';
+import { checkPngChunks } from './png-chunks.js';
 import { firstChannel, interleavedToLuminance } from './luminance.js';
 
 /** Reads width/height from the IHDR chunk, which the PNG spec requires to come first. */
@@ -18,13 +20,15 @@ function headerSize(bytes: Uint8Array, file: string | undefined): { width: numbe
 export function decodePngImage(bytes: Uint8Array, file?: string): ImageStack {
   const { width, height } = headerSize(bytes, file);
   checkPlaneSize(width, height, file);
+  const check = checkPngChunks(bytes);
+  if (check.error) throw new ImageFormatError(check.error, { file });
   let png;
   try {
     png = decode(bytes);
   } catch (err) {
     throw new ImageFormatError(`PNG is corrupt or truncated (${(err as Error).message})`, { file, cause: err });
   }
-  const warnings: string[] = [];
+  const warnings: string[] = [...check.warnings];
   let channels = png.channels;
   let depth: number = png.depth;
   let samples: ArrayLike<number> = png.data;

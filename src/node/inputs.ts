@@ -2,16 +2,38 @@
  * Node-only: turning command-line arguments (files, folders, globs) into a sorted, de-duplicated file list.
  * - a file is taken as given, whatever its extension (the decoder sniffs the format);
  * - a folder is searched recursively for *.tif, *.tiff and *.png (any case); hidden entries are skipped;
- * - an argument with *, ? or [..] is a glob (`**` crosses folders), expanded here so quoting it works on every shell.
+ * - an argument with glob syntax (`*`, `?`, `[..]`, `**` across folders, braces `{in,out}`) is expanded here
+ *   (picomatch), so quoting it works on every shell;
+ * - links are followed, loops are not (see `walk`), and each real file is listed once.
  * Paths are kept as the user wrote them (folder + relative name), so output rows and `--resume` agree between runs.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import picomatch from 'picomatch';
 import { OptionsError } from '../core/errors.js';
 
 const IMAGE_EXT = /\.(tiff?|png)$/i;
 
-function walk(dir: string, out: string[], match: (rel: string) => boolean, rel = ''): void {
+/** Real path, or undefined for a dangling link or an unreadable entry. */
+function real(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+const isWithin = (inner: string, outer: string): boolean => inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
+
+/**
+ * Recursive listing of `dir` (entries as `rel` paths under it). Symbolic links to folders are followed once: a link
+ * back to the folder itself or to one of its ancestors (`ln -s . self`, `up -> ..`) is a loop and is skipped, and a
+ * folder reached twice through links is listed once. `seen` holds the real paths of folders listed so far.
+ */
+function walk(dir: string, out: string[], match: (rel: string) => boolean, rel = '', seen = new Set<string>()): void {
+  const here = real(join(dir, rel));
+  if (here === undefined || seen.has(here)) return;
+  seen.add(here);
   let entries;
   try {
     entries = readdirSync(join(dir, rel), { withFileTypes: true });
@@ -24,56 +46,36 @@ function walk(dir: string, out: string[], match: (rel: string) => boolean, rel =
     let isDir = e.isDirectory();
     let isFile = e.isFile();
     if (e.isSymbolicLink()) {
-      try {
-        const s = statSync(join(dir, r));
-        isDir = s.isDirectory();
-        isFile = s.isFile();
-      } catch {
-        continue; // a dangling link is not an image
-      }
+      const target = real(join(dir, r));
+      if (target === undefined) continue; // a dangling link is not an image
+      const s = statSync(target);
+      isDir = s.isDirectory();
+      isFile = s.isFile();
+      if (isDir && isWithin(here, target)) continue; // a link to this folder or above it: a loop
     }
-    if (isDir) walk(dir, out, match, r);
+    if (isDir) walk(dir, out, match, r, seen);
     else if (isFile && match(r)) out.push(dir === '.' ? r : join(dir, r));
   }
 }
 
-const hasGlob = (s: string): boolean => /[*?[]/.test(s);
+/** Does the argument hold glob syntax (`*`, `?`, `[..]`, `{a,b}`, `{1..3}`)? Then it is expanded here. */
+const hasGlob = (arg: string): boolean => picomatch.scan(arg).isGlob;
 
-/** Glob (relative part, "/"-separated) → RegExp: `**` any folders, `*` and `?` within one name, `[...]` a class. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === '*' && glob[i + 1] === '*') {
-      const slash = glob[i + 2] === '/';
-      re += slash ? '(?:.*/)?' : '.*';
-      i += slash ? 2 : 1;
-    } else if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else if (ch === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        re += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
+/**
+ * Files matching a glob, through picomatch (a maintained matcher: `**`, `*`, `?`, `[..]`, braces `{in,out}` and
+ * ranges `{1..3}`): the folder before the first glob character is walked and every file's path under it is matched.
+ */
 function expandGlob(pattern: string): string[] {
-  const parts = pattern.split(/[\\/]/);
-  const firstGlob = parts.findIndex(hasGlob);
-  const base = parts.slice(0, firstGlob).join('/') || (pattern.startsWith('/') ? '/' : '.');
-  const re = globToRegExp(parts.slice(firstGlob).join('/'));
+  const { base, glob } = picomatch.scan(pattern);
+  const root = base || (pattern.startsWith('/') ? '/' : '.');
+  const match = picomatch(glob);
   const out: string[] = [];
   try {
-    if (!statSync(base).isDirectory()) return [];
+    if (!statSync(root).isDirectory()) return [];
   } catch {
     return [];
   }
-  walk(base, out, (rel) => re.test(rel));
+  walk(root, out, (rel) => match(rel));
   return out;
 }
 
@@ -98,5 +100,13 @@ export function expandInputs(args: readonly string[]): string[] {
       found.forEach((f) => files.add(f));
     } else throw new OptionsError(`no such file or folder: ${arg}`);
   }
-  return [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // Each real file once, under the first of its names in sorted order (links and `.` vs `samples` name it twice).
+  const sorted = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const reals = new Set<string>();
+  return sorted.filter((f) => {
+    const r = real(f) ?? f;
+    if (reals.has(r)) return false;
+    reals.add(r);
+    return true;
+  });
 }

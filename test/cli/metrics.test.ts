@@ -122,6 +122,6 @@ describe('focus-quality CLI --metrics', { timeout: 600_000 }, () => {
     assert.equal(cli([IN_FOCUS, '--model', model, '--out', out, '--quiet']).status, 0);
     const r = cli([IN_FOCUS, DEFOCUSED, '--model', model, '--out', out, '--resume', '--metrics', 'plls']);
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /--resume: .*resume\.csv has the columns .*use the same --metrics/);
+    assert.match(r.stderr, /--resume: .*resume\.csv has the columns .*use the same --metrics and model/);
   });
 });

@@ -182,9 +182,15 @@ describe('decodeImage on bad input', () => {
     await assert.rejects(decodeImage(bytes, 'cut.tif'), rejects('ImageFormatError', /^cut\.tif: file is truncated: page 0 needs 724054 bytes, the file has 3000$/));
   });
 
-  it('names a TIFF cut inside its header as corrupt', async () => {
+  it('names a TIFF cut inside its header as too short for a header', async () => {
     const bytes = readBytes(join(IN_FOCUS_DIR, 'BBBC006_a01_s1_w1_z10.tif')).slice(0, 6);
-    await assert.rejects(decodeImage(bytes, 'cut.tif'), rejects('ImageFormatError', /^cut\.tif: TIFF is corrupt or truncated/));
+    await assert.rejects(decodeImage(bytes, 'cut.tif'), rejects('ImageFormatError', /^cut\.tif: the file is only 6 bytes, shorter than a TIFF header$/));
+  });
+
+  it('names a TIFF cut inside its first page as truncated', async () => {
+    const bytes = readBytes(join(IN_FOCUS_DIR, 'crop_100x100.tif'));
+    const first = new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true);
+    await assert.rejects(decodeImage(bytes.slice(0, first + 20), 'cut.tif'), rejects('ImageFormatError', /^cut\.tif: file is truncated or corrupt: page 0 has \d+ tags at byte \d+, beyond the end of the file$/));
   });
 
   it('says a text file named .tif is not a TIFF or PNG and looks like text', async () => {

@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { expandInputs, globToRegExp } from '../../src/node/inputs.js';
+import { expandInputs } from '../../src/node/inputs.js';
 import { tempDir } from '../io/fixtures.js';
-
-describe('globToRegExp', () => {
-  it('matches * within a name, ** across folders, ? and [..] classes', () => {
-    assert.ok(globToRegExp('*.tif').test('a.tif'));
-    assert.ok(!globToRegExp('*.tif').test('sub/a.tif'));
-    assert.ok(globToRegExp('**/*.tif').test('a.tif'));
-    assert.ok(globToRegExp('**/*.tif').test('x/y/a.tif'));
-    assert.ok(globToRegExp('w?.png').test('w1.png'));
-    assert.ok(globToRegExp('[ab]*.tif').test('b2.tif') && !globToRegExp('[ab]*.tif').test('c2.tif'));
-    assert.ok(!globToRegExp('a.tif').test('aXtif'), 'dots are literal');
-  });
-});
 
 describe('expandInputs', () => {
   let dir: string;
@@ -34,9 +22,53 @@ describe('expandInputs', () => {
     assert.deepEqual(expandInputs([join(dir, 'odd.dat'), join(dir, 'odd.dat')]), [join(dir, 'odd.dat')]);
   });
 
+  it('expands *, ?, [..], ** and braces ({a,b}, {1..3}) itself', () => {
+    const p = (...xs: string[]) => xs.map((x) => join(dir, x));
+    assert.deepEqual(expandInputs([`${dir}/plate/*.tif`]), p('plate/A01.tif'));
+    assert.deepEqual(expandInputs([`${dir}/plate/**/*.{png,TIFF}`]), p('plate/B02/x.TIFF', 'plate/B02/y.png'));
+    assert.deepEqual(expandInputs([`${dir}/plate/{A0?,B02/[xy]}.*`]), p('plate/A01.tif', 'plate/B02/x.TIFF', 'plate/B02/y.png'));
+    assert.deepEqual(expandInputs([`${dir}/plate/A0{1..3}.tif`]), p('plate/A01.tif'));
+  });
+
   it('expands globs itself and fails on a glob matching nothing or a missing path', () => {
     assert.deepEqual(expandInputs([`${dir}/plate/**/*.png`]), [join(dir, 'plate/B02/y.png')]);
     assert.throws(() => expandInputs([`${dir}/plate/*.jpg`]), (e: Error) => e.name === 'OptionsError' && /no files match/.test(e.message));
     assert.throws(() => expandInputs([join(dir, 'missing.tif')]), (e: Error) => e.name === 'OptionsError' && /no such file or folder/.test(e.message));
+  });
+});
+
+describe('expandInputs with symbolic links', () => {
+  let dir: string;
+  before(() => {
+    dir = tempDir('links');
+    mkdirSync(join(dir, 'd', 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'd', 'a.tif'), '');
+    writeFileSync(join(dir, 'd', 'sub', 'b.tif'), '');
+    writeFileSync(join(dir, 'outside.tif'), '');
+    symlinkSync('.', join(dir, 'd', 'self'));
+    symlinkSync('.', join(dir, 'd', 'self2'));
+    symlinkSync('..', join(dir, 'd', 'sub', 'up'));
+    symlinkSync('..', join(dir, 'd', 'parent'));
+    symlinkSync('a.tif', join(dir, 'd', 'link-to-a.tif'));
+    symlinkSync('sub', join(dir, 'd', 'zz-sub-again'));
+    symlinkSync('missing.tif', join(dir, 'd', 'dangling.tif'));
+  });
+
+  it('lists each real file once through loops (. and .. links, two of them, a folder linked twice, a file link), under its first name', () => {
+    assert.deepEqual(expandInputs([join(dir, 'd')]), [join(dir, 'd/a.tif'), join(dir, 'd/sub/b.tif')]);
+  });
+
+  it('treats `.` and the folder by name as one input (same real files)', () => {
+    const here = process.cwd();
+    try {
+      process.chdir(dir);
+      assert.deepEqual(expandInputs(['d', './d', 'd/a.tif']), ['d/a.tif', 'd/sub/b.tif']);
+    } finally {
+      process.chdir(here);
+    }
+  });
+
+  it('expands a glob through the same loops without hanging', () => {
+    assert.deepEqual(expandInputs([`${dir}/d/**/*.tif`]), [join(dir, 'd/a.tif'), join(dir, 'd/sub/b.tif')]);
   });
 });

@@ -23,12 +23,17 @@ export interface CliArgs {
   readonly batchSize: number;
   readonly jobs: number;
   readonly threads: number;
+  /** Most seconds one file may take (decoding and measuring); past it the file gets an error row. */
+  readonly timeoutSeconds: number;
   readonly shard: Shard | undefined;
   readonly resume: boolean;
   readonly quiet: boolean;
 }
 
 export type ParsedCommand = { readonly kind: 'help' } | { readonly kind: 'version' } | { readonly kind: 'run'; readonly args: CliArgs };
+
+/** Default per-file budget: a 16384² plane or a 512 MiB stack measures in about a minute on one core. */
+export const DEFAULT_TIMEOUT_S = 300;
 
 export const USAGE = `Usage: focus-quality [options] <files|folders|globs...>
 
@@ -49,17 +54,24 @@ Measurement
       --model PATH      ONNX model; its card PATH-without-.onnx.card.json must sit next to it
                         (default: the bundled models/focus-quality.onnx)
       --batch N         patches per inference call (default 64, at most ${MAX_BATCH_SIZE})
-      --jobs N          worker threads, each with its own model session (default 1: in this thread)
+      --jobs N          worker threads, each with its own model session (default 1)
       --threads N       inference threads (default 1)
+      --timeout S       most seconds one file may take (default ${DEFAULT_TIMEOUT_S}); a file that takes longer, or that
+                        crashes its worker, gets an error row and the run goes on
 Large runs
       --shard I/N       measure only part I of N (I = 1..N) of the sorted file list, round-robin, so N
                         jobs (a SLURM array, GNU parallel) cover every file exactly once
-      --resume          skip files already present in --out (appends to a CSV; rewrites .json/.geojson)
+      --resume          skip files already measured in --out (or in the .partial file an interrupted run
+                        left); measure again those that failed; a cut-off last row is dropped
   -q, --quiet           no progress bar, no per-file messages, no summary
   -h, --help            this text
   -V, --version         the version
 
-Exit status: 0 all measured, 1 some file failed (its row has "error" filled), 2 usage error.`;
+Outputs are written to FILE.partial and renamed to FILE when the run completes, so earlier results are never
+truncated; FILE.lock keeps two runs from writing one output.
+
+Exit status: 0 all measured, 1 some file failed (its row has "error" filled), 2 usage error, 3 an output could
+not be written (disk full, permissions: what was written is kept in FILE.partial), 130 interrupted.`;
 
 const OPTIONS = {
   out: { type: 'string', short: 'o' },
@@ -73,12 +85,19 @@ const OPTIONS = {
   batch: { type: 'string' },
   jobs: { type: 'string' },
   threads: { type: 'string' },
+  timeout: { type: 'string' },
   shard: { type: 'string' },
   resume: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
+
+function positiveSeconds(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0 || Number(value) > 86400) throw new OptionsError(`--${flag} must be a number of seconds above 0 (at most 86400), got "${value}"`);
+  return Number(value);
+}
 
 function positiveInt(flag: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
@@ -99,6 +118,25 @@ function formatOf(out: string | undefined, format: string | undefined, stdoutIsT
 }
 
 /** Rewrites node:util's messages ("Unknown option '--x'. To specify a positional…") as one short line. */
+/**
+ * `--shard -1/4` is a value that starts with a dash: node:util would call it a missing value. A value flag followed by
+ * something that is not a known flag takes it as its value (`--shard=-1/4`), so the value's own check can name it.
+ */
+function attachDashValues(argv: readonly string[]): string[] {
+  const takesValue = new Set(Object.entries(OPTIONS).flatMap(([name, o]) => (o.type === 'string' ? [`--${name}`, ...('short' in o ? [`-${o.short}`] : [])] : [])));
+  const isFlag = (a: string): boolean => a === '--' || /^--?[A-Za-z]/.test(a);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (takesValue.has(a) && next !== undefined && next.startsWith('-') && !isFlag(next)) {
+      out.push(`${a.startsWith('--') ? a : `--${Object.entries(OPTIONS).find(([, o]) => 'short' in o && `-${o.short}` === a)![0]}`}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 function cleanParseError(err: Error): OptionsError {
   const code = (err as NodeJS.ErrnoException).code;
   const quoted = /'(-[^']*)'/.exec(err.message)?.[1];
@@ -111,7 +149,7 @@ function cleanParseError(err: Error): OptionsError {
 export function parseCliArgs(argv: readonly string[], stdoutIsTty = false): ParsedCommand {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: attachDashValues(argv), options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     throw cleanParseError(err as Error);
   }
@@ -152,6 +190,7 @@ export function parseCliArgs(argv: readonly string[], stdoutIsTty = false): Pars
       batchSize: positiveInt('batch', v.batch, 64, MAX_BATCH_SIZE),
       jobs: positiveInt('jobs', v.jobs, 1, 64),
       threads: positiveInt('threads', v.threads, 1, 64),
+      timeoutSeconds: positiveSeconds('timeout', v.timeout, DEFAULT_TIMEOUT_S),
       shard: v.shard === undefined ? undefined : parseShard(v.shard),
       resume: v.resume ?? false,
       quiet: v.quiet ?? false,

@@ -1,21 +1,24 @@
 /**
- * `focus-quality` command: expand inputs → shard → resume filter → load the model once (per worker with --jobs N) →
- * measure → write rows in input order. One bad file yields an error row and exit status 1 at the end; usage errors
- * (bad flags, missing inputs, unusable model) print one line and exit 2.
+ * `focus-quality` command: expand inputs → shard → check and lock the outputs → resume filter → load the model once
+ * per worker thread (--jobs N) → measure (each file under a time budget) → write rows in input order → rename the
+ * finished outputs into place. Exit status: 0 all measured; 1 some file failed (its row says why); 2 usage error
+ * (bad flags, missing inputs, unusable model, an output that would destroy an input or is in use); 3 an output could
+ * not be written (disk full, permissions: what was written is kept in its .partial file); 130/143 interrupted.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { formatError } from '../../core/errors.js';
-import type { FocusModel } from '../../inference/session.js';
-import { imageColumns, patchColumns } from '../../io/csv.js';
+import { OptionsError, formatError } from '../../core/errors.js';
 import { expandInputs } from '../../node/inputs.js';
-import { cardPathFor, defaultModelPath, loadModelFromDisk, packageRoot, readModelCard } from '../../node/model-files.js';
+import { cardPathFor, defaultModelPath, packageRoot, readModelCard } from '../../node/model-files.js';
+import { acquireLock, partialPath } from '../../node/output-file.js';
 import { USAGE, parseCliArgs, type CliArgs } from './args.js';
-import { measureFile, type FileJob, type FileOutcome } from './measure-file.js';
-import { ResultSink, type TextSink } from './output.js';
+import { patchCsvFormat } from './formats.js';
+import type { FileJob } from './measure-file.js';
+import { ResultSink, checkOutputs, resultsFormat, type TextSink } from './output.js';
 import { WorkerPool } from './pool.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
-import { checkSameColumns, readPreviousOutput, type PreviousOutput } from './resume.js';
+import { NO_PREVIOUS, doneKeys, fileKey, keptRecords, readPreviousOutput, type PreviousOutput } from './resume.js';
+import { measureInOrder } from './schedule.js';
 import { shardFiles } from './shard.js';
 
 export interface CliIo {
@@ -24,6 +27,7 @@ export interface CliIo {
 }
 
 const PROGRAM = 'focus-quality';
+export const EXIT = { ok: 0, fileFailed: 1, usage: 2, output: 3 } as const;
 
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -38,25 +42,36 @@ function ignoreClosedPipe(stream: unknown): void {
   }
 }
 
-/** Measures files either in this thread (--jobs 1) or in a pool of worker threads; `slot` is 0 … size−1. */
-interface Measurer {
-  readonly size: number;
-  measure(slot: number, file: string, onProgress: (fraction: number) => void): Promise<FileOutcome>;
-  close(): Promise<void>;
+/** Locks for --out and --patches, released together (each release is idempotent). */
+class Locks {
+  out?: () => void;
+  patches?: () => void;
+  release(): void {
+    this.out?.();
+    this.patches?.();
+  }
 }
 
-async function startMeasurer(args: CliArgs, modelPath: string, jobs: number): Promise<{ measurer: Measurer; levels: number }> {
-  const job: FileJob = { batchSize: args.batchSize, slices: args.slices, aggregation: args.aggregation, metrics: args.metrics, overlay: args.overlay !== undefined };
-  if (jobs <= 1) {
-    const model: FocusModel = await loadModelFromDisk(modelPath, { numThreads: args.threads });
-    return {
-      levels: model.card.levels,
-      measurer: { size: 1, measure: (_slot, file, onProgress) => measureFile(model, file, job, onProgress), close: () => model.dispose() },
-    };
+/** Takes the output locks and reads what --resume keeps; refuses to overwrite an interrupted run's rows. */
+function prepareOutputs(args: CliArgs, files: readonly string[], levels: number, locks: Locks): { results: PreviousOutput; patches: PreviousOutput } {
+  const outputs = [args.out, args.patches].filter((p): p is string => p !== undefined);
+  if (args.out !== undefined) locks.out = acquireLock(args.out);
+  if (args.patches !== undefined) locks.patches = acquireLock(args.patches);
+  if (!args.resume) {
+    for (const path of outputs) {
+      try {
+        readFileSync(partialPath(path));
+      } catch {
+        continue;
+      }
+      throw new OptionsError(`${partialPath(path)} holds the rows of an interrupted run: continue it with --resume, or delete it to start over`);
+    }
+    return { results: NO_PREVIOUS, patches: NO_PREVIOUS };
   }
-  const card = await readModelCard(cardPathFor(resolve(modelPath)));
-  const pool = await WorkerPool.start(jobs, { model: resolve(modelPath), threads: args.threads });
-  return { levels: card.levels, measurer: { size: pool.size, measure: (slot, file, onProgress) => pool.measure(slot, file, job, onProgress), close: () => pool.close() } };
+  return {
+    results: readPreviousOutput(args.out!, resultsFormat(args, files)),
+    patches: args.patches === undefined ? NO_PREVIOUS : readPreviousOutput(args.patches, patchCsvFormat(levels, args.metrics)),
+  };
 }
 
 export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
@@ -68,106 +83,108 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     const command = parseCliArgs(argv, io.stdout.isTTY === true);
     if (command.kind === 'help') {
       io.stdout.write(USAGE + '\n');
-      return 0;
+      return EXIT.ok;
     }
     if (command.kind === 'version') {
       io.stdout.write(version() + '\n');
-      return 0;
+      return EXIT.ok;
     }
     args = command.args;
-    files = shardFiles(expandInputs(args.inputs), args.shard);
+    const all = expandInputs(args.inputs);
+    if (all.length === 0) throw new OptionsError(`no .tif, .tiff or .png images in ${args.inputs.join(', ')}`);
+    checkOutputs(args, all);
+    files = shardFiles(all, args.shard);
   } catch (err) {
     say(`${formatError(err)} (see --help)`);
-    return 2;
+    return EXIT.usage;
   }
+
   const started = Date.now();
-  let previous: PreviousOutput;
-  let patchesPrevious = false;
-  let measurer: Measurer;
-  let levels: number;
+  const locks = new Locks();
+  const modelPath = resolve(args.model ?? defaultModelPath());
+  let pool: WorkerPool;
+  let sink: ResultSink;
+  let todo: string[];
+  let live: ProgressBar;
   try {
-    previous = args.out !== undefined && args.resume ? readPreviousOutput(args.out, args.format) : { files: new Set<string>(), entries: [], exists: false };
-    if (args.out !== undefined) checkSameColumns(args.out, previous, imageColumns(args.metrics));
-    const patchOutput = args.patches !== undefined && args.resume ? readPreviousOutput(args.patches, 'csv') : undefined;
-    patchesPrevious = patchOutput?.exists ?? false;
-    const todoCount = files.filter((f) => !previous.files.has(f)).length;
-    ({ measurer, levels } = await startMeasurer(args, args.model ?? defaultModelPath(), Math.min(args.jobs, Math.max(1, todoCount))));
-    // The patch columns depend on the model's level count, known only now.
-    if (patchOutput) {
-      try {
-        checkSameColumns(args.patches!, patchOutput, patchColumns(levels, args.metrics));
-      } catch (err) {
-        await measurer.close();
-        throw err;
-      }
+    const card = await readModelCard(cardPathFor(modelPath));
+    const previous = prepareOutputs(args, files, card.levels, locks);
+    const done = doneKeys(previous.results);
+    todo = files.filter((f) => !done.has(fileKey(f)));
+    const retried = files.filter((f) => previous.results.files.get(fileKey(f))?.error).length;
+    const bar = (live = new ProgressBar(todo.length, io.stderr, io.stderr.isTTY === true && !args.quiet));
+    pool = await WorkerPool.start(Math.min(args.jobs, Math.max(1, todo.length)), { model: modelPath, threads: args.threads, timeoutMs: args.timeoutSeconds * 1000 });
+    try {
+      sink = new ResultSink({ args, levels: card.levels, files: todo, stdout: io.stdout, beforePrint: () => bar.clear(), keptResults: keptRecords(previous.results, done), keptPatches: keptRecords(previous.patches, done), locks });
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
+    if (!args.quiet && args.resume) {
+      const from = previous.results.sources.join(' and ') || args.out;
+      say(`--resume: ${files.length - todo.length} file(s) already in ${from}, skipped${retried ? `; ${retried} that failed before measured again` : ''}${previous.results.repaired || previous.patches.repaired ? '; a cut-off last row was dropped' : ''}`);
     }
   } catch (err) {
+    locks.release();
     say(formatError(err));
-    return 2;
+    return EXIT.usage;
   }
-  const skipped = files.filter((f) => previous.files.has(f)).length;
-  const todo = files.filter((f) => !previous.files.has(f));
-  const bar = new ProgressBar(todo.length, io.stderr, io.stderr.isTTY === true && !args.quiet);
-  let sink: ResultSink;
-  try {
-    sink = new ResultSink(args, levels, todo, io.stdout, previous, patchesPrevious, () => bar.clear());
-  } catch (err) {
-    say(`cannot open an output file: ${(err as Error).message}`);
-    await measurer.close();
-    return 2;
-  }
-  if (skipped > 0 && !args.quiet) say(`--resume: ${skipped} file(s) already in ${args.out}, skipped`);
 
-  // Files run concurrently (one per slot) but are written in input order: finished outcomes wait in `ready`.
-  const ready = new Map<number, FileOutcome>();
-  const inFlight = new Map<number, number>();
-  let nextToWrite = 0;
+  const job: FileJob = { batchSize: args.batchSize, slices: args.slices, aggregation: args.aggregation, metrics: args.metrics, overlay: args.overlay !== undefined };
   let failed = 0;
   let measured = 0;
-  const flush = (): void => {
-    while (ready.has(nextToWrite)) {
-      const outcome = ready.get(nextToWrite)!;
-      ready.delete(nextToWrite);
+  let written = 0;
+  let stop: { signal?: NodeJS.Signals; error?: Error } | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    stop ??= { signal };
+    void pool.terminate();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await measureInOrder(pool, todo, job, live, (outcome) => {
       for (const row of outcome.rows) {
         if (row.error === undefined) continue;
         failed++;
         if (!args.quiet) {
-          bar.clear();
+          live.clear();
           say(`${row.file}: ${row.error}`);
         }
       }
       if (outcome.rows.some((r) => r.result)) measured++;
-      sink.write(outcome.rows, outcome.overlays);
-      nextToWrite++;
-    }
-    bar.redraw();
-  };
-  let next = 0;
-  const slot = async (k: number): Promise<void> => {
-    while (next < todo.length) {
-      const i = next++;
-      const file = todo[i]!;
-      inFlight.set(i, 0);
-      const outcome = await measurer.measure(k, file, (fraction) => {
-        inFlight.set(i, fraction);
-        bar.update([...inFlight.values()].reduce((a, b) => a + b, 0), file);
-      });
-      inFlight.delete(i);
-      ready.set(i, outcome);
-      bar.tick();
-      flush();
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: measurer.size }, (_, k) => slot(k)));
+      try {
+        sink.write(outcome.rows, outcome.overlays);
+        written++;
+      } catch (err) {
+        stop ??= { error: err as Error };
+        void pool.terminate();
+      }
+    }, () => stop !== undefined);
   } finally {
-    bar.clear();
-    sink.close();
-    await measurer.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    live.clear();
+    await pool.close();
+  }
+  if (stop) {
+    const kept = sink.abandon();
+    const where = kept.length ? `; the ${written} file(s) written so far are kept in ${kept.join(' and ')}: run again with --resume to continue` : '';
+    if (stop.signal) {
+      say(`interrupted (${stop.signal})${where}`);
+      return stop.signal === 'SIGTERM' ? 143 : 130;
+    }
+    say(`${stop.error!.message}${where}`);
+    return EXIT.output;
+  }
+  try {
+    sink.commit();
+  } catch (err) {
+    say(`${(err as Error).message}; what was written is kept in the .partial file(s): run again with --resume`);
+    return EXIT.output;
   }
   const seconds = (Date.now() - started) / 1000;
   if (!args.quiet) {
     say(`${todo.length} file(s): ${measured} measured, ${failed} failed, in ${seconds.toFixed(1)} s${todo.length ? ` (${(todo.length / seconds).toFixed(2)} files/s)` : ''}${args.out ? `; results in ${args.out}` : ''}`);
   }
-  return failed > 0 ? 1 : 0;
+  return failed > 0 ? EXIT.fileFailed : EXIT.ok;
 }

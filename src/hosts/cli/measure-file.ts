@@ -1,4 +1,5 @@
 /** One input file → its output rows (one per measured slice, or one error row) and overlay PNGs. Never throws. */
+import { errorFields, formatError } from '../../core/errors.js';
 import { measureStack } from '../../core/measure-stack.js';
 import { modelMeasurer } from '../../inference/measure.js';
 import type { FocusModel } from '../../inference/session.js';
@@ -15,11 +16,9 @@ export interface FileOutcome {
   readonly overlays: Map<number, Uint8Array>;
 }
 
-/** An error's first line without the "file: " prefix our errors carry (the row already names the file). */
-export function messageFor(err: unknown, file: string): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  const line = msg.startsWith(`${file}: `) ? msg.slice(file.length + 2) : msg;
-  return line.split('\n')[0]!;
+/** The one-line message of an error without its file (the row already names the file); a slice stays. */
+export function messageFor(err: unknown): string {
+  return formatError({ ...errorFields(err), file: undefined });
 }
 
 export async function measureFile(model: FocusModel, file: string, job: FileJob, onProgress: (fraction: number) => void): Promise<FileOutcome> {
@@ -30,6 +29,6 @@ export async function measureFile(model: FocusModel, file: string, job: FileJob,
     if (job.overlay) for (const r of results) overlays.set(r.slice, renderOverlayPng(stack.slices[r.slice]!, r));
     return { rows: results.map((result) => ({ file, slice: result.slice, width: stack.width, height: stack.height, result, warnings: stack.warnings })), overlays };
   } catch (err) {
-    return { rows: [{ file, slice: 0, error: messageFor(err, file) }], overlays: new Map() };
+    return { rows: [{ file, slice: 0, error: messageFor(err) }], overlays: new Map() };
   }
 }

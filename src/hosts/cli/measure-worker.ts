@@ -1,30 +1,39 @@
 /**
- * Worker thread of `--jobs N`: loads its own model session once, then measures the files it is sent. Each worker
- * runs inference on its own core; one session per worker because an ORT session runs one call at a time.
+ * Worker thread of the CLI's pool: loads its own model session once, then measures the files it is sent, one at a
+ * time (an ORT session runs one call at a time). Exposed with comlink over Node's worker_threads adapter. Decoding
+ * runs here too, so a file that hangs or crashes can be stopped by terminating this thread (see pool.ts).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { parentPort } from 'node:worker_threads';
 import { formatError } from '../../core/errors.js';
+import type { FocusModel } from '../../inference/session.js';
 import { loadModelFromDisk } from '../../node/model-files.js';
 import { measureFile } from './measure-file.js';
-import type { WorkerInit, WorkerReply, WorkerRequest } from './pool.js';
+import type { MeasureWorkerApi } from './worker-api.js';
 
-const port = parentPort!;
-const init = workerData as WorkerInit;
-const post = (m: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+let model: FocusModel | undefined;
 
-try {
-  const model = await loadModelFromDisk(init.model, { numThreads: init.threads });
-  post({ type: 'ready' });
-  port.on('message', async (req: WorkerRequest) => {
-    if (req.type === 'close') {
-      await model.dispose();
-      port.close();
-      return;
+const api: MeasureWorkerApi = {
+  async init(init) {
+    try {
+      model = await loadModelFromDisk(init.model, { numThreads: init.threads });
+    } catch (err) {
+      // Only the message crosses the thread boundary, so it carries the file the error names.
+      throw new Error(formatError(err));
     }
-    const outcome = await measureFile(model, req.file, req.job, (fraction) => post({ type: 'progress', id: req.id, fraction }));
-    const overlays = [...outcome.overlays.entries()];
-    post({ type: 'done', id: req.id, rows: outcome.rows, overlays }, [...new Set(overlays.map(([, png]) => png.buffer as ArrayBuffer))]);
-  });
-} catch (err) {
-  post({ type: 'failed', message: formatError(err) });
-}
+  },
+  async measure(file, job, onProgress) {
+    if (!model) throw new Error('measuring worker used before init');
+    const outcome = await measureFile(model, file, job, onProgress);
+    // The callback arrived as a comlink proxy over its own MessagePort: close it, or every file leaves one open.
+    (onProgress as unknown as Comlink.Remote<unknown>)[Comlink.releaseProxy]();
+    return Comlink.transfer(outcome, [...new Set([...outcome.overlays.values()].map((png) => png.buffer as ArrayBuffer))]);
+  },
+  async dispose() {
+    await model?.dispose();
+    model = undefined;
+  },
+};
+
+Comlink.expose(api, nodeEndpoint(parentPort!));

@@ -1,110 +1,132 @@
 /**
- * `--jobs N` with N > 1: N worker threads (measure-worker.ts), each with its own model session, fed one file at a
- * time. Rows come back as plain data (structured clone); overlay PNG buffers are transferred, not copied.
+ * The CLI's measuring threads: N worker threads (measure-worker.ts, N = --jobs, also 1), each with its own model
+ * session, spoken to with comlink over Node's worker_threads adapter, fed one file at a time. A file that takes longer
+ * than its budget, or that crashes its worker (a V8 heap limit, an abort), costs only its own row: the worker is
+ * terminated (which stops even a busy loop) and a fresh one takes its slot before the next file.
  */
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { Worker } from 'node:worker_threads';
 import { ModelError } from '../../core/errors.js';
-import type { ResultRow } from '../../io/rows.js';
 import type { FileJob, FileOutcome } from './measure-file.js';
+import type { MeasureWorkerApi, WorkerInit } from './worker-api.js';
 
-export interface WorkerInit {
-  readonly model: string;
-  readonly threads: number;
-}
-export type WorkerRequest = { readonly type: 'job'; readonly id: number; readonly file: string; readonly job: FileJob } | { readonly type: 'close' };
-export type WorkerReply =
-  | { readonly type: 'ready' }
-  | { readonly type: 'failed'; readonly message: string }
-  | { readonly type: 'progress'; readonly id: number; readonly fraction: number }
-  | { readonly type: 'done'; readonly id: number; readonly rows: ResultRow[]; readonly overlays: [number, Uint8Array][] };
-
-interface Pending {
-  readonly resolve: (o: FileOutcome) => void;
-  readonly onProgress: (fraction: number) => void;
-  readonly file: string;
+export interface PoolOptions extends WorkerInit {
+  /** Most time one file may take (decode + measure), in ms; past it the worker is terminated. */
+  readonly timeoutMs: number;
+  /** The worker script (default measure-worker.js next to this file). */
+  readonly script?: URL;
+  /** JS heap limit per worker in MB: a runaway file ends its worker with an error row, not the process. */
+  readonly heapMb?: number;
 }
 
-class PoolWorker {
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 0;
+const failed = (file: string, error: string): FileOutcome => ({ rows: [{ file, slice: 0, error }], overlays: new Map() });
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (m: WorkerReply) => {
-      if (m.type === 'progress') this.pending.get(m.id)?.onProgress(m.fraction);
-      if (m.type === 'done') {
-        const p = this.pending.get(m.id);
-        this.pending.delete(m.id);
-        p?.resolve({ rows: m.rows, overlays: new Map(m.overlays.map(([s, png]) => [s, new Uint8Array(png)])) });
-      }
+/** One worker thread and its comlink proxy; `dead` resolves with a reason when the thread stops on its own. */
+class Slot {
+  private constructor(
+    private readonly worker: Worker,
+    readonly remote: Comlink.Remote<MeasureWorkerApi>,
+    readonly dead: Promise<string>,
+  ) {}
+
+  static async start(options: PoolOptions): Promise<Slot> {
+    const worker = new Worker(options.script ?? new URL('./measure-worker.js', import.meta.url), {
+      resourceLimits: { maxOldGenerationSizeMb: options.heapMb ?? 2048 },
     });
-    // A crashed worker must not hang the run: its files get error rows.
-    worker.on('error', (err) => this.failAll(err.message));
-    worker.on('exit', (code) => this.failAll(`worker stopped (exit code ${code})`));
-  }
-
-  static start(init: WorkerInit): Promise<PoolWorker> {
-    const worker = new Worker(new URL('./measure-worker.js', import.meta.url), { workerData: init });
-    return new Promise((resolve, reject) => {
-      const onMessage = (m: WorkerReply): void => {
-        if (m.type === 'ready') {
-          worker.off('message', onMessage);
-          resolve(new PoolWorker(worker));
-        } else if (m.type === 'failed') {
-          void worker.terminate();
-          reject(new ModelError(m.message));
-        }
-      };
-      worker.on('message', onMessage);
-      worker.once('error', (err) => reject(new ModelError(`measuring worker failed to start: ${err.message}`)));
+    const dead = new Promise<string>((resolve) => {
+      worker.once('error', (err) => resolve(`the measuring thread crashed (${err.message.split('\n')[0]})`));
+      worker.once('exit', (code) => resolve(`the measuring thread stopped (exit code ${code})`));
     });
-  }
-
-  measure(file: string, job: FileJob, onProgress: (fraction: number) => void): Promise<FileOutcome> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, { resolve, onProgress, file });
-      this.worker.postMessage({ type: 'job', id, file, job } satisfies WorkerRequest);
-    });
-  }
-
-  private failAll(message: string): void {
-    for (const [id, p] of this.pending) {
-      this.pending.delete(id);
-      p.resolve({ rows: [{ file: p.file, slice: 0, error: message }], overlays: new Map() });
+    const remote = Comlink.wrap<MeasureWorkerApi>(nodeEndpoint(worker));
+    const slot = new Slot(worker, remote, dead);
+    try {
+      await Promise.race([remote.init({ model: options.model, threads: options.threads }), dead.then((why) => Promise.reject(new Error(why)))]);
+    } catch (err) {
+      await slot.terminate();
+      throw new ModelError((err as Error).message.split('\n')[0]!);
     }
+    return slot;
+  }
+
+  private stopped = false;
+
+  async terminate(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.remote[Comlink.releaseProxy]();
+    await this.worker.terminate();
   }
 
   async close(): Promise<void> {
-    this.worker.postMessage({ type: 'close' } satisfies WorkerRequest);
-    await new Promise((r) => this.worker.once('exit', r));
+    await Promise.race([this.remote.dispose(), this.dead]).catch(() => undefined);
+    await this.terminate();
   }
 }
 
 export class WorkerPool {
-  private constructor(private readonly workers: PoolWorker[]) {}
+  private constructor(
+    private readonly slots: (Slot | undefined)[],
+    private readonly options: PoolOptions,
+  ) {}
 
-  /** Starts `size` workers; all must load the model, else ModelError. */
-  static async start(size: number, init: WorkerInit): Promise<WorkerPool> {
-    const started = await Promise.allSettled(Array.from({ length: size }, () => PoolWorker.start(init)));
+  /** Starts `size` workers; all must load the model, else ModelError (the message of the first that failed). */
+  static async start(size: number, options: PoolOptions): Promise<WorkerPool> {
+    const started = await Promise.allSettled(Array.from({ length: size }, () => Slot.start(options)));
     const ok = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) {
-      await Promise.all(ok.map((w) => w.close()));
-      throw failed.reason;
+    const bad = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (bad) {
+      await Promise.all(ok.map((s) => s.close()));
+      throw bad.reason;
     }
-    return new WorkerPool(ok);
+    return new WorkerPool(ok, options);
   }
 
   get size(): number {
-    return this.workers.length;
+    return this.slots.length;
   }
 
-  /** Worker `k` measures `file`; callers keep at most one file per worker in flight. */
-  measure(k: number, file: string, job: FileJob, onProgress: (fraction: number) => void): Promise<FileOutcome> {
-    return this.workers[k]!.measure(file, job, onProgress);
+  /**
+   * Worker `k` measures `file`; callers keep at most one file per worker in flight. Always resolves: a timeout or a
+   * crash gives the file an error row and replaces the worker.
+   */
+  async measure(k: number, file: string, job: FileJob, onProgress: (fraction: number) => void): Promise<FileOutcome> {
+    let slot = this.slots[k];
+    if (!slot) {
+      try {
+        slot = this.slots[k] = await Slot.start(this.options);
+      } catch (err) {
+        return failed(file, `cannot restart the measuring thread: ${(err as Error).message}`);
+      }
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`timed out after ${(this.options.timeoutMs / 1000).toFixed(this.options.timeoutMs < 1000 ? 1 : 0)} s (see --timeout)`), this.options.timeoutMs);
+    });
+    const progress = Comlink.proxy(onProgress);
+    try {
+      const outcome = await Promise.race([slot.remote.measure(file, job, progress), slot.dead, timedOut]);
+      if (typeof outcome !== 'string') return outcome;
+      this.slots[k] = undefined;
+      await slot.terminate();
+      return failed(file, outcome);
+    } catch (err) {
+      // A rejection from the worker itself (not a bad file: measureFile never throws) also retires the worker.
+      this.slots[k] = undefined;
+      await slot.terminate();
+      return failed(file, `the measuring thread failed: ${(err as Error).message.split('\n')[0]}`);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all(this.slots.map((s) => s?.close()));
+  }
+
+  /** Stops every thread now (an interrupted run): files in flight resolve with error rows nobody writes. */
+  async terminate(): Promise<void> {
+    const slots = this.slots.splice(0, this.slots.length, ...this.slots.map(() => undefined));
+    await Promise.all(slots.map((s) => s?.terminate()));
   }
 }
