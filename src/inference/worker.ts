@@ -8,14 +8,14 @@
 import * as Comlink from 'comlink';
 import { CancelledError, ERROR_NAMES, ImageContentError, ImageFormatError, ModelError, errorFields, withContext } from '../core/errors.js';
 import { measureStack, type Measurer } from '../core/measure-stack.js';
-import type { FocusResult, GrayImage, ImageStack } from '../core/types.js';
+import type { FocusResult, GrayImage, ImageStack, PatchScore } from '../core/types.js';
 import { decodeImage } from '../io/decode.js';
 import { renderPreview, type Preview } from '../io/preview.js';
 import { defaultThreadCount } from './backend.js';
 import { modelMeasurer } from './measure.js';
 import { openModel } from './model-loader.js';
 import type { FocusModel } from './session.js';
-import type { ProgressCallback, WorkerApi, WorkerFileOptions, WorkerFileResult, WorkerInitOptions, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
+import type { ProgressCallback, WorkerApi, WorkerFileOptions, WorkerFileSummary, WorkerInitOptions, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
 
 interface Loaded {
   readonly key: string;
@@ -46,20 +46,23 @@ async function load(options: WorkerInitOptions): Promise<Loaded> {
   return { key: JSON.stringify(options), model, info: { card: model.card, report } };
 }
 
-/** Decoded files kept for `preview`, oldest first; beyond this many bytes of pixels the oldest are forgotten. */
-const files = new Map<number, ImageStack>();
+/**
+ * Decoded files kept for `preview` (and their results, until the page has fetched their patches), oldest first;
+ * beyond this many bytes of pixels the oldest are forgotten.
+ */
+const files = new Map<number, { stack: ImageStack; results?: readonly FocusResult[] }>();
 const KEEP_BYTES = 512 * 2 ** 20;
 let nextFileId = 1;
 
 function keep(stack: ImageStack): number {
   const id = nextFileId++;
-  files.set(id, stack);
+  files.set(id, { stack });
   const bytesOf = (s: ImageStack): number => s.slices.reduce((n, p) => n + p.data.byteLength, 0);
-  let total = [...files.values()].reduce((n, s) => n + bytesOf(s), 0);
-  for (const [old, s] of files) {
+  let total = [...files.values()].reduce((n, f) => n + bytesOf(f.stack), 0);
+  for (const [old, f] of files) {
     if (total <= KEEP_BYTES || old === id) break;
     files.delete(old);
-    total -= bytesOf(s);
+    total -= bytesOf(f.stack);
   }
   return id;
 }
@@ -120,13 +123,16 @@ const api: WorkerApi = {
     return job(jobId, (measurer, signal) => measurer.measure(image, options, { signal, ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}) }));
   },
 
-  measureFile(jobId: number, file: Blob | ArrayBuffer, options: WorkerFileOptions, onProgress?: ProgressCallback, onDecoded?: () => void): Promise<WorkerFileResult> {
-    const { name, current, ...stackOptions } = options;
+  measureFile(jobId: number, file: Blob | ArrayBuffer, options: WorkerFileOptions, onProgress?: ProgressCallback, onDecoded?: () => void): Promise<WorkerFileSummary> {
+    const { name, current, decodeTimeoutMs, ...stackOptions } = options;
     return job(jobId, async (measurer, signal) => {
       let stack: ImageStack;
       const t0 = performance.now();
       try {
-        stack = await decodeImage(file instanceof ArrayBuffer ? file : await file.arrayBuffer(), name);
+        const bytes = file instanceof ArrayBuffer ? file : await file.arrayBuffer();
+        // The decoder's own budget (checked between strips) ends a slow file with a clear error, keeping this worker.
+        const left = decodeTimeoutMs === undefined ? undefined : Math.max(0, decodeTimeoutMs - (performance.now() - t0));
+        stack = await decodeImage(bytes, name, left === undefined ? {} : { timeLimitMs: left });
       } catch (err) {
         throw asFormatError(err, name);
       }
@@ -135,7 +141,9 @@ const api: WorkerApi = {
       const fileId = keep(stack);
       try {
         const { results, best } = await measureStack(measurer, stack, stackOptions, { current, signal, ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}) });
-        return { fileId, width: stack.width, height: stack.height, slices: stack.slices.length, warnings: stack.warnings, results, best, decodeMs };
+        files.get(fileId)!.results = results;
+        const summaries = results.map((r) => ({ ...r, patches: [] }));
+        return { fileId, width: stack.width, height: stack.height, slices: stack.slices.length, warnings: stack.warnings, results: summaries, patchCounts: results.map((r) => r.patches.length), bestIndex: results.indexOf(best), decodeMs };
       } catch (err) {
         files.delete(fileId);
         throw withContext(err, { file: name });
@@ -143,8 +151,14 @@ const api: WorkerApi = {
     });
   },
 
+  async patches(fileId: number, index: number, start: number, count: number): Promise<readonly PatchScore[]> {
+    const result = files.get(fileId)?.results?.[index];
+    if (!result) throw new ImageContentError('the results of this file are no longer held by the worker: measure it again');
+    return result.patches.slice(start, start + count);
+  },
+
   async preview(fileId: number, slice: number, maxSide: number): Promise<Preview> {
-    const stack = files.get(fileId);
+    const stack = files.get(fileId)?.stack;
     if (!stack) throw new ImageContentError('this file is no longer held by the worker (it keeps the latest ones only): measure it again to draw it');
     const plane = stack.slices[slice];
     if (!plane) throw new ImageContentError(`slice ${slice} does not exist: the stack has ${stack.slices.length} slice(s), numbered from 0`);

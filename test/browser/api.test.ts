@@ -94,23 +94,46 @@ describe('createFocusQuality (library API)', () => {
     assertEqual((await rejection(m.preview())).name, 'ImageContentError', 'a released file cannot be drawn');
   });
 
-  it('a TIFF whose IFD chain loops fails alone, within the decode budget: ImageFormatError naming it; the page stays responsive', async () => {
-    const budgeted = createFocusQuality({ modelUrl: MODEL_URL, ortUrl: ORT_URL, numThreads: 1, decodeTimeoutMs: 2000 });
+  it('hostile files (issue 12) cost only their own call: loops fail naming the file, bombs decode only what the header says; the page keeps running', async () => {
+    const ticks = { n: 0 };
+    const ticker = setInterval(() => ticks.n++, 50);
+    try {
+      for (const kind of ['ifd-loop', 'ifd-loop-back', 'lzw-bomb', 'deflate-bomb']) {
+        const blob = await (await fetch(`/__tiff/${kind}.tif`)).blob();
+        const [t0, n0] = [performance.now(), ticks.n];
+        const outcome = await within(40_000, fq.measure(blob, { name: `${kind}.tif` }).then((m) => m, (e: Error) => e), kind);
+        const ms = performance.now() - t0;
+        if (kind.startsWith('ifd-loop')) {
+          assert(outcome instanceof Error, `${kind}: should fail`);
+          assertEqual(outcome.name, 'ImageFormatError', `${kind}: ${outcome.message}`);
+          assertEqual((outcome as { file?: string }).file, `${kind}.tif`, `${kind}: the error names the file`);
+          assert(/loops/.test(outcome.message), `${kind}: ${outcome.message}`);
+        } else {
+          assert(!(outcome instanceof Error), `${kind}: ${outcome instanceof Error ? outcome.message : ''}`);
+          const m = outcome as Awaited<ReturnType<FocusQuality['measure']>>;
+          assertEqual(m.best.width, kind === 'lzw-bomb' ? 256 : 100, `${kind}: the size its header gives`);
+          m.release();
+        }
+        assert(ticks.n - n0 >= Math.floor(ms / 50 / 4), `${kind}: the page kept running (${ticks.n - n0} timer ticks in ${ms.toFixed(0)} ms)`);
+      }
+    } finally {
+      clearInterval(ticker);
+    }
+    const good = await within(60_000, fq.measure(await (await fetch(DATA + DEFOCUSED)).blob(), { name: 'b01.tif' }), 'the next file');
+    assert(good.best.patches.length > 0, 'the next file is measured');
+  });
+
+  it('a file still being read or decoded when its time is up: its worker is stopped and replaced, the call fails naming it', async () => {
+    const budgeted = createFocusQuality({ modelUrl: MODEL_URL, ortUrl: ORT_URL, numThreads: 1, decodeTimeoutMs: 5 });
     try {
       await budgeted.info();
-      const loop = await (await fetch('/__tiff/ifd-loop.tif')).blob();
-      let ticks = 0;
-      const ticker = setInterval(() => ticks++, 50);
-      const t0 = performance.now();
-      const err = await within(20_000, rejection(budgeted.measure(loop, { name: 'loop.tif' })), 'measure of a looping TIFF');
-      const ms = performance.now() - t0;
-      clearInterval(ticker);
+      const huge = new Blob([new Uint8Array(256 * 2 ** 20)]); // reading 256 MB into the worker alone takes longer
+      const err = await within(20_000, rejection(budgeted.measure(huge, { name: 'huge.tif' })), 'measure past the budget');
       assertEqual(err.name, 'ImageFormatError', err.message);
-      assertEqual((err as { file?: string }).file, 'loop.tif', 'the error names the file');
-      assert(ms < 2000 + 8000, `failed after ${ms.toFixed(0)} ms`);
-      assert(ticks >= ms / 50 / 4, `the page kept running: ${ticks} timer ticks in ${ms.toFixed(0)} ms`);
-      const good = await within(60_000, budgeted.measure(await (await fetch(DATA + DEFOCUSED)).blob(), { name: 'b01.tif' }), 'the next file');
-      assert(good.best.patches.length > 0, 'the next file is measured by a fresh worker');
+      assertEqual((err as { file?: string }).file, 'huge.tif', 'the error names the file');
+      assert(/longer than 5 ms/.test(err.message), err.message);
+      const good = await within(60_000, budgeted.measure((await loadData(DEFOCUSED)).slices[0]!), 'the next image');
+      assert(good.best.patches.length > 0, 'a fresh worker measures the next image');
     } finally {
       budgeted.dispose();
     }
