@@ -109,6 +109,7 @@ function aloneModel(ctx, next) {
  * GET /__tiff/<kind>.tif serves a TIFF made for a test by the project's own Node helpers (tsc's output in build/):
  * - the hostile files of issue 12 from test/io/hostile.ts: ifd-loop (a page pointing to itself), ifd-loop-back (page 1
  *   pointing back to page 0), lzw-bomb (an LZW strip inflating far beyond its 256×256 header), deflate-bomb;
+ * - two-region: test/inference/two-region.ts's 2-slice stack (left sharp in slice 0, right in slice 1), 16-bit;
  * - big?size=N: an N×N 8-bit image tiled (mirrored) from a real in-focus field, uncompressed.
  */
 async function craftedTiff(ctx, next) {
@@ -120,6 +121,9 @@ async function craftedTiff(ctx, next) {
   let bytes;
   if (makers[m[1]]) {
     bytes = makers[m[1]]();
+  } else if (m[1] === 'two-region') {
+    const [{ twoRegionStack }, { encodeTiff }] = await Promise.all([built('test/inference/two-region.js'), built('src/io/tiff-encode.js')]);
+    bytes = encodeTiff(await twoRegionStack());
   } else if (m[1] === 'big') {
     const size = Number(ctx.query.size);
     const { decodeImage } = await import(pathToFileURL(path.join(project, 'build/src/io/decode.js')).href);

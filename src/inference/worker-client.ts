@@ -9,6 +9,7 @@
  */
 import * as Comlink from 'comlink';
 import { CancelledError, ImageFormatError, ModelError, reviveError } from '../core/errors.js';
+import type { Composite, CompositeOptions } from '../core/composite.js';
 import type { Measurer, PlaneHooks } from '../core/measure-stack.js';
 import { cardUrlFor } from '../core/model-card.js';
 import type { FocusResult, GrayImage, PatchScore } from '../core/types.js';
@@ -61,6 +62,8 @@ export interface WorkerClient extends Measurer {
   measureFile(file: Blob | ArrayBuffer, options: WorkerFileOptions, hooks?: FileHooks): Promise<WorkerFileResult>;
   /** A contrast-stretched RGBA picture of a measured file's slice, rendered in the worker (longer side ≤ maxSide). */
   preview(fileId: number, slice: number, maxSide: number): Promise<Preview>;
+  /** The all-in-focus composite of a measured file's measured slices, computed in the worker. */
+  compose(fileId: number, options?: CompositeOptions): Promise<Composite>;
   /** Lets the worker forget a measured file's pixels. */
   release(fileId: number): void;
   /** Cancels every job in flight. */
@@ -245,10 +248,11 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     );
   }
 
-  async function preview(fileId: number, slice: number, maxSide: number): Promise<Preview> {
+  /** A call about a file the worker holds: no job to cancel, but a dead worker still ends it. */
+  async function ask<T>(question: (remote: Comlink.Remote<WorkerApi>) => Promise<T>): Promise<T> {
     const r = await ready();
     try {
-      return await Promise.race([r.remote.preview(fileId, slice, maxSide), r.crashed]);
+      return await Promise.race([question(r.remote), r.crashed]);
     } catch (err) {
       throw reviveError(err);
     }
@@ -260,7 +264,8 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     },
     measure,
     measureFile,
-    preview,
+    preview: (fileId, slice, maxSide) => ask((remote) => remote.preview(fileId, slice, maxSide)),
+    compose: (fileId, options = {}) => ask((remote) => remote.compose(fileId, options)),
     release(fileId) {
       void running?.remote.release(fileId).catch(() => undefined);
     },

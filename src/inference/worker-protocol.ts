@@ -3,6 +3,7 @@
  * Kept apart (as comlink keeps `protocol.ts`) so the page side never pulls the worker's imports into its bundle.
  */
 import type { FocusResult, GrayImage, PatchScore } from '../core/types.js';
+import type { Composite, CompositeOptions } from '../core/composite.js';
 import type { PlaneOptions, StackOptions } from '../core/measure-stack.js';
 import type { Preview } from '../io/preview.js';
 import type { ModelCard } from '../core/model-card.js';
@@ -109,6 +110,8 @@ export interface WorkerApi {
   measureFile(jobId: number, file: Blob | ArrayBuffer, options: WorkerFileOptions, onProgress?: ProgressCallback, onDecoded?: () => void): Promise<WorkerFileSummary>;
   /** Patches `start` … `start + count − 1` of result `index` of a measured file (see WorkerFileSummary). */
   patches(fileId: number, index: number, start: number, count: number): Promise<readonly PatchScore[]>;
+  /** The all-in-focus composite (core/composite.ts) of a measured file's slices, its buffers transferred. */
+  compose(fileId: number, options: CompositeOptions): Promise<Composite>;
   /** A contrast-stretched RGBA picture of slice `slice` of a decoded file, longer side ≤ maxSide (its buffer transferred). */
   preview(fileId: number, slice: number, maxSide: number): Promise<Preview>;
   /** Forgets a decoded file (the worker also forgets the oldest ones by itself when they hold much memory). */

@@ -7,7 +7,8 @@
  */
 import * as Comlink from 'comlink';
 import { CancelledError, ERROR_NAMES, ImageContentError, ImageFormatError, ModelError, errorFields, withContext } from '../core/errors.js';
-import { measureStack, type Measurer } from '../core/measure-stack.js';
+import { composeAllInFocus, type Composite, type CompositeOptions } from '../core/composite.js';
+import { measureStack, planesOf, type Measurer } from '../core/measure-stack.js';
 import type { FocusResult, GrayImage, ImageStack, PatchScore } from '../core/types.js';
 import { decodeImage } from '../io/decode.js';
 import { renderPreview, type Preview } from '../io/preview.js';
@@ -155,6 +156,15 @@ const api: WorkerApi = {
     const result = files.get(fileId)?.results?.[index];
     if (!result) throw new ImageContentError('the results of this file are no longer held by the worker: measure it again');
     return result.patches.slice(start, start + count);
+  },
+
+  async compose(fileId: number, options: CompositeOptions): Promise<Composite> {
+    const held = files.get(fileId);
+    if (!held?.results) throw new ImageContentError('this file is no longer held by the worker (it keeps the latest ones only): measure it again to compose it');
+    const source = planesOf(held.stack);
+    const planes = Array.from({ length: source.count }, (_, i) => source.plane(i) as GrayImage);
+    const composite = composeAllInFocus(planes, held.results, options);
+    return Comlink.transfer(composite, [composite.image.data.buffer, composite.depth.data.buffer]);
   },
 
   async preview(fileId: number, slice: number, maxSide: number): Promise<Preview> {

@@ -1,6 +1,8 @@
 import { createFocusQuality, type FocusQuality } from '../../src/api.js';
 import { METRICS, computeMetrics, metricPerPatch } from '../../src/core/metrics/index.js';
 import type { GrayImage } from '../../src/core/types.js';
+import { decodeImage } from '../../src/io/decode.js';
+import { regionAgreement } from '../inference/region-agreement.js';
 import { DATA, DEFOCUSED, MODEL_URL, ORT_URL, assert, assertEqual, loadData, maxDifference, nodeResults, rejection, within } from './helpers.js';
 
 describe('createFocusQuality (library API)', () => {
@@ -157,6 +159,21 @@ describe('createFocusQuality (library API)', () => {
     assertEqual(m.best.width, 8000, 'width');
     assertEqual(p.width, 800, 'preview width');
     assert(long.every((d) => d <= 100), `main-thread long tasks: ${long.map((d) => d.toFixed(0)).join(', ')} ms`);
+  });
+
+  it('composite() of a 2-slice TIFF measured in the worker: each region from its focal slice where it has content; TIFF bytes', async () => {
+    const blob = await (await fetch('/__tiff/two-region.tif')).blob();
+    const planes = (await decodeImage(await blob.arrayBuffer(), 'two-region.tif')).slices;
+    const m = await within(120_000, fq.measure(blob, { name: 'two-region.tif' }), 'measure the 2-slice stack');
+    const c = await m.composite();
+    assertEqual(c.image.width, planes[0]!.width, 'width');
+    const { left, right } = regionAgreement(planes, c.image);
+    assert(left.focal >= 0.75 && left.other <= 0.25 && right.focal >= 0.75 && right.other <= 0.25, `left ${JSON.stringify(left)}, right ${JSON.stringify(right)}`);
+    const back = (await decodeImage(c.toTIFF(), 'composite.tif')).slices[0]!;
+    assertEqual(back.data.length, c.image.data.length, 'the TIFF holds the composite');
+    assert(back.data.every((v, i) => v === c.image.data[i]), 'the TIFF holds the composite, pixel for pixel');
+    const one = await (await fq.measure(blob, { name: 'two-region.tif', slices: 1 })).composite();
+    assert(one.notes.some((n) => /only one slice/.test(n)) && one.image.data.every((v, i) => v === planes[1]!.data[i]), 'one slice → that slice, with a note');
   });
 
   it('rejects what is not an image with a clear ImageFormatError', async () => {
