@@ -6,7 +6,7 @@
  */
 import { html, nothing, render } from 'lit';
 import { levelColor } from '../../../core/colormap.js';
-import type { WorkerClient } from '../../../inference/worker-client.js';
+import type { FocusQuality } from '../../../api.js';
 import { displayVerdict, VERDICT_TEXT } from '../../element/verdict.js';
 import { LiveHistory } from './history.js';
 import { LiveSession, type LiveReading } from './live-session.js';
@@ -29,13 +29,13 @@ export class LiveMode {
 
   constructor(
     private readonly root: HTMLElement,
-    private readonly client: WorkerClient,
+    private readonly fq: FocusQuality,
   ) {}
 
   /** Shows the panel and loads the model (its card gives levels, in-focus threshold and patch size). */
   show(): void {
     this.update();
-    this.client.init().then(
+    this.fq.info().then(
       ({ card }) => {
         this.scale = { levels: card.levels, inFocusMaxLevel: card.inFocusMaxLevel, patchSize: card.patchSize };
         this.update();
@@ -60,7 +60,7 @@ export class LiveMode {
     this.status = 'starting';
     this.message = { kind: 'info', text: kind === 'camera' ? 'Starting the camera…' : 'Choose the window or screen to share…' };
     this.update();
-    const session = new LiveSession(this.video(), this.client, this.scale.patchSize, {
+    const session = new LiveSession(this.video(), this.fq, this.scale.patchSize, {
       onFrame: (at) => this.history.frame(at),
       onReading: (reading) => this.onReading(reading),
       onEnd: (text) => {
