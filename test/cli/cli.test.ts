@@ -208,10 +208,14 @@ describe('focus-quality CLI: runs with the affine test model', { timeout: 300_00
     assert.match(r.stderr.trim(), /^focus-quality: .*broken\.onnx: (cannot create an ONNX session|not an ONNX model)/);
   });
 
-  it('gives the same rows in the same order with --jobs 1 and --jobs 4', () => {
+  it('gives the same rows in the same order with --jobs 1, --jobs 4 and --jobs auto (the default)', () => {
     const a = cli([imgs, '--model', model, '--jobs', '1', '--quiet']).stdout;
     const b = cli([imgs, '--model', model, '--jobs', '4', '--quiet']).stdout;
+    const c = cli([imgs, '--model', model, '--jobs', 'auto', '--quiet']).stdout;
+    const d = cli([imgs, '--model', model, '--quiet']).stdout;
     assert.equal(a, b);
+    assert.equal(a, c);
+    assert.equal(a, d);
     assert.ok(existsSync(join(work, 'r.csv')));
   });
 });
