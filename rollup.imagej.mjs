@@ -1,5 +1,5 @@
 // The ImageJ.JS / ImJoy plugin build (imported by rollup.config.mjs; input is tsc's output, so `tsc` first):
-//   dist/focus-quality-imagej.js     the plugin code as one ES module (worker client, option parser, macro writer)
+//   dist/focus-quality-imagej.js     the plugin code as one ES module (worker client, option parser, macro builders)
 //   dist/focus-quality.imjoy.html    the ImJoy plugin file ImageJ.JS loads with ?plugin=<its URL>
 //   dist/plugin-manifest.json        the manifest with the model's checksum and the entry URL
 //   dist/focus-quality-icon.svg
@@ -89,6 +89,14 @@ export async function pluginManifest(baseUrl = process.env.FQ_PLUGIN_BASE_URL ||
           ...(f.kind === 'number' ? { min: f.min, max: f.max } : {}),
           ...(f.kind === 'choice' ? { choices: f.choices } : {}),
         })),
+      },
+      {
+        label: 'Compose All-in-Focus',
+        menuPath: 'Plugins > Compose All-in-Focus',
+        api: 'compose(options?: string)',
+        defaults: '',
+        description: 'Measures every slice of the current stack and opens the all-in-focus composite as a new image (depth: the depth map too).',
+        options: [{ key: 'depth', label: 'Depth map', kind: 'checkbox', default: false }],
       },
       {
         label: 'Install Focus Quality Macros',

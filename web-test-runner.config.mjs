@@ -91,6 +91,52 @@ function cardWith(ctx, next) {
   return undefined;
 }
 
+/** GET /__alone/focus-quality.{onnx,card.json}: the shipped model and card, served where no fixed-batch copy sits beside them. */
+function aloneModel(ctx, next) {
+  const m = /^\/__alone\/(focus-quality\.(?:onnx|card\.json))$/.exec(ctx.path);
+  if (!ctx.path.startsWith('/__alone/')) return next();
+  if (!m) {
+    ctx.status = 404;
+    ctx.body = 'not here';
+    return undefined;
+  }
+  ctx.type = m[1].endsWith('.onnx') ? 'application/octet-stream' : 'application/json';
+  ctx.body = readFileSync(path.join(modelDir, m[1]));
+  return undefined;
+}
+
+/**
+ * GET /__tiff/<kind>.tif serves a TIFF made for a test, by the project's own Node helpers (tsc's output in build/):
+ * - ifd-loop: one 100×100 page whose next-IFD pointer points back to itself (issue 12: a decoder that follows it loops);
+ * - big?size=N: an N×N 8-bit image tiled (mirrored) from a real in-focus field, uncompressed.
+ */
+async function craftedTiff(ctx, next) {
+  const m = /^\/__tiff\/([a-z-]+)\.tif$/.exec(ctx.path);
+  if (!m) return next();
+  const { craftTiff } = await import(pathToFileURL(path.join(project, 'build/test/io/fixtures.js')).href);
+  let bytes;
+  if (m[1] === 'ifd-loop') {
+    bytes = craftTiff(100, 100, Uint8Array.from({ length: 100 * 100 }, (_, i) => (i * 37) & 255));
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const first = view.getUint32(4, true);
+    view.setUint32(first + 2 + view.getUint16(first, true) * 12, first, true);
+  } else if (m[1] === 'big') {
+    const size = Number(ctx.query.size);
+    const { decodeImage } = await import(pathToFileURL(path.join(project, 'build/src/io/decode.js')).href);
+    const src = (await decodeImage(new Uint8Array(readFileSync(path.join(project, 'test/fixtures/images/bbbc006-in-focus/BBBC006_a05_s1_w1_z10.tif'))))).slices[0];
+    const data = new Uint8Array(size * size);
+    const mirror = (v, n) => (v % (2 * n) < n ? v % (2 * n) : 2 * n - 1 - (v % (2 * n)));
+    for (let y = 0; y < size; y++) {
+      const row = mirror(y, src.height) * src.width;
+      for (let x = 0; x < size; x++) data[y * size + x] = Math.min(255, src.data[row + mirror(x, src.width)] >> 4);
+    }
+    bytes = craftTiff(size, size, data);
+  } else return next();
+  ctx.type = 'image/tiff';
+  ctx.body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return undefined;
+}
+
 /**
  * geotiff's package.json maps its Node file reader to `false` for browsers; node-resolve turns that into a virtual
  * empty module that the dev server does not serve by itself.
@@ -112,7 +158,7 @@ export default {
   testsStartTimeout: 120_000,
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 120_000 } },
-  middleware: [isolate, jsToTs, nodeResult, cardWith],
+  middleware: [isolate, jsToTs, nodeResult, cardWith, craftedTiff, aloneModel],
   plugins: [emptyModule, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: path.join(project, 'tsconfig.json') })],
   browsers: [
     chromeLauncher({

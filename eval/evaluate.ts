@@ -1,48 +1,42 @@
 /**
- * `npm run eval`: the paper's evaluation protocol for our model, the paper architecture (when a trained one is
- * available) and every classic metric, on synthetic defocus stacks of held-out fields and on the real images.
- * Writes reports/evaluation.md, reports/evaluation.json and PNG plots (via eval/plots.py, matplotlib).
+ * `npm run eval`: the shipped model on sources it has never seen (issue 10's protocol), measured through the product's
+ * own TypeScript path (file decoding, the card's intensity rule, patch grid, onnxruntime-web, aggregation, verdict).
  *
- * Options: --model PATH (default models/focus-quality.onnx) --paper-model PATH (default models/paper-arch.onnx)
- *          --synth DIR (reuse stacks from eval/synthesize.py) --draws N --splits N --seed N --out DIR --no-plots
+ * 1. eval/synthesize.py defocuses the in-focus fields of the TEST sources (training/sources.py; never used for
+ *    training or any choice) to all 11 levels and writes one stack per field and camera condition;
+ * 2. every slice is measured with models/focus-quality.onnx, and PLLS (CellProfiler's) is computed on the same image;
+ * 3. within ±1, Spearman, confident wrong and uncertain rates per source, per condition and for the worst source →
+ *    reports/evaluation.json and reports/evaluation.md. The real BBBC006 images of the shared data (in distribution)
+ *    are measured too and reported apart.
+ *
+ * Options: --model PATH --synth DIR (reuse stacks) --per-source N --out DIR. Needs .devdata/fields (training/fetch_data.py).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readModelCard, cardPathFor, packageRoot } from '../src/node/model-files.js';
-import { binaryProtocol, levelProtocol, robustnessProtocol, type MeasuredSample, type ProtocolOptions } from './analyse.js';
-import { metricMethods, modelMethod, type Measurement, type Method } from './methods.js';
-import { writeReport, type TrainingRuns } from './report.js';
-import { realSamples, syntheticSamples, type Sample } from './samples.js';
+import { plls } from '../src/core/metrics/plls.js';
+import { measureStack } from '../src/core/measure-stack.js';
+import { modelMeasurer } from '../src/inference/measure.js';
+import { readImageFile } from '../src/node/image-files.js';
+import { cardPathFor, loadModelFromDisk, packageRoot, readModelCard } from '../src/node/model-files.js';
+import { spearman } from './protocol.js';
+import { writeReport } from './report.js';
+import { summarise, verdictOf, type SourceRecord } from './sources.js';
 
 const PYTHON = '/usr/bin/python3';
 
-/**
- * The training pipeline's own GPU-run numbers (its synthetic protocol), the only measurement of a *trained* paper
- * architecture when its 116 MB ONNX cannot be shipped here. Quoted in the report with their source, never mixed
- * into this run's tables. Missing or unreadable file → undefined.
- */
-function readTrainingRuns(path: string, root: string): TrainingRuns | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    const json = JSON.parse(readFileSync(path, 'utf8')) as { models?: Record<string, Record<string, unknown>> };
-    const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
-    const runs = Object.entries(json.models ?? {}).map(([name, m]) => {
-      const syn = (m['synthetic'] ?? {}) as Record<string, Record<string, unknown> | undefined>;
-      const median = syn['imageMedian'] ?? {};
-      const binary = ((syn['binaryOutOfFocus'] ?? {})['model'] ?? {}) as Record<string, unknown>;
-      return {
-        name, arch: String(m['arch'] ?? '?'), parameters: num(m['parameters']), steps: num(m['steps']),
-        images: num((syn as Record<string, unknown>)['images']), exact: num(median['exact']), withinOne: num(median['within1']),
-        spearman: num((syn as Record<string, unknown>)['imageSpearman']), patchF: num(binary['F']),
-      };
-    });
-    return { source: relative(root, path), runs };
-  } catch {
-    return undefined;
-  }
+interface Manifest {
+  readonly split: string;
+  readonly seed: number;
+  readonly perSource: number;
+  readonly stacks: readonly { file: string; source: string; field: string; condition: string; levels: number; pixelNote: string }[];
+}
+
+function sharedData(root: string): string | undefined {
+  return [join(root, '../shared/data'), join(root, '../../shared/data')].find((d) => existsSync(d));
 }
 
 async function main(): Promise<number> {
@@ -50,107 +44,85 @@ async function main(): Promise<number> {
   const { values: a } = parseArgs({
     options: {
       model: { type: 'string', default: join(root, 'models/focus-quality.onnx') },
-      'paper-model': { type: 'string', default: join(root, 'models/paper-arch.onnx') },
-      'paper-metrics': { type: 'string', default: join(root, 'training/results/gpu_metrics.json') },
       synth: { type: 'string' },
-      draws: { type: 'string', default: '3' },
-      splits: { type: 'string', default: '200' },
-      seed: { type: 'string', default: '1' },
+      'per-source': { type: 'string', default: '4' },
       out: { type: 'string', default: join(root, 'reports') },
-      'no-plots': { type: 'boolean', default: false },
     },
   });
+  const started = Date.now();
   const out = a.out!;
   mkdirSync(out, { recursive: true });
-  const started = Date.now();
-
-  // The in-focus threshold and level count come from our model's card; the paper's values when there is no model.
-  let levelCount = 11;
-  let inFocusMaxLevel = 2;
-  let trainedOn: string[] = [];
-  if (existsSync(cardPathFor(a.model!))) {
-    const card = await readModelCard(cardPathFor(a.model!));
-    levelCount = card.levels;
-    inFocusMaxLevel = card.inFocusMaxLevel;
-    const listed = card.training?.['realImages'];
-    if (Array.isArray(listed)) trainedOn = listed.filter((f): f is string => typeof f === 'string');
+  const card = await readModelCard(cardPathFor(a.model!));
+  const model = await loadModelFromDisk(a.model!, { numThreads: 1 });
+  let synth = a.synth;
+  let temp: string | undefined;
+  if (!synth) {
+    temp = mkdtempSync(join(tmpdir(), 'fq-eval-'));
+    synth = temp;
+    console.error(`synthesising the test sources' defocus stacks in ${synth} …`);
+    execFileSync(PYTHON, [join(root, 'eval/synthesize.py'), '--out', synth, '--per_source', a['per-source']!, '--levels', String(card.levels)], { stdio: 'inherit', cwd: root, timeout: 3_600_000 });
   }
-
-  const methods: Method[] = [];
-  const unavailable: { name: string; reason: string }[] = [];
-  for (const [name, path, what] of [
-    ['ours', a.model!, 'our model'],
-    ['paper-arch', a['paper-model']!, 'paper architecture (Yang et al. 2018), trained by training/'],
-  ] as const) {
-    const m = await modelMethod(name, path, what);
-    if (typeof m === 'string') {
-      // The trained paper architecture (116 MB) cannot ship; training/evaluate.py may have measured it elsewhere.
-      const hint = name === 'paper-arch' && existsSync(a['paper-metrics']!) ? '; its trained version was measured by the training pipeline only (table below)' : '';
-      unavailable.push({ name, reason: m.split(`${root}/`).join('') + hint });
-    }
-    else methods.push(m);
-  }
-  methods.push(...metricMethods());
-
-  let synthDir = a.synth;
-  let tempDir: string | undefined;
-  if (!synthDir) {
-    tempDir = mkdtempSync(join(tmpdir(), 'fq-eval-'));
-    synthDir = tempDir;
-    console.error(`synthesising defocus stacks in ${synthDir} …`);
-    execFileSync(PYTHON, [join(root, 'eval/synthesize.py'), '--out', synthDir, '--draws', a.draws!], { stdio: 'inherit', timeout: 600_000 });
-  }
-
-  const measured: MeasuredSample[] = [];
-  const measureAll = async (source: AsyncGenerator<Sample>): Promise<void> => {
-    for await (const sample of source) {
-      const by: Record<string, Measurement> = {};
-      for (const m of methods) by[m.name] = await m.measure(sample.image);
-      const { image: _image, ...info } = sample;
-      measured.push({ info, by });
-      if (measured.length % 50 === 0) console.error(`  ${measured.length} images measured`);
-    }
-  };
+  const records: SourceRecord[] = [];
+  const real: { file: string; truth: 'in' | 'out'; level: number; score: number; certainty: number; verdict: string; right: boolean }[] = [];
+  let manifest: Manifest;
   try {
-    await measureAll(syntheticSamples(synthDir, inFocusMaxLevel));
-    await measureAll(realSamples(join(root, '../shared/data'), trainedOn));
+    manifest = JSON.parse(readFileSync(join(synth, 'manifest.json'), 'utf8')) as Manifest;
+    if (manifest.split !== 'test') throw new Error(`${synth}: stacks of the ${manifest.split} split, not the test sources`);
+    if (manifest.stacks.some((s) => s.levels !== card.levels)) throw new Error(`${synth}: stacks of another level count than the card's ${card.levels}`);
+    for (const [i, s] of manifest.stacks.entries()) {
+      const stack = await readImageFile(join(synth, s.file));
+      const { results } = await measureStack(modelMeasurer(model), stack, { slices: 'all' });
+      results.forEach((r, level) => {
+        records.push({ source: s.source, field: s.field, condition: s.condition, truth: level, level: r.level, score: r.score,
+          certainty: r.certainty, verdict: verdictOf(r, card), plls: plls(stack.slices[level]!) });
+      });
+      if ((i + 1) % 20 === 0) console.error(`  ${i + 1}/${manifest.stacks.length} stacks measured`);
+    }
+    const shared = sharedData(root);
+    if (shared) {
+      for (const [dir, truth] of [['bbbc006-in-focus', 'in'], ['mcf7-defocused', 'out']] as const) {
+        for (const f of readdirSync(join(shared, dir)).filter((n) => /\.tiff?$/i.test(n)).sort()) {
+          const stack = await readImageFile(join(shared, dir, f));
+          if (stack.width < card.patchSize || stack.height < card.patchSize) continue;
+          const [r] = (await measureStack(modelMeasurer(model), stack)).results;
+          const verdict = verdictOf(r!, card);
+          real.push({ file: f, truth, level: r!.level, score: r!.score, certainty: r!.certainty, verdict, right: verdict === truth });
+        }
+      }
+    }
   } finally {
-    for (const m of methods) await m.dispose();
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    await model.dispose();
+    if (temp) rmSync(temp, { recursive: true, force: true });
   }
-
-  const opts: ProtocolOptions = { levelCount, fitShare: 0.1, splits: Number(a.splits), seed: Number(a.seed) };
-  const protocol = measured.filter((s) => s.info.set === 'protocol');
-  const robust = measured.filter((s) => s.info.set === 'robustness');
-  const real = measured.filter((s) => s.info.set === 'real');
-  const names = methods.map((m) => m.name);
+  const summary = summarise(records, card.inFocusMaxLevel);
+  // PLLS ranks images within a source (its scale depends on content), so it is compared with our score per source.
+  const typical = records.filter((r) => r.condition === 'typical');
+  const perSource = (score: (r: SourceRecord) => number): Record<string, number> =>
+    Object.fromEntries(summary.sources.map((src) => {
+      const rs = typical.filter((r) => r.source === src);
+      return [src, spearman(rs.map(score), rs.map((r) => r.truth))];
+    }));
+  const plLs = { spearmanTypical: spearman(typical.map((r) => -r.plls!), typical.map((r) => r.truth)),
+    oursSpearmanTypical: spearman(typical.map((r) => r.score), typical.map((r) => r.truth)),
+    perSource: perSource((r) => -r.plls!), oursPerSource: perSource((r) => r.score) };
+  const bytes = readFileSync(a.model!);
   const result = {
     generatedAt: new Date().toISOString(),
-    config: { ...opts, inFocusMaxLevel, trainedOn, draws: Number(a.draws), synthesis: a.synth ? relative(root, a.synth) : 'eval/synthesize.py (seed 7)' },
-    methods: methods.map(({ name, kind, description }) => ({ name, kind, description })),
-    unavailable,
-    synthetic: names.map((n) => levelProtocol(protocol, n, opts, inFocusMaxLevel)),
-    real: names.map((n) => binaryProtocol(real, n, opts)),
-    robustness: names.map((n) => robustnessProtocol(robust, n, opts, inFocusMaxLevel)),
-    msPerImage: Object.fromEntries(names.map((n) => [n, {
-      synthetic: protocol.reduce((s, x) => s + x.by[n]!.ms, 0) / protocol.length,
-      real: real.reduce((s, x) => s + x.by[n]!.ms, 0) / real.length,
-    }])),
-    samples: measured.map((s) => ({ ...s.info, sharpness: Object.fromEntries(names.map((n) => [n, s.by[n]!.sharpness])), level: s.info.level,
-      predicted: Object.fromEntries(names.filter((n) => s.by[n]!.level !== undefined).map((n) => [n, s.by[n]!.level])) })),
-    trainingRuns: readTrainingRuns(a['paper-metrics']!, root),
+    model: { file: a.model!.replace(`${root}/`, ''), version: card.version, sha256: createHash('sha256').update(bytes).digest('hex'),
+      aggregation: card.aggregation, verdict: card.verdict ?? null, scaling: card.scaling?.['rule'] ?? null },
+    protocol: { split: manifest!.split, seed: manifest!.seed, perSource: manifest!.perSource,
+      pixelNote: manifest!.stacks.find((s) => s.pixelNote)?.pixelNote ?? '' },
+    summary,
+    plls: plLs,
+    real: { what: 'the 22 real BBBC006 images of the shared data: the training plate (in distribution; 4 in-focus fields are training fields)', rows: real },
+    realStack: null,
     wallSeconds: (Date.now() - started) / 1000,
+    records,
   };
-  // Six significant digits keep the committed JSON small without changing any reported figure.
-  const round = (_: string, v: unknown): unknown => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v);
+  const round = (_: string, v: unknown): unknown => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(5)) : v);
   writeFileSync(join(out, 'evaluation.json'), JSON.stringify(result, round));
-  let plots: string[] = [];
-  if (!a['no-plots']) {
-    const listing = execFileSync(PYTHON, [join(root, 'eval/plots.py'), join(out, 'evaluation.json'), out], { encoding: 'utf8', timeout: 300_000 });
-    plots = listing.split('\n').filter((l) => l.endsWith('.png'));
-  }
-  writeFileSync(join(out, 'evaluation.md'), writeReport(result, plots));
-  console.error(`wrote ${join(out, 'evaluation.md')} (${result.wallSeconds.toFixed(0)} s)`);
+  writeFileSync(join(out, 'evaluation.md'), writeReport(result));
+  console.error(`wrote ${join(out, 'evaluation.md')} (${result.wallSeconds.toFixed(0)} s): within ±1 ${summary.all.within1.toFixed(3)}, worst source ${summary.worstSource.within1.toFixed(3)}`);
   return 0;
 }
 

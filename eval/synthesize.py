@@ -1,67 +1,81 @@
-"""Synthetic defocus stacks of held-out in-focus images, written as 16-bit TIFFs for `npm run eval`.
+"""Defocus stacks of the TEST sources' in-focus fields for `npm run eval`, one multi-page TIFF per field and camera.
 
-Uses the training pipeline's own Born–Wolf defocus (training/psf.py: blur → gain → offset → Poisson noise) so the
-evaluation measures what the model was trained to see, on fields it never saw (BBBC006 a05, a06 are held out).
+Every test field (training/sources.py, rebuilt by training/fetch_data.py into .devdata/fields) is defocused to all
+11 levels with the training pipeline's Born–Wolf PSF and seen through each named camera condition of
+training/acquisition.py; page k of a file is level k. Files are stored as the camera would store them: uint8 for
+8-bit files, uint16 otherwise. The two pixel-size conditions (a camera with 0.5× or 2× the native pixel) are
+resampled back to the native 0.65 µm by the Python twin of the engine's resampling (training/sources_eval.resample)
+before they are written — the TypeScript resampling is the engine's to add; until then this is said in the report.
 
-Two sets, listed in DIR/manifest.json:
-- protocol:   every level, `--draws` random gain (log-uniform 0.2–5) / offset (log-uniform 1–1000) draws, as in training;
-- robustness: every level at each gain of `--gains`, offset fixed at 100 counts, for the gain-robustness heatmap.
-
-Usage: /usr/bin/python3 eval/synthesize.py --out DIR [--draws 3] [--gains 0.25,0.5,1,2,4] [--seed 7]
+Usage: /usr/bin/python3 eval/synthesize.py --out DIR [--per_source 4] [--seed 11]
+Writes DIR/manifest.json: [{file, source, field, condition, levels, pixelNote}].
 """
 import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 import numpy as np
 import tifffile
+import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-from training.psf import defocus_image  # noqa: E402
-
-DATA = os.path.join(ROOT, "..", "shared", "data", "bbbc006-in-focus")
-HELD_OUT = ["BBBC006_a05_s1_w1_z10.tif", "BBBC006_a06_s1_w1_z10.tif"]
-LEVELS = 11
-
-
-def log_uniform(rng, lo, hi):
-    return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
+from training.acquisition import CONDITIONS, acquire  # noqa: E402
+from training.data import DataError, load_fields  # noqa: E402
+from training.sampler import defocused_levels  # noqa: E402
+from training.sources import NATIVE_PIXEL_UM  # noqa: E402
+from training.sources_eval import PATCH, PIXEL_CONDITIONS, pick_fields, resample  # noqa: E402
 
 
-def main():
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True, help="folder for the TIFFs and manifest.json (created)")
-    ap.add_argument("--draws", type=int, default=3, help="random gain/offset draws per image and level (protocol set)")
-    ap.add_argument("--gains", default="0.25,0.5,1,2,4", help="gains of the robustness set")
-    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--fields", default=os.path.join(ROOT, ".devdata/fields"), help="folder written by training/fetch_data.py")
+    ap.add_argument("--cache", default=os.path.join(ROOT, ".devdata/cache"), help="defocused-field cache")
+    ap.add_argument("--per_source", type=int, default=4, help="fields per test source")
+    ap.add_argument("--split", default="test", choices=["val", "test"], help="test for the report; val only to check this script")
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--levels", type=int, required=True, help="the model card's level count")
     args = ap.parse_args()
+    torch.set_num_threads(1)
+    try:
+        fields = pick_fields(load_fields(args.fields, args.split), args.per_source)
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     os.makedirs(args.out, exist_ok=True)
-    rng = np.random.default_rng(args.seed)
-    gains = [float(g) for g in args.gains.split(",")]
-    items = []
-
-    def write(img, name, **meta):
-        path = os.path.join(args.out, name)
-        tifffile.imwrite(path, np.round(img).astype(np.uint16))
-        items.append({"file": name, **meta})
-
-    for source in HELD_OUT:
-        src = tifffile.imread(os.path.join(DATA, source)).astype(np.float64)
-        stem = source.split("_s1")[0]
-        for level in range(LEVELS):
-            for d in range(args.draws):
-                gain, offset = log_uniform(rng, 0.2, 5.0), log_uniform(rng, 1.0, 1000.0)
-                img = defocus_image(src, level, rng, gain=gain, offset=offset)
-                write(img, f"{stem}_L{level:02d}_d{d}.tif", set="protocol", source=source, level=level, gain=gain, offset=offset)
-            for gain in gains:
-                img = defocus_image(src, level, rng, gain=gain, offset=100.0)
-                write(img, f"{stem}_L{level:02d}_g{gain:g}.tif", set="robustness", source=source, level=level, gain=gain, offset=100.0)
+    gen = torch.Generator().manual_seed(args.seed)
+    manifest = []
+    for src, name, img in fields:
+        stack = defocused_levels(img, args.levels, 2.0, Path(args.cache) if args.cache else None)
+        for cond in list(CONDITIONS) + list(PIXEL_CONDITIONS):
+            planes, full, note = [], 65535, ""
+            for level in range(args.levels):
+                signal = torch.from_numpy(np.asarray(stack[level], dtype=np.float32))[None]
+                if cond in PIXEL_CONDITIONS:
+                    f = PIXEL_CONDITIONS[cond]
+                    values, full = acquire(signal, [CONDITIONS["typical"]], gen)
+                    camera = np.round(resample(values[0].numpy(), NATIVE_PIXEL_UM, NATIVE_PIXEL_UM * f))
+                    plane = np.clip(np.round(resample(camera, NATIVE_PIXEL_UM * f)), 0, 65535)
+                    note = f"camera pixel {NATIVE_PIXEL_UM * f:.3f} µm ({camera.shape[1]}×{camera.shape[0]}), resampled to 0.65 µm by the Python twin"
+                else:
+                    values, full = acquire(signal, [CONDITIONS[cond]], gen)
+                    plane = values[0].numpy()
+                planes.append(plane)
+            if min(planes[0].shape) < PATCH:
+                continue
+            dtype = np.uint8 if int(full) == 255 else np.uint16
+            file = f"{src}__{name}__{cond}.tif"
+            tifffile.imwrite(os.path.join(args.out, file), np.stack(planes).astype(dtype))
+            manifest.append({"file": file, "source": src, "field": name, "condition": cond, "levels": args.levels, "pixelNote": note})
+        print(f"  {src}/{name}: {len(CONDITIONS) + len(PIXEL_CONDITIONS)} stacks", file=sys.stderr, flush=True)
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
-        json.dump({"seed": args.seed, "levels": LEVELS, "items": items}, f, indent=1)
-    print(f"wrote {len(items)} images to {args.out}")
+        json.dump({"split": args.split, "seed": args.seed, "perSource": args.per_source, "stacks": manifest}, f)
+    print(f"wrote {len(manifest)} stacks of {args.levels} levels to {args.out}", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

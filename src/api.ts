@@ -11,7 +11,7 @@
  *   download(m.toCSV()); map.addGeoJSON(m.toGeoJSON());
  *   fq.dispose();
  */
-import { withContext } from './core/errors.js';
+import { ImageContentError, withContext } from './core/errors.js';
 import { measureStack, type Measurer } from './core/measure-stack.js';
 import { cardUrlFor, type ModelCard } from './core/model-card.js';
 import { resolveOptions, type MeasureOptions } from './core/options.js';
@@ -26,9 +26,11 @@ import type { BackendPreference, BackendReport } from './inference/worker-protoc
 import { toImageCsv, toPatchCsv } from './io/csv.js';
 import { decodeImage } from './io/decode.js';
 import { toGeoJSONCollection, type FeatureCollection } from './io/geojson.js';
+import { renderPreview, type Preview } from './io/preview.js';
 import type { ResultRow } from './io/rows.js';
 
 export type { ChannelOrder, ImageInput, ImJoyNdArray, NdArrayOptions, RawImage } from './image-input.js';
+export type { Preview } from './io/preview.js';
 export { decodeNdArray, toImageStack } from './image-input.js';
 
 export interface FocusQualityOptions {
@@ -43,6 +45,11 @@ export interface FocusQualityOptions {
   readonly numThreads?: number;
   /** Run in a Web Worker (default: yes wherever `Worker` exists). */
   readonly worker?: boolean;
+  /**
+   * How long the worker may take to decode one file before it is stopped and `measure` fails with an ImageFormatError
+   * naming the file (default 30 s): a hostile file (a looping IFD chain, a decompression bomb) costs only its own call.
+   */
+  readonly decodeTimeoutMs?: number;
   /**
    * How the calling thread reads the model and its card when `worker` is false (default `fetch`). The Node entry
    * passes one that reads files; the worker always fetches.
@@ -79,6 +86,14 @@ export interface Measurement {
   toPatchCSV(): string;
   /** Patches as polygons in pixel coordinates with level, certainty, probabilities and colour. */
   toGeoJSON(): FeatureCollection;
+  /**
+   * A picture of a slice (default: the best one) to draw, contrast-stretched, gray RGBA, longer side ≤ maxSide
+   * (default 512): `ctx.putImageData(new ImageData(p.data, p.width, p.height), 0, 0)`. For a file measured in the
+   * worker it is rendered there, so even a huge image costs the page nothing but that small copy.
+   */
+  preview(slice?: number, maxSide?: number): Promise<Preview>;
+  /** Lets the worker forget this file's pixels (it keeps the latest files' for `preview`, up to 512 MB). */
+  release(): void;
 }
 
 export interface FocusQuality {
@@ -115,6 +130,29 @@ function createInThread(modelUrl: string, cardUrl: string, ortUrl: string | unde
   };
 }
 
+function measurement(
+  name: string,
+  results: readonly FocusResult[],
+  best: FocusResult,
+  warnings: readonly string[],
+  metrics: readonly string[],
+  draw: (slice: number, maxSide: number) => Promise<Preview>,
+  release: () => void,
+): Measurement {
+  const rows: ResultRow[] = results.map((r) => ({ file: name, slice: r.slice, width: r.width, height: r.height, result: r, warnings }));
+  return {
+    name,
+    results,
+    best,
+    warnings,
+    toCSV: () => toImageCsv(rows, metrics),
+    toPatchCSV: () => toPatchCsv(rows, best.probs.length, metrics),
+    toGeoJSON: () => toGeoJSONCollection(rows),
+    preview: (slice = best.slice, maxSide = 512) => draw(slice, maxSide),
+    release,
+  };
+}
+
 export function createFocusQuality(options: FocusQualityOptions = {}): FocusQuality {
   const base = globalThis.location?.href;
   // Assets "next to the bundle" mean something only where there is a bundle, i.e. a page or a worker (with a location).
@@ -147,23 +185,20 @@ export function createFocusQuality(options: FocusQualityOptions = {}): FocusQual
   async function measureNamed(image: ImageInput | Blob, call: MeasureCall, name: string): Promise<Measurement> {
     const { onProgress, signal, current } = call;
     const opts = resolveOptions({ batchSize: call.batchSize, slices: call.slices, aggregation: call.aggregation, borderWidth: call.borderWidth, metrics: call.metrics, pixelSize: call.pixelSize });
+    const stackOptions = { batchSize: opts.batchSize, slices: opts.slices, aggregation: opts.aggregation, metrics: opts.metrics, pixelSize: opts.pixelSize };
+    if (typeof Blob !== 'undefined' && image instanceof Blob && client) {
+      // A file goes to the worker undecoded: a hostile one can only cost its own call (see WorkerClient.measureFile).
+      const found = await client.measureFile(image, { ...stackOptions, name, current }, { onProgress, signal, decodeTimeoutMs: options.decodeTimeoutMs });
+      return measurement(name, found.results, found.best, found.warnings, opts.metrics, (slice, maxSide) => client.preview(found.fileId, slice, maxSide), () => client.release(found.fileId));
+    }
     const stack = typeof Blob !== 'undefined' && image instanceof Blob ? await decodeImage(await image.arrayBuffer(), name) : toImageStack(image as ImageInput, name, call.channelOrder ? { channelOrder: call.channelOrder } : {});
-    const { results: kept, best } = await measureStack(
-      client ?? local!,
-      stack,
-      { batchSize: opts.batchSize, slices: opts.slices, aggregation: opts.aggregation, metrics: opts.metrics, pixelSize: opts.pixelSize },
-      { current, onProgress, signal },
-    );
-    const rows: ResultRow[] = kept.map((r) => ({ file: name, slice: r.slice, width: r.width, height: r.height, result: r, warnings: stack.warnings }));
-    return {
-      name,
-      results: kept,
-      best,
-      warnings: stack.warnings,
-      toCSV: () => toImageCsv(rows, opts.metrics),
-      toPatchCSV: () => toPatchCsv(rows, best.probs.length, opts.metrics),
-      toGeoJSON: () => toGeoJSONCollection(rows),
+    const { results, best } = await measureStack(client ?? local!, stack, stackOptions, { current, onProgress, signal });
+    const draw = async (slice: number, maxSide: number): Promise<Preview> => {
+      const plane = stack.slices[slice];
+      if (!plane) throw new ImageContentError(`slice ${slice} does not exist: the stack has ${stack.slices.length} slice(s), numbered from 0`, { file: name });
+      return renderPreview(plane, maxSide);
     };
+    return measurement(name, results, best, stack.warnings, opts.metrics, draw, () => undefined);
   }
 
   return {

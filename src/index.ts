@@ -22,7 +22,7 @@
 
 // The one-call API for embedders.
 export { createFocusQuality, decodeNdArray, toImageStack } from './api.js';
-export type { ChannelOrder, FocusQuality, FocusQualityOptions, MeasureCall, Measurement, ImageInput, ImJoyNdArray, NdArrayOptions, RawImage } from './api.js';
+export type { ChannelOrder, FocusQuality, FocusQualityOptions, MeasureCall, Measurement, ImageInput, ImJoyNdArray, NdArrayOptions, Preview, RawImage } from './api.js';
 
 // Shapes and errors.
 export type { BitDepth, FocusResult, GrayImage, ImageStack, PatchRect, PatchScore, PixelArray, PixelSize, Verdict } from './core/types.js';
@@ -62,5 +62,5 @@ export { loadModel } from './inference/session.js';
 export type { FocusModel, LoadModelOptions } from './inference/session.js';
 export { measureImage, modelMeasurer } from './inference/measure.js';
 export { createWorkerClient, defaultAssetUrls } from './inference/worker-client.js';
-export type { WorkerClient, WorkerClientOptions, MeasureHooks } from './inference/worker-client.js';
-export type { BackendName, BackendPreference, BackendReport, BackendAttempt } from './inference/worker-protocol.js';
+export type { FileHooks, WorkerClient, WorkerClientOptions, MeasureHooks } from './inference/worker-client.js';
+export type { BackendName, BackendPreference, BackendReport, BackendAttempt, WorkerFileOptions, WorkerFileResult } from './inference/worker-protocol.js';

@@ -103,6 +103,17 @@ describe('createFocusQuality in Node', { timeout: 120_000 }, () => {
     }
   });
 
+  it('a file Blob is decoded in this thread; its preview is a stretched RGBA picture of the asked slice', async () => {
+    const bytes = readFileSync(new URL('mcf7-defocused/mcf7_b01_s2_w1.tif', data));
+    const m = await fq.measure(new Blob([bytes]), { name: 'b01.tif' });
+    const same = await fq.measure((await decodeImage(bytes)).slices[0]!, { name: 'b01.tif' });
+    assert.deepEqual(m.best.probs, same.best.probs);
+    const p = await m.preview(0, 100);
+    assert.equal(Math.max(p.width, p.height), 100);
+    assert.equal(p.data.length, 4 * p.width * p.height);
+    await assert.rejects(m.preview(1), (e: Error) => e.name === 'ImageContentError' && /slice 1 does not exist/.test(e.message));
+  });
+
   it('rejects a bad option value with an OptionsError naming the option', async () => {
     const img = { data: new Uint8Array(100 * 100), width: 100, height: 100 };
     await assert.rejects(fq.measure(img, { batchSize: 0 }), (e: Error) => e.name === 'OptionsError' && /batchSize/.test(e.message));

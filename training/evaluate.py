@@ -1,18 +1,23 @@
 """
-Measure a trained model and write its model card (JSON + MODEL_CARD.md + PNG plots).
+Measure a trained model on the validation sources, make the choices that belong to validation (the whole-image
+aggregation and the verdict rule), and write the model card (JSON + MODEL_CARD.md + plots).
 
-    /usr/bin/python3 -m training.evaluate --ckpt training/checkpoints/focus-quality.ckpt.npz            # full card, shipped model
-    python3 -m training.evaluate --synthetic_only --device cuda --ckpt a.npz --ckpt b.npz --json m.json   # GPU side
+    /usr/bin/python3 -m training.evaluate --ckpt training/checkpoints/focus-quality.ckpt.npz      # → models/
 
-Synthetic: the held-out in-focus fields (BBBC006_a05, a06) defocused to all 11 levels with several gain/offset
-draws, cut into the same patch grid as the TypeScript code; image-level (certainty-weighted aggregate) and
-foreground-patch-level accuracy, within ±1, Spearman; binary in/out-of-focus F-score fitted on 10 %, measured on
-90 % (Yang et al. 2018 after Bray et al. 2012), next to PLLS on the same patches; a (gain, offset) robustness grid.
-Real: every image of the in-focus and defocused folders, whole-image level by argmax and by median.
+1. Validation sources (training/sources.py), every named camera condition and 0.5×/2× pixel size, through the Python
+   twin of the product (sources_eval.py). The aggregation (median or argmax of the image distribution) with the better
+   within ±1 is recorded as the card's `aggregation`; the verdict rule {minCertainty, minMargin} is the one that keeps
+   confident wrong in/out calls ≤ 2 % and "uncertain" ≤ 25 % under every condition, with the fewest uncertain calls
+   (when no rule reaches both everywhere, the one with the fewest violations, then the lowest worst wrong rate).
+2. In-distribution figures, labelled so: BBBC006 a05/a06 (the training plate, never trained on) and the 22 real
+   BBBC006 images of ../shared/data (4 of whose in-focus fields are training fields).
+3. Never-seen-source figures come from `npm run eval` (reports/evaluation.json, test sources, measured through the
+   TypeScript); when that file describes this ONNX file, MODEL_CARD.md quotes it.
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 import time
@@ -21,220 +26,165 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from training.data import FULL_SCALE, HELD_OUT, PATCH, DataError, list_images, read_image
-from training.metrics import aggregate, f_score, fitted_f_score, spearman, split_patches
+from training.card import sha256, write_card
+from training.data import DataError, list_images, load_fields, read_image
+from training.inputs import FULL_SCALE_RULE, PERCENTILE
 from training.model import count_parameters, load_checkpoint
-from training.plls import plls
-from training.psf import defocus_image
+from training.sources import shared_data
+from training.acquisition import CONDITIONS
+from training.sources_eval import IN_FOCUS_MAX, PATCH, PIXEL_CONDITIONS, measure, pick_fields, predictor, records_for, summarise, verdict
 
-LEVELS = 11
-IN_FOCUS_MAX = 2
-GRID_GAINS = (0.2, 0.5, 1.0, 2.0, 5.0)
-GRID_OFFSETS = (1.0, 10.0, 100.0, 1000.0)
-
-
-def make_predictor(model: torch.nn.Module, device: str):
-    model = model.to(device).eval()
-
-    @torch.no_grad()
-    def predict(patches: np.ndarray) -> np.ndarray:
-        out = []
-        for i in range(0, len(patches), 512):
-            x = torch.from_numpy(np.ascontiguousarray(patches[i:i + 512], dtype=np.float32))[:, None].to(device)
-            out.append(torch.softmax(model(x), dim=1).float().cpu().numpy())
-        return np.concatenate(out)
-    return predict
+TARGET_WRONG, TARGET_UNCERTAIN = 0.02, 0.25
+CERTAINTY_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+MARGIN_GRID = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 
 
-def held_out_images(folder: str) -> list[tuple[str, np.ndarray]]:
-    files = [f for f in list_images(folder) if f.name.startswith(HELD_OUT)]
-    if not files:
-        raise DataError(f"{folder}: none of the held-out images ({', '.join(HELD_OUT)}) is in this folder")
-    return [(f.name, read_image(f)) for f in files]
+def choose_verdict(recs: list[dict], level_key: str, in_focus_max: int = IN_FOCUS_MAX) -> tuple[dict, dict]:
+    """The verdict rule from the grids (see the module docstring) and the summary it gives on `recs`."""
+    best, best_key, best_summary = None, None, None
+    for c, m in itertools.product(CERTAINTY_GRID, MARGIN_GRID):
+        rule = {"minCertainty": c, "minMargin": m}
+        s = summarise(recs, rule, level_key, in_focus_max)
+        conds = s["conditions"].values()
+        violations = sum(1 for b in conds if b["confidentWrong"] > TARGET_WRONG or b["uncertain"] > TARGET_UNCERTAIN)
+        worst_wrong = max(b["confidentWrong"] for b in conds)
+        key = (violations, round(worst_wrong, 4), s["all"]["uncertain"])
+        if best_key is None or key < best_key:
+            best, best_key, best_summary = rule, key, s
+    return best, best_summary
 
 
-def foreground_mask(img: np.ndarray, patches: np.ndarray) -> np.ndarray:
-    """Patches whose in-focus source shows nuclei: ≥ 5 % of pixels above a threshold 30 % of the way from the
-    median to the 99.5th percentile. Background patches have no defined focus, so patch metrics skip them."""
-    med = np.median(img)
-    thr = med + 0.3 * (np.percentile(img, 99.5) - med)
-    return (patches > thr).mean(axis=(1, 2)) >= 0.05
-
-
-def synthetic_predictions(predicts: dict, images, draws, seed: int, with_plls: bool) -> dict:
-    """Defocus every image at every level under every (gain, offset) draw; predict with every model."""
-    rng = np.random.default_rng(seed)
-    rec = {"level": [], "stack": [], "fg": [], "plls": [], "probs": {k: [] for k in predicts}}
-    stacks = []
-    for name, img in images:
-        _, corners = split_patches(img, PATCH)
-        fg = foreground_mask(img, split_patches(img, PATCH)[0])
-        for gain, offset in draws:
-            for level in range(LEVELS):
-                noisy = defocus_image(img, level, rng, gain, offset)
-                patches, _ = split_patches(noisy / FULL_SCALE, PATCH)
-                for key, predict in predicts.items():
-                    rec["probs"][key].append(predict(patches))
-                rec["level"] += [level] * len(patches)
-                rec["stack"] += [len(stacks)] * len(patches)
-                rec["fg"] += list(fg)
-                if with_plls:
-                    rec["plls"] += [plls(p) for p in patches]
-                stacks.append({"image": name, "level": level, "gain": gain, "offset": offset})
-    out = {k: np.asarray(v) for k, v in rec.items() if k != "probs"}
-    out["probs"] = {k: np.concatenate(v) for k, v in rec["probs"].items()}
-    out["stacks"] = stacks
-    return out
-
-
-def image_verdicts(probs: np.ndarray, stack: np.ndarray, n: int) -> list[dict]:
-    return [aggregate(probs[stack == s]) for s in range(n)]
-
-
-def accuracy(pred: np.ndarray, truth: np.ndarray) -> dict:
-    return {"exact": round(float(np.mean(pred == truth)), 4), "within1": round(float(np.mean(np.abs(pred - truth) <= 1)), 4)}
-
-
-def synthetic_metrics(sp: dict, key: str, seed: int) -> dict:
-    probs, levels, fg = sp["probs"][key], sp["level"], sp["fg"].astype(bool)
-    truth_img = np.array([s["level"] for s in sp["stacks"]])
-    verdicts = image_verdicts(probs, sp["stack"], len(sp["stacks"]))
-    score_img = np.array([v["score"] for v in verdicts])
-    expected = probs @ np.arange(LEVELS)
-    patch_pred = probs.argmax(1)
-    m = {
-        "images": len(verdicts), "foregroundPatches": int(fg.sum()),
-        "imageMedian": accuracy(np.array([v["median"] for v in verdicts]), truth_img),
-        "imageArgmax": accuracy(np.array([v["argmax"] for v in verdicts]), truth_img),
-        "imageSpearman": round(spearman(score_img, truth_img), 4),
-        "patch": accuracy(patch_pred[fg], levels[fg]),
-        "patchSpearman": round(spearman(expected[fg], levels[fg]), 4),
-    }
-    out_truth = levels[fg] > IN_FOCUS_MAX  # positive class: out of focus (what a QC step flags)
-    # Same patches and the same 10 %/90 % split for the model and for PLLS.
-    m["binaryOutOfFocus"] = {
-        "model": fitted_f_score(expected[fg], out_truth, np.random.default_rng(seed)),
-        "modelFixedRule": round(f_score(out_truth, patch_pred[fg] > IN_FOCUS_MAX), 4),
-    }
-    if len(sp["plls"]):
-        m["binaryOutOfFocus"]["plls"] = fitted_f_score(-sp["plls"][fg], out_truth, np.random.default_rng(seed))
-    m["confusionPatch"] = confusion(patch_pred[fg], levels[fg]).tolist()
-    m["confusionImageMedian"] = confusion(np.array([v["median"] for v in verdicts]), truth_img).tolist()
-    return m
-
-
-def confusion(pred: np.ndarray, truth: np.ndarray) -> np.ndarray:
-    c = np.zeros((LEVELS, LEVELS), dtype=int)
-    np.add.at(c, (truth, pred), 1)
-    return c
-
-
-def robustness_grid(predict, images, seed: int) -> dict:
-    """Within-±1 per (gain, offset) cell, image level (median and argmax) and foreground patches."""
-    cells = {"gains": list(GRID_GAINS), "offsets": list(GRID_OFFSETS), "imageMedianWithin1": [], "imageArgmaxWithin1": [], "patchWithin1": []}
-    for gain in GRID_GAINS:
-        rows = ([], [], [])
-        for offset in GRID_OFFSETS:
-            sp = synthetic_predictions({"m": predict}, images, [(gain, offset)], seed, with_plls=False)
-            m = synthetic_metrics(sp, "m", seed)
-            rows[0].append(m["imageMedian"]["within1"])
-            rows[1].append(m["imageArgmax"]["within1"])
-            rows[2].append(m["patch"]["within1"])
-        cells["imageMedianWithin1"].append(rows[0])
-        cells["imageArgmaxWithin1"].append(rows[1])
-        cells["patchWithin1"].append(rows[2])
-    return cells
-
-
-def load_real(in_focus_dir: str, defocused_dir: str) -> list[tuple[str, bool, np.ndarray]]:
-    """Every real image with its truth (True = in focus); read up front so a bad file stops the run before the slow part."""
-    return [(path.name, want_in, read_image(path))
-            for folder, want_in in ((in_focus_dir, True), (defocused_dir, False)) for path in list_images(folder)]
-
-
-def real_images(predict, real: list[tuple[str, bool, np.ndarray]]) -> list[dict]:
+def real_rows(predict, rule: dict, verdict_rule: dict, level_key: str, folder: str, in_focus_max: int) -> list[dict]:
     rows = []
-    for name, want_in, img in real:
-        patches, _ = split_patches(img / FULL_SCALE, PATCH)
-        v = aggregate(predict(patches))
-        rows.append({"file": name, "truth": "in focus" if want_in else "defocused",
-                     "heldOut": name.startswith(HELD_OUT) or not want_in,
-                     "patches": len(patches), "levelArgmax": v["argmax"], "levelMedian": v["median"],
-                     "score": round(v["score"], 3), "certainty": round(v["certainty"], 3), "meanCertainty": round(v["meanCertainty"], 3),
-                     "rightArgmax": (v["argmax"] <= IN_FOCUS_MAX) == want_in, "rightMedian": (v["median"] <= IN_FOCUS_MAX) == want_in})
+    for sub, truth in (("bbbc006-in-focus", "in"), ("mcf7-defocused", "out")):
+        for path in list_images(Path(folder) / sub):
+            img = read_image(path)  # 8-bit files come back scaled to 16-bit counts
+            if min(img.shape) < PATCH:
+                continue
+            v = measure(img, 65535, rule, predict)
+            rec = {"file": path.name, "truth": truth, "level": v[level_key], "score": round(v["score"], 3),
+                   "certainty": round(v["certainty"], 3), "median": v["median"], "argmax": v["argmax"], "content": v["content"]}
+            rec["verdict"] = verdict(rec, verdict_rule, level_key, in_focus_max)
+            rec["right"] = rec["verdict"] == truth
+            rows.append(rec)
     return rows
 
 
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--ckpt", action="append", default=[], help="checkpoint(s); the first is the model the card describes")
-    p.add_argument("--held_out_dir", default="../shared/data/bbbc006-in-focus", help="folder with BBBC006_a05/a06 (and the other in-focus images)")
-    p.add_argument("--defocused_dir", default="../shared/data/mcf7-defocused", help="real out-of-focus images")
-    p.add_argument("--draws", type=int, default=5, help="random gain/offset draws per held-out image and level")
-    p.add_argument("--seed", type=int, default=2018, help="seed of the synthetic stacks and of the 10 %/90 %% split")
-    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
-    p.add_argument("--synthetic_only", action="store_true", help="only the synthetic metrics of every --ckpt, to --json")
-    p.add_argument("--json", default="", help="write the metrics JSON here")
-    p.add_argument("--onnx", default="models/focus-quality.onnx", help="the shipped ONNX file (card, size, speed)")
-    p.add_argument("--paper_onnx", default="build/models/paper-arch.onnx", help="paper-architecture ONNX for the speed comparison")
-    p.add_argument("--paper_metrics", default="", help="metrics JSON of the paper architecture trained the same way (from the GPU run)")
-    p.add_argument("--out_dir", default="models", help="where MODEL_CARD.md and the PNG plots go")
-    p.add_argument("--no_bench", action="store_true", help="skip the onnxruntime-web speed measurement")
-    p.add_argument("--from_json", default="", help="re-write the card from a metrics JSON of an earlier full run (no re-measuring but the speed)")
-    return p.parse_args(argv)
+def plot(summary: dict, records: list[dict], level_key: str, levels: int, out: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    conds = list(summary["conditions"])
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    x = np.arange(len(conds))
+    ax.bar(x - 0.27, [summary["conditions"][c]["within1"] for c in conds], 0.27, label="within ±1 level")
+    ax.bar(x, [summary["conditions"][c]["confidentWrong"] for c in conds], 0.27, label="confident wrong in/out")
+    ax.bar(x + 0.27, [summary["conditions"][c]["uncertain"] for c in conds], 0.27, label="uncertain")
+    ax.axhline(TARGET_WRONG, color="k", lw=0.5, ls=":")
+    ax.axhline(TARGET_UNCERTAIN, color="k", lw=0.5, ls="--")
+    ax.set_xticks(x, conds, rotation=35, ha="right", fontsize=8)
+    ax.set_ylim(0, 1)
+    ax.set_title("validation sources, per acquisition condition")
+    ax.legend(fontsize=7, loc="upper right")
+    fig.tight_layout()
+    fig.savefig(out / "conditions.png", dpi=110)
+    plt.close(fig)
+    typical = [r for r in records if r["condition"] == "typical"]
+    c = np.zeros((levels, levels), int)
+    for r in typical:
+        c[r["truth"], r[level_key]] += 1
+    fig, ax = plt.subplots(figsize=(4.4, 4))
+    ax.imshow(c, cmap="Blues")
+    for i in range(levels):
+        for j in range(levels):
+            if c[i, j]:
+                ax.text(j, i, c[i, j], ha="center", va="center", fontsize=6)
+    ax.set_xlabel("measured level")
+    ax.set_ylabel("true level")
+    ax.set_title("validation sources, typical camera", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(out / "confusion-validation.png", dpi=110)
+    plt.close(fig)
 
 
 def main(argv=None) -> int:
-    args = parse_args(argv)
-    if args.device == "cpu":
-        torch.set_num_threads(2)
-    if args.from_json:
-        from training.report import write_report
-        result = json.loads(Path(args.from_json).read_text())
-        return write_report(result, next(iter(result["models"])), args)
-    if not args.ckpt:
-        print("error: give at least one --ckpt", file=sys.stderr)
-        return 2
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--ckpt", required=True, help="the checkpoint the ONNX file was exported from")
+    p.add_argument("--onnx", default="models/focus-quality.onnx", help="its ONNX file (the card sits next to it)")
+    p.add_argument("--fields", default=".devdata/fields", help="folder written by fetch_data.py")
+    p.add_argument("--cache", default=".devdata/cache", help="defocused-field cache")
+    p.add_argument("--per_source", type=int, default=4, help="validation fields per source")
+    p.add_argument("--real_dir", default=shared_data(), help="the shared data folder (bbbc006-in-focus, mcf7-defocused)")
+    p.add_argument("--test_report", default="reports/evaluation.json", help="npm run eval's results (test sources)")
+    p.add_argument("--out_dir", default="models", help="where MODEL_CARD.md and the plots go")
+    p.add_argument("--json", default="", help="also write every record here")
+    p.add_argument("--no_bench", action="store_true", help="skip the onnxruntime-web speed comparison")
+    p.add_argument("--paper_onnx", default="build/models/paper-arch.onnx", help="paper-architecture ONNX for the speed comparison")
+    p.add_argument("--seed", type=int, default=7)
+    args = p.parse_args(argv)
+    torch.set_num_threads(1)
     try:
-        models = {}
-        for path in args.ckpt:
-            model, meta = load_checkpoint(path)
-            models[Path(path).name.split(".")[0]] = (model, meta)
-        images = held_out_images(args.held_out_dir)
-        real = [] if args.synthetic_only else load_real(args.held_out_dir, args.defocused_dir)
+        model, meta = load_checkpoint(args.ckpt)
+        val_fields = pick_fields(load_fields(args.fields, "val"), args.per_source)
+        held = [f for f in load_fields(args.fields, "train") if f[1] in ("BBBC006_a05", "BBBC006_a06")]
     except (DataError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if not args.synthetic_only and not Path(args.onnx).is_file():
-        print(f"error: {args.onnx}: no such ONNX file (export the checkpoint first, or pass --onnx)", file=sys.stderr)
+    card_path = Path(args.onnx).with_name(Path(args.onnx).name.replace(".onnx", ".card.json"))
+    if not card_path.is_file():
+        print(f"error: {card_path}: no such card (export the checkpoint first)", file=sys.stderr)
         return 2
-    predicts = {k: make_predictor(m, args.device) for k, (m, _) in models.items()}
-    draw_rng = np.random.default_rng(args.seed + 7)
-    draws = [(float(np.exp(draw_rng.uniform(np.log(0.2), np.log(5.0)))), float(np.exp(draw_rng.uniform(0.0, np.log(1000.0)))))
-             for _ in range(args.draws)]
+    card = json.loads(card_path.read_text())
+    levels, in_focus_max = card["levels"], card["inFocusMaxLevel"]  # the 11 levels and the 0–2 threshold: the card's
+    rule = PERCENTILE if meta["config"].get("rule") == "percentile" else FULL_SCALE_RULE
+    predict = predictor(model)
+    conditions = list(CONDITIONS) + list(PIXEL_CONDITIONS)
     t0 = time.time()
-    sp = synthetic_predictions(predicts, images, draws, args.seed, with_plls=not args.synthetic_only)
-    result = {"draws": draws, "heldOut": [n for n, _ in images], "models": {}}
-    for key, (model, meta) in models.items():
-        result["models"][key] = {"parameters": count_parameters(model), "arch": meta["config"]["arch"],
-                                 "width": meta["config"].get("width"), "steps": meta.get("steps"),
-                                 "trainSeconds": meta.get("train_seconds"), "device": meta.get("device"),
-                                 "synthetic": synthetic_metrics(sp, key, args.seed)}
-        s = result["models"][key]["synthetic"]
-        print(f"{key}: image within±1 median {s['imageMedian']['within1']} argmax {s['imageArgmax']['within1']}, "
-              f"patch within±1 {s['patch']['within1']}, F(out) {s['binaryOutOfFocus']['model']['F']}", flush=True)
-    print(f"synthetic evaluation: {time.time() - t0:.1f} s")
-    if args.synthetic_only:
-        if args.json:
-            Path(args.json).write_text(json.dumps(result, indent=1))
-        return 0
-    from training.report import write_report  # matplotlib only where the full card is written
-    first = next(iter(models))
-    result["robustness"] = robustness_grid(predicts[first], images, args.seed)
-    result["real"] = real_images(predicts[first], real)
+    val = records_for(val_fields, predict, rule, conditions, args.seed, args.cache, levels)
+    keys = {k: summarise(val, {}, k, in_focus_max)["all"]["within1"] for k in ("median", "argmax")}
+    level_key = "median" if keys["median"] >= keys["argmax"] else "argmax"
+    verdict_rule, val_summary = choose_verdict(val, level_key, in_focus_max)
+    held_recs = records_for(held, predict, rule, conditions, args.seed, args.cache, levels)
+    held_summary = summarise(held_recs, verdict_rule, level_key, in_focus_max)
+    real = real_rows(predict, rule, verdict_rule, level_key, args.real_dir, in_focus_max) if Path(args.real_dir).is_dir() else []
+    print(f"validation: {len(val)} images in {time.time() - t0:.0f} s; aggregation {level_key} ({keys}); verdict {verdict_rule}; "
+          f"within ±1 {val_summary['all']['within1']}, worst source {val_summary['worstSource']['within1']}", flush=True)
+    card["sha256"] = sha256(args.onnx)
+    card["aggregation"] = level_key
+    card["verdict"] = verdict_rule
+    metrics = {
+        "validation": {"sources": sorted({f[0] for f in val_fields}), "fields": len(val_fields), "images": len(val),
+                       "conditions": {k: CONDITIONS[k].describe() for k in CONDITIONS} | {k: {"pixelFactor": v} for k, v in PIXEL_CONDITIONS.items()},
+                       "aggregationWithin1": keys, "summary": val_summary,
+                       "note": "validation sources: the aggregation and the verdict rule were chosen on these numbers"},
+        "inDistribution": {"what": "BBBC006 a05/a06: the training plate's held-out fields (in-distribution, not a headline)",
+                           "summary": held_summary},
+        "realImages": {"what": "the 22 real BBBC006 images of the shared data (in-distribution: the training plate; 4 in-focus fields are training fields)",
+                       "right": sum(r["right"] for r in real), "total": len(real), "rows": real},
+        "size": {"parameters": count_parameters(model), "onnxBytes": Path(args.onnx).stat().st_size},
+    }
+    if not args.no_bench:
+        from training.report import bench
+        speed = bench(args.onnx, args.paper_onnx)
+        if speed:
+            metrics["speed"] = speed
+    test = None
+    if Path(args.test_report).is_file():
+        rep = json.loads(Path(args.test_report).read_text())
+        if rep.get("model", {}).get("sha256") == card["sha256"]:
+            test = rep
+            metrics["test"] = {k: rep[k] for k in ("summary", "plls", "protocol") if k in rep}
+    card["metrics"] = metrics
+    write_card(card_path, card)
+    out = Path(args.out_dir)
+    plot(val_summary, val, level_key, levels, out)
+    from training.report import markdown
+    (out / "MODEL_CARD.md").write_text(markdown(card, test))
     if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=1, default=float))
-    return write_report(result, first, args)
+        Path(args.json).write_text(json.dumps({"validation": val, "inDistribution": held_recs, "real": real}))
+    print(f"wrote {card_path}, {out / 'MODEL_CARD.md'}; real images right {metrics['realImages']['right']}/{len(real)}")
+    return 0
 
 
 if __name__ == "__main__":

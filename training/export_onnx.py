@@ -26,7 +26,7 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-from training.card import SCALING, make_card, sha256, write_card
+from training.card import SCALINGS, make_card, sha256, write_card
 from training.model import WithSoftmax, build_model, count_parameters, load_checkpoint
 
 PATCH = 84
@@ -119,7 +119,7 @@ def write_fixed_batch(onnx_path: Path, batch: int, card_path: Path | None) -> Pa
     return out
 
 
-def export(net: torch.nn.Module, path: Path, levels: int, version: str, extra_meta: dict | None = None) -> None:
+def export(net: torch.nn.Module, path: Path, levels: int, version: str, extra_meta: dict | None = None, rule: str = "full-scale") -> None:
     """Writes `net` (logits) as an ONNX graph with softmax, dynamic batch and metadata."""
     path.parent.mkdir(parents=True, exist_ok=True)
     wrapped = WithSoftmax(net).eval()
@@ -130,7 +130,7 @@ def export(net: torch.nn.Module, path: Path, levels: int, version: str, extra_me
     model = onnx.load(str(path))
     explicit_clip_bounds(model)
     meta = {"patchSize": str(PATCH), "levels": str(levels), "inFocusMaxLevel": str(IN_FOCUS_MAX),
-            "scaling": json.dumps(SCALING), "version": version, **{k: str(v) for k, v in (extra_meta or {}).items()}}
+            "scaling": json.dumps(SCALINGS[rule]), "version": version, **{k: str(v) for k, v in (extra_meta or {}).items()}}
     del model.metadata_props[:]
     for key, value in meta.items():
         entry = model.metadata_props.add()
@@ -182,16 +182,17 @@ def main(argv=None) -> int:
         return 2
     cfg = meta["config"]
     out = Path(args.out or "models/focus-quality.onnx")
-    export(net, out, cfg["levels"], args.version, {"arch": cfg["arch"]})
+    rule = cfg.get("rule", "full-scale")
+    export(net, out, cfg["levels"], args.version, {"arch": cfg["arch"]}, rule)
     print(f"wrote {out} ({out.stat().st_size:,} bytes, {count_parameters(net):,} parameters)")
     if args.card != "none":
         card_path = Path(args.card) if args.card else out.with_name(out.name.replace(".onnx", ".card.json"))
         training = {"arch": cfg["arch"], "parameters": count_parameters(net), "steps": meta.get("steps"),
-                    "trainSeconds": meta.get("train_seconds"), "device": meta.get("device"),
-                    "realImages": meta.get("real_images"), "heldOut": ["BBBC006_a05", "BBBC006_a06"], "config": cfg}
+                    "device": meta.get("device"), "sources": meta.get("sources"), "fields": len(meta.get("fields") or []),
+                    "heldOut": ["BBBC006_a05", "BBBC006_a06"], "config": cfg}
         if args.notes:
             training["notes"] = args.notes
-        write_card(card_path, make_card(out, args.name, args.version, PATCH, cfg["levels"], IN_FOCUS_MAX, training))
+        write_card(card_path, make_card(out, args.name, args.version, PATCH, cfg["levels"], IN_FOCUS_MAX, training, rule=rule))
         print(f"wrote {card_path}")
     if args.fixed_batch:
         fixed = write_fixed_batch(out, args.fixed_batch, None if args.card == "none" else card_path)

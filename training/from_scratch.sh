@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
-# Train, export and evaluate the focus-quality model from scratch on the CPU (2 cores, under an hour in all):
-#   bash training/from_scratch.sh      # → models/focus-quality.{onnx,card.json}, MODEL_CARD.md, plots; training/checkpoints/focus-quality.ckpt.npz
-#   MINUTES=40 RUN=training/runs/cpu MODELS=/tmp/m CKPTS=/tmp/m bash training/from_scratch.sh   # somewhere else, e.g. to compare
-# Run from the repository root; reads ../shared/data. Uses Debian's /usr/bin/python3 (torch, onnx, scipy, tifffile, matplotlib).
+# Rebuild the data, train, export and evaluate the focus-quality model from scratch on the CPU:
+#   bash training/from_scratch.sh      # → models/focus-quality.{onnx,card.json}, .b64 copy, MODEL_CARD.md, plots;
+#                                      #   training/checkpoints/focus-quality.ckpt.npz
+#   STEPS=2000 RUN=/tmp/run MODELS=/tmp/m CKPTS=/tmp/m bash training/from_scratch.sh      # a shorter one elsewhere
+# Run from the repository root. Needs the bare git mirrors of the data sources (MIRRORS, default /work/.mirror; see
+# training/fetch_data.py for how to make them anywhere) and the shared BBBC006 images (../shared/data). Uses Debian's
+# /usr/bin/python3 (torch, onnx, scipy, tifffile, PIL, matplotlib). A killed run continues with RESUME=1.
 set -eu
-MINUTES=${MINUTES:-40}
-RUN=${RUN:-training/runs/cpu}
+STEPS=${STEPS:-10000}
+RUN=${RUN:-training/runs/main}
 MODELS=${MODELS:-models}
 CKPTS=${CKPTS:-training/checkpoints}
+MIRRORS=${MIRRORS:-/work/.mirror}
+VERSION=${VERSION:-2.0.0}
 PY=/usr/bin/python3
 mkdir -p "$RUN" "$MODELS" "$CKPTS"
-$PY -m training.train --device cpu --minutes "$MINUTES" --out_dir "$RUN" --name compact16
+[ -f .devdata/fields/index.json ] || $PY -m training.fetch_data --mirrors "$MIRRORS"
+if [ "${RESUME:-0}" = 1 ]; then
+  $PY -m training.train --resume --out_dir "$RUN" --name compact16
+else
+  $PY -m training.train --rule percentile --max_steps "$STEPS" --out_dir "$RUN" --name compact16
+fi
 cp "$RUN/compact16.ckpt.npz" "$CKPTS/focus-quality.ckpt.npz"
-$PY -m training.export_onnx --ckpt "$CKPTS/focus-quality.ckpt.npz" --out "$MODELS/focus-quality.onnx"
-$PY -m training.evaluate --ckpt "$CKPTS/focus-quality.ckpt.npz" --onnx "$MODELS/focus-quality.onnx" --out_dir "$MODELS" \
-  ${PAPER_METRICS:+--paper_metrics "$PAPER_METRICS"} --json "$RUN/evaluation.json"
+$PY -m training.export_onnx --ckpt "$CKPTS/focus-quality.ckpt.npz" --out "$MODELS/focus-quality.onnx" --version "$VERSION"
+$PY -m training.evaluate --ckpt "$CKPTS/focus-quality.ckpt.npz" --onnx "$MODELS/focus-quality.onnx" --out_dir "$MODELS"
+# evaluate.py writes the card's aggregation and verdict rule: copy them into the fixed-batch model's card.
+$PY -m training.export_onnx --out "$MODELS/focus-quality.onnx" --fixed_batch 64

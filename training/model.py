@@ -37,11 +37,13 @@ class CompactNet(nn.Module):
     average out instead of demanding a verdict of every location.
     """
 
-    def __init__(self, levels: int = 11, width: int = 16):
+    def __init__(self, levels: int = 11, width: int = 16, stabilise: bool = True):
         super().__init__()
         w = width
+        # The Anscombe layer only makes sense when the input is counts (the "full-scale" rule); under the
+        # "percentile" rule the input is already offset- and gain-free, and the first conv sees it directly.
         self.features = nn.Sequential(
-            PoissonStabilise(),
+            PoissonStabilise() if stabilise else nn.Identity(),
             conv_bn(1, w, 5, 2),
             conv_bn(w, 2 * w, 3, 2),
             conv_bn(2 * w, 4 * w, 3, 2),
@@ -82,9 +84,10 @@ class WithSoftmax(nn.Module):
         return torch.softmax(self.net(patches), dim=1)
 
 
-def build_model(arch: str, levels: int = 11, width: int = 16) -> nn.Module:
+def build_model(arch: str, levels: int = 11, width: int = 16, rule: str = "full-scale") -> nn.Module:
+    """`rule` is the intensity rule of the input (training/inputs.py): counts for "full-scale", normalised otherwise."""
     if arch == "compact":
-        return CompactNet(levels, width)
+        return CompactNet(levels, width, stabilise=(rule == "full-scale"))
     if arch == "paper":
         return PaperNet(levels)
     raise ValueError(f"unknown architecture {arch!r} (choose compact or paper)")
@@ -132,7 +135,7 @@ def load_checkpoint(path) -> tuple[nn.Module, dict]:
     with np.load(path, allow_pickle=False) as z:
         meta = json.loads(str(z["__config__"]))
         cfg = meta["config"]
-        model = build_model(cfg["arch"], cfg["levels"], cfg.get("width", 16))
+        model = build_model(cfg["arch"], cfg["levels"], cfg.get("width", 16), cfg.get("rule", "full-scale"))
         state = {k: torch.from_numpy(np.array(z[k])) for k in z.files if k != "__config__"}
     model.load_state_dict(state)
     model.eval()

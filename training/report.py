@@ -1,6 +1,7 @@
 """
-Turn evaluate.py's measurements into the model card: models/focus-quality.card.json (metrics, aggregation),
-models/MODEL_CARD.md and PNG plots. Only numbers measured in this run (or read from the GPU run's JSON) appear.
+models/MODEL_CARD.md from the card JSON that evaluate.py wrote (and, when it describes the same ONNX file, the test
+report of `npm run eval`), plus the speed comparison in onnxruntime-web. Only numbers measured by these scripts appear;
+each table says which data it comes from and whether those sources were used for any choice.
 """
 from __future__ import annotations
 
@@ -8,71 +9,9 @@ import json
 import subprocess
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from training.card import sha256, write_card  # noqa: E402
-
-
-def plot_confusion(matrix, title: str, path: Path) -> None:
-    m = np.asarray(matrix, dtype=float)
-    rows = m / np.maximum(m.sum(1, keepdims=True), 1)
-    fig, ax = plt.subplots(figsize=(5.2, 4.6))
-    im = ax.imshow(rows, cmap="viridis", vmin=0, vmax=1)
-    for t in range(m.shape[0]):
-        for p in range(m.shape[1]):
-            if m[t, p]:
-                ax.text(p, t, int(m[t, p]), ha="center", va="center", fontsize=6, color="w" if rows[t, p] < 0.6 else "k")
-    ax.set_xlabel("predicted level")
-    ax.set_ylabel("true level")
-    ax.set_title(title, fontsize=9)
-    ax.set_xticks(range(m.shape[1]))
-    ax.set_yticks(range(m.shape[0]))
-    fig.colorbar(im, ax=ax, label="share of the true level's row")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-def plot_robustness(grid: dict, path: Path) -> None:
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
-    for ax, key, title in ((axes[0], "imageMedianWithin1", "whole image (median)"), (axes[1], "patchWithin1", "foreground patches (argmax)")):
-        v = np.asarray(grid[key])
-        im = ax.imshow(v, cmap="magma", vmin=0.5, vmax=1.0)
-        for i in range(v.shape[0]):
-            for j in range(v.shape[1]):
-                ax.text(j, i, f"{v[i, j]:.2f}", ha="center", va="center", fontsize=8, color="w" if v[i, j] < 0.8 else "k")
-        ax.set_xticks(range(len(grid["offsets"])), [f"{o:g}" for o in grid["offsets"]])
-        ax.set_yticks(range(len(grid["gains"])), [f"{g:g}" for g in grid["gains"]])
-        ax.set_xlabel("offset (counts of 65535)")
-        ax.set_ylabel("gain")
-        ax.set_title(f"within ±1 level: {title}", fontsize=9)
-        fig.colorbar(im, ax=ax)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-def plot_real(rows: list[dict], path: Path) -> None:
-    fig, ax = plt.subplots(figsize=(9, 3.6))
-    names = [r["file"].replace("_s1_w1_z10", "").replace("_s2_w1", "").replace(".tif", "") for r in rows]
-    colours = ["tab:green" if r["truth"] == "in focus" else "tab:red" for r in rows]
-    ax.bar(range(len(rows)), [r["score"] for r in rows], color=colours)
-    ax.scatter(range(len(rows)), [r["levelMedian"] for r in rows], color="k", marker="_", s=120, label="level (median)", zorder=3)
-    ax.axhline(2.5, color="grey", ls="--", lw=1)
-    ax.set_xticks(range(len(rows)), names, rotation=70, fontsize=7)
-    ax.set_ylabel("expected level (score)")
-    ax.set_title("real images: green = in focus (truth), red = defocused; dashed line = in-focus threshold", fontsize=9)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
 
 def bench(onnx: str, paper_onnx: str) -> dict | None:
+    """Patches/s of our model and the paper architecture (untrained weights: speed only) in one run of bench_ort.mjs."""
     if not Path(paper_onnx).is_file():
         subprocess.run(["/usr/bin/python3", "-m", "training.export_onnx", "--arch", "paper", "--untrained", "--out", paper_onnx],
                        check=True, capture_output=True, timeout=600)
@@ -91,143 +30,94 @@ def pct(x) -> str:
     return "–" if x is None else f"{100 * x:.1f} %"
 
 
-def write_report(result: dict, key: str, args) -> int:
-    out = Path(args.out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    ours = result["models"][key]
-    syn = ours["synthetic"]
-    gpu = json.loads(Path(args.paper_metrics).read_text()) if args.paper_metrics else None
-    papers = [m for m in (gpu or {}).get("models", {}).values() if m["arch"] == "paper"]
-    # The reference is the better of the paper-architecture runs (learning rates differ; the paper's own lr is far too slow here).
-    paper = max(papers, key=lambda m: m["synthetic"]["patch"]["within1"]) if papers else None
-    plot_confusion(syn["confusionImageMedian"], "held-out synthetic stacks: whole-image level (median)", out / "confusion-image.png")
-    plot_confusion(syn["confusionPatch"], "held-out synthetic stacks: foreground patches (argmax)", out / "confusion-patch.png")
-    plot_robustness(result["robustness"], out / "robustness.png")
-    plot_real(result["real"], out / "real-images.png")
-    speed = None if args.no_bench else bench(args.onnx, args.paper_onnx)
-    real = result["real"]
-    right_median = sum(r["rightMedian"] for r in real)
-    right_argmax = sum(r["rightArgmax"] for r in real)
-    # The card recommends the aggregation that rates more real images right, then the better synthetic within ±1;
-    # ties go to the median, which the design notes found steadier for strongly defocused images.
-    score_m = (right_median, syn["imageMedian"]["within1"])
-    score_a = (right_argmax, syn["imageArgmax"]["within1"])
-    aggregation = "median" if score_m >= score_a else "argmax"
-    metrics = {
-        "syntheticHeldOut": {k: syn[k] for k in ("images", "foregroundPatches", "imageMedian", "imageArgmax", "imageSpearman", "patch", "patchSpearman")},
-        "binaryOutOfFocus": syn["binaryOutOfFocus"],
-        "realImages": {"rightMedian": right_median, "rightArgmax": right_argmax, "total": len(real),
-                       "rows": [{k: r[k] for k in ("file", "truth", "levelMedian", "levelArgmax", "score", "certainty")} for r in real]},
-        "robustness": result["robustness"],
-        "size": {"parameters": ours["parameters"], "onnxBytes": Path(args.onnx).stat().st_size},
-        "evaluation": {"heldOut": result["heldOut"], "draws": result["draws"], "seed": args.seed},
-    }
-    if speed:
-        metrics["speed"] = speed
-    if paper:
-        metrics["paperArchitecture"] = {"parameters": paper["parameters"], "steps": paper["steps"], "trainSeconds": paper["trainSeconds"],
-                                        "syntheticHeldOut": {k: paper["synthetic"][k] for k in ("imageMedian", "imageArgmax", "imageSpearman", "patch", "patchSpearman")},
-                                        "binaryOutOfFocus": paper["synthetic"]["binaryOutOfFocus"],
-                                        "note": "trained in the same run as ours on the GPU machine, same data, loss and schedule; evaluated there on the same synthetic stacks"}
-        metrics["variantsOnGpu"] = {k: {"parameters": m["parameters"], "arch": m["arch"], "width": m.get("width"), "steps": m["steps"],
-                                        "imageMedianWithin1": m["synthetic"]["imageMedian"]["within1"], "patchWithin1": m["synthetic"]["patch"]["within1"],
-                                        "binaryF": m["synthetic"]["binaryOutOfFocus"]["model"]["F"]} for k, m in gpu["models"].items()}
-    card_path = Path(args.onnx).with_name(Path(args.onnx).name.replace(".onnx", ".card.json"))
-    card = json.loads(card_path.read_text())
-    card["sha256"] = sha256(args.onnx)
-    card["aggregation"] = aggregation
-    card["metrics"] = metrics
-    write_card(card_path, card)
-    (out / "MODEL_CARD.md").write_text(markdown(card, syn, real, speed, paper, gpu, aggregation))
-    print(f"wrote {card_path}, {out / 'MODEL_CARD.md'} and plots; real images right: median {right_median}/{len(real)}, argmax {right_argmax}/{len(real)}")
-    return 0
+def rates_table(summary: dict, title: str) -> list[str]:
+    """Rows of blocks {n, within1, spearman, confidentWrong, uncertain} (Python and TypeScript summaries alike)."""
+    lines = [f"| {title} | images | within ±1 | Spearman | confident wrong in/out | uncertain |", "|---|---|---|---|---|---|"]
+    for name, b in summary.items():
+        lines.append(f"| {name} | {b['n']} | {pct(b['within1'])} | {b['spearman']:.3f} | {pct(b['confidentWrong'])} | {pct(b['uncertain'])} |")
+    return lines
 
 
-def markdown(card, syn, real, speed, paper, gpu, aggregation) -> str:
+def markdown(card: dict, test: dict | None) -> str:
+    m = card["metrics"]
     t = card["training"]
-    b = syn["binaryOutOfFocus"]
+    cfg = t.get("config", {})
+    v = card.get("verdict", {})
+    val = m["validation"]["summary"]
     lines = [
         f"# Model card: {card['name']} {card['version']}", "",
         "A compact CNN that rates an 84×84 patch of a grayscale fluorescence image on 11 ordered defocus levels "
-        "(0 = in focus … 10; levels 0–2 count as in focus), after Yang et al. 2018 (BMC Bioinformatics 19:77). "
-        "All numbers below were measured by `training/evaluate.py`; nothing is copied from the paper.", "",
+        "(0 = in focus … 10 = 20 µm defocused at NA 0.5; levels 0–2 count as in focus), after Yang et al. 2018 "
+        "(BMC Bioinformatics 19:77), with an explicit \"uncertain\" verdict. Every number below was measured by this "
+        "repository's scripts; none is copied from the paper.", "",
         "## Interface", "",
-        f"- File `{card['file']}` (sha256 `{card['sha256'][:16]}…`), ONNX opset 17, dynamic batch, softmax in the graph.",
-        "- Input `patches` float32 [N,1,84,84] = raw value / full scale of the bit depth (uint8 /255, uint16 /65535), no per-image normalisation.",
-        "- Output `probabilities` float32 [N,11]. Certainty = 1 − H(p)/ln 11. Whole image = certainty-weighted mean of patch distributions.",
-        f"- Recommended whole-image level: **{aggregation}** of the aggregated distribution (card field `aggregation`).",
+        f"- File `{card['file']}` (sha256 `{card['sha256'][:16]}…`), ONNX opset 17, dynamic batch, softmax in the graph; "
+        "`focus-quality.b64.onnx` is the same model with the batch fixed to 64 (for WebGL).",
+        f"- Input `patches` float32 [N,1,84,84]: the card's intensity rule `{card['scaling']['rule']}` — {card['scaling'].get('text', '')}.",
+        f"- Native pixel size {card.get('pixelSizeUm', '–')} µm: images whose pixel size is known are resampled to it first.",
+        "- Output `probabilities` float32 [N,11]. Certainty = 1 − H(p)/ln 11. Whole image = certainty-weighted mean of the "
+        f"patch distributions, read as its **{card['aggregation']}** (card `aggregation`, chosen on validation sources).",
+        f"- Verdict: `uncertain` when the image certainty is below {v.get('minCertainty')} or the score lies within "
+        f"{v.get('minMargin')} level of the in/out boundary (2.5); else `in` (level ≤ 2) or `out` (card `verdict`, chosen on validation sources).",
         f"- Licence {card['licence']}.", "",
+        "## Data and protocol", "",
+        "In-focus fields of 20 public sources (one source = one lab × microscope × cell type), split by source: "
+        f"{len(t.get('sources') or [])} training sources ({', '.join(t.get('sources') or [])}), "
+        f"validation sources ({', '.join(m['validation']['sources'])}) for every choice, and test sources measured once by "
+        "`npm run eval`. Every image, with repository, commit, licence and sha256: [training/DATA.md](../training/DATA.md).",
+        "Each field is defocused with the Born–Wolf PSF (λ 500 nm, NA 0.5, n 1.0, 0.65 µm pixels, 2 µm per level) and seen "
+        "through a simulated camera (training/acquisition.py: 20–20,000 photons at the brightest pixel, 1–10 e⁻ read noise, "
+        "gain, offset, clipping, uneven illumination, 8/12/16-bit ADCs, 8-bit files and ImageJ 8-bit conversions).", "",
         "## Training", "",
-        f"- Architecture `{t.get('arch')}`, {t.get('parameters'):,} parameters; {t.get('steps')} steps of batch {t['config'].get('batch_size')} "
-        f"in {t.get('trainSeconds')} s on {t.get('device')}.",
-        f"- Real in-focus fields: {', '.join(t.get('realImages') or [])} (BBBC006; a05 and a06 held out), their 0.5×/0.7× downscaled copies, "
-        f"and {t['config'].get('procedural')} procedural nuclei fields ({int(100 * t['config'].get('procedural_frac', 0))} % of patches).",
-        "- Born–Wolf defocus PSF (λ 500 nm, NA 0.5, n 1.0, 0.65 µm pixels, 51-px kernel, 2 µm steps), gain log-uniform 0.2–5, offset log-uniform "
-        "1–1000 counts, Poisson noise, flips and 90° rotations; ranked-probability-score loss, AdamW with cosine decay.",
-        *([f"- {int(round(100 * t['config']['eight_bit']))} % of patches converted to 8 bits the way ImageJ does it (the image's display range "
-           "stretched to 0..255 and rounded, modelled per patch as a range from a little below its darkest pixel to 0.8–10× its span) "
-           "and fed as value / 255."] if t["config"].get("eight_bit") else []),
-        *([f"- How this file was made: {t['notes']}"] if t.get("notes") else []), "",
-        "## Held-out synthetic stacks", "",
-        f"BBBC006_a05 and a06 defocused to all 11 levels under {len(card['metrics']['evaluation']['draws'])} random gain/offset draws each "
-        f"({syn['images']} whole images, {syn['foregroundPatches']} foreground patches; seed {card['metrics']['evaluation']['seed']}). "
-        "Rows marked GPU run were evaluated on the GPU machine right after training, on stacks made with the same seed.", "",
-        "| model | params | image exact (median) | image within ±1 (median) | image within ±1 (argmax) | image Spearman | patch exact | patch within ±1 | patch Spearman |",
-        "|---|---|---|---|---|---|---|---|---|",
-        row("**ours, shipped** (evaluated here)", card["metrics"]["size"]["parameters"], syn),
+        f"- Architecture `{t.get('arch')}`, {t.get('parameters'):,} parameters, {m['size']['onnxBytes'] / 1024:.0f} KiB ONNX.",
+        f"- {t.get('steps')} steps of {cfg.get('batch_size')} patches, AdamW lr {cfg.get('lr')} → {cfg.get('min_lr')} (warm-up "
+        f"{cfg.get('warmup')}, cosine over the steps), ranked-probability-score loss, seed {cfg.get('seed')}, "
+        f"{cfg.get('threads')} CPU thread(s). Sources drawn evenly; flips/rotations; half of the crops the busier of two.",
+        *([f"- {t['notes']}"] if t.get("notes") else []), "",
     ]
-    if paper:
-        for k, m in gpu["models"].items():
-            label = f"paper architecture, {k.replace('paper_', '')}" if m["arch"] == "paper" else k
-            lines.append(row(f"{label} (GPU run, {m['steps']:,} steps)", m["parameters"], m["synthetic"]))
-        lines += ["", "Whole-image within ±1 saturates at 100 % for every compact width on these 110 images; the patch columns separate them. "
-                  "The paper architecture got the same data, loss, batch, schedule and wall-clock time as ours and reached as many steps, "
-                  "but it learns far more slowly (the paper trained it for 1 million steps on 64 replicas): this is an equal-budget "
-                  "comparison, not a claim about the converged paper model."]
-    lines += ["", "![confusion, whole image](confusion-image.png) ![confusion, patches](confusion-patch.png)", "",
-              "## Binary in focus (0–2) vs out of focus (3–10)", "",
-              "Foreground patches of the stacks above; positive class = out of focus; decision threshold fitted to maximise F on a random 10 %, "
-              "F measured on the other 90 % (same split for every method).", "",
-              "| method | F (90 %) |", "|---|---|",
-              f"| ours, expected level, fitted threshold | {b['model']['F']:.3f} |",
-              f"| ours, fixed rule (argmax ≥ 3), no fitting | {b['modelFixedRule']:.3f} |"]
-    if "plls" in b:
-        lines.append(f"| PLLS (CellProfiler definition), fitted threshold | {b['plls']['F']:.3f} |")
-    if paper:
-        for k, m in gpu["models"].items():
-            name = f"paper architecture, {k.replace('paper_', '')}" if m is paper else k
-            if m is paper or m["arch"] != "paper":
-                lines.append(f"| {name} (GPU run), expected level, fitted threshold | {m['synthetic']['binaryOutOfFocus']['model']['F']:.3f} |")
-        lines.append("")
-        lines.append("GPU-run rows chose the threshold among the fitted scores themselves; the rows measured here use midpoints between "
-                     "neighbouring fitted scores (a later refinement of the same protocol)." + (
-                         " compact16 (GPU run) is the model the shipped one was fine-tuned from." if t["config"].get("init") else
-                         " compact16 (GPU run) is the shipped model, so its two rows show the size of that difference."))
-    lines += ["", "## Real images", "",
-              f"Whole-image verdicts; right by median: {sum(r['rightMedian'] for r in real)}/{len(real)}, by argmax: {sum(r['rightArgmax'] for r in real)}/{len(real)}.", "",
-              "| file | truth | level (median) | level (argmax) | score | certainty | mean patch certainty | right |", "|---|---|---|---|---|---|---|---|"]
-    for r in real:
-        lines.append(f"| {r['file']} | {r['truth']}{' (held out)' if r['truth'] == 'in focus' and r['heldOut'] else ''} | {r['levelMedian']} | {r['levelArgmax']} | "
-                     f"{r['score']:.2f} | {r['certainty']:.3f} | {r['meanCertainty']:.3f} | {'yes' if r['rightMedian' if aggregation == 'median' else 'rightArgmax'] else '**no**'} |")
-    lines += ["", "![real images](real-images.png)", "", "## Robustness to gain and offset", "",
-              "Within ±1 level per (gain, offset) cell on the held-out stacks (cf. the paper's Fig. 4).", "", "![robustness](robustness.png)", "",
-              "## Size and speed", ""]
-    size = card["metrics"]["size"]
-    lines.append(f"- Ours: {size['parameters']:,} parameters, ONNX {size['onnxBytes'] / 1024:.0f} KiB.")
-    if speed:
-        lines += [f"- Paper architecture: {paper['parameters'] if paper else 28965771:,} parameters, ONNX {speed['paperOnnxBytes'] / 1e6:.1f} MB.",
-                  f"- {speed['runtime']}, batch {speed['batch']} patches (one 2048×2048 image), both models in one process, runs alternating, "
-                  f"best of {speed['ours']['runs']}: ours {speed['ours']['patchesPerSecond']:,} patches/s ({speed['ours']['msPerBatch']} ms per batch, "
-                  f"median {speed['ours']['msPerBatchMedian']} ms), paper architecture {speed['paperArchitecture']['patchesPerSecond']:,} patches/s "
-                  f"({speed['paperArchitecture']['msPerBatch']} ms, median {speed['paperArchitecture']['msPerBatchMedian']} ms): **{speed['speedup']}× more patches/s**. "
-                  "The 2-core machine was shared with other work while this ran, so absolute times vary between runs; the ratio is what this run measured."]
+    if test:
+        s = test["summary"]
+        typical = s.get("typical", s["all"])
+        lines += ["## Never-seen sources (test, measured once by `npm run eval` through the TypeScript)", "",
+                  f"Test sources: {', '.join(s['sources'])}. {s['all']['n']} images (fields × 11 levels × conditions); "
+                  "details in [reports/evaluation.md](../reports/evaluation.md).", "",
+                  f"- **Whole-image level within ±1: {pct(typical['within1'])}** with a typical camera, "
+                  f"{pct(s['all']['within1'])} over all conditions; worst source {pct(s['worstSource']['within1'])}; "
+                  f"Spearman {s['all']['spearman']:.3f}.",
+                  f"- Confident wrong in/out calls {pct(s['all']['confidentWrong'])}, uncertain {pct(s['all']['uncertain'])} (all conditions).", ""]
+        lines += rates_table(s["bySource"], "test source (all conditions)") + [""]
+        lines += rates_table(s["byCondition"], "condition (test sources)") + [""]
+        if test.get("plls"):
+            lines += [f"- PLLS on the same test images (typical camera), Spearman with the true level over all test sources: "
+                      f"{test['plls']['spearmanTypical']:.3f} (ours {test['plls']['oursSpearmanTypical']:.3f}).", ""]
+    else:
+        lines += ["## Never-seen sources", "", "Not measured for this file yet: run `npm run eval`, then `training/evaluate.py` again.", ""]
+    lines += ["## Validation sources (used for the choices above)", "",
+              f"{val['all']['n']} images; within ±1 {pct(val['all']['within1'])}, worst source {pct(val['worstSource']['within1'])}, "
+              f"Spearman {val['all']['spearman']:.3f}; with the chosen verdict: confident wrong {pct(val['all']['confidentWrong'])}, "
+              f"uncertain {pct(val['all']['uncertain'])}.", ""]
+    lines += rates_table(val["conditions"], "condition (validation)") + [""]
+    lines += rates_table(val["sources"], "validation source") + ["", "![per condition](conditions.png) ![confusion](confusion-validation.png)", ""]
+    ind = m["inDistribution"]["summary"]
+    real = m["realImages"]
+    lines += ["## In distribution (the training plate; not a headline)", "",
+              f"- BBBC006 a05/a06 (never trained on, same plate as training fields), all conditions: within ±1 {pct(ind['all']['within1'])}, "
+              f"typical camera {pct(ind.get('typical', ind['all'])['within1'])}.",
+              f"- The 22 real BBBC006 images (7 in focus — 4 of them training fields — and 15 strongly defocused): "
+              f"{real['right']}/{real['total']} right.", "",
+              "| file | truth | level | score | certainty | verdict |", "|---|---|---|---|---|---|"]
+    for r in real["rows"]:
+        lines.append(f"| {r['file']} | {r['truth']} | {r['level']} | {r['score']:.2f} | {r['certainty']:.3f} | {r['verdict']}{'' if r['right'] else ' **(wrong)**'} |")
+    lines += ["", "## Size and speed", ""]
+    if m.get("speed"):
+        sp = m["speed"]
+        lines.append(f"- {sp['runtime']}, batches of {sp['batch']} patches, both models in one process with runs alternating: ours "
+                     f"{sp['ours']['patchesPerSecond']:,} patches/s, the paper's architecture ({sp['paperOnnxBytes'] / 1e6:.0f} MB) "
+                     f"{sp['paperArchitecture']['patchesPerSecond']:,} patches/s: **{sp['speedup']}×**. The machine was shared, so absolute "
+                     "numbers vary between runs; the ratio is what this run measured.")
     lines += ["", "## Limitations", "",
-              "- Trained on Hoechst-stained U2OS nuclei at 0.65 µm/px (plus look-alike procedural fields); other stains, cell types and pixel sizes are untested beyond the 15 MCF-7 images above.",
-              "- Background-only patches carry no focus information; their certainty is low and the whole-image aggregate discounts them.",
-              "- Saturated or very dim images (peak < ~1,000 counts) are outside the training range of gain and offset.", ""]
+              "- Levels are defined by a simulated widefield PSF at NA 0.5 and 0.65 µm pixels; real optics differ, and without a known "
+              "pixel size an image is read as if it had 0.65 µm pixels.",
+              "- Test sources are few fields each; per-source figures of small sources are noisy.",
+              "- Background-only patches carry no focus information; their certainty is low and the aggregate discounts them.", ""]
     return "\n".join(lines)
-
-
-def row(name: str, params: int, s: dict) -> str:
-    return (f"| {name} | {params:,} | {pct(s['imageMedian']['exact'])} | {pct(s['imageMedian']['within1'])} | {pct(s['imageArgmax']['within1'])} | "
-            f"{s['imageSpearman']:.3f} | {pct(s['patch']['exact'])} | {pct(s['patch']['within1'])} | {s['patchSpearman']:.3f} |")

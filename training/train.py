@@ -1,10 +1,12 @@
 """
 Train a defocus-level classifier on synthetically defocused patches (Yang et al. 2018), nanoGPT style:
-config → data → model → optimiser → loop. Every default below is what the shipped model used unless the
-README says otherwise; override any of them from the command line.
+config → data → model → optimiser → loop. The schedule is counted in steps only (warm-up, cosine decay to
+--max_steps, stop at --max_steps): a fixed seed and config give the same model whatever the machine's speed.
+Checkpoints every --ckpt_interval steps (weights + config, and the optimiser and sampler state for --resume).
 
-    /usr/bin/python3 -m training.train --device cpu --minutes 45          # the from-scratch CPU recipe
-    /usr/bin/python3 -m training.train --max_steps 5 --procedural 2 --real_limit 1 --out_dir /tmp/smoke   # smoke
+    /usr/bin/python3 -m training.train --max_steps 30000 --out_dir training/runs/main            # the recipe
+    /usr/bin/python3 -m training.train --resume --out_dir training/runs/main                    # continue it
+    /usr/bin/python3 -m training.train --data_dir test/fixtures/images/bbbc006-in-focus --max_steps 5 --out_dir /tmp/smoke
 """
 from __future__ import annotations
 
@@ -19,58 +21,68 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from training.data import DataError, PatchSampler, build_pool, list_images, load_training_images, read_image, HELD_OUT
+from training.data import HELD_OUT, DataError, list_images, load_fields, read_image
+from training.inputs import FULL_SCALE_RULE, PERCENTILE
 from training.model import build_model, count_parameters, load_checkpoint, rps_loss, save_checkpoint
+from training.sampler import FieldSampler
+
+RULES = {"percentile": PERCENTILE, "full-scale": FULL_SCALE_RULE}
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     # data
-    p.add_argument("--data_dir", default="../shared/data/bbbc006-in-focus", help="folder of real in-focus images")
-    p.add_argument("--real_limit", type=int, default=0, help="use at most this many real training images (0 = all)")
-    p.add_argument("--scales", default="0.5,0.7", help="downscaled copies of every real image (comma list, '' = none)")
-    p.add_argument("--procedural", type=int, default=48, help="number of procedural nuclei fields added to the pool")
-    p.add_argument("--procedural_frac", type=float, default=0.3, help="share of patches drawn from procedural fields")
-    p.add_argument("--eight_bit", type=float, default=0.25, help="share of patches converted to 8 bits the ImageJ way (min..max stretch, rounded)")
+    p.add_argument("--fields", default=".devdata/fields", help="folder written by fetch_data.py (index.json): train sources teach, val sources watch")
+    p.add_argument("--data_dir", default="", help="instead of --fields: one folder of in-focus images (one source; BBBC006_a05/a06 held out)")
+    p.add_argument("--cache", default=".devdata/cache", help="where the defocused fields are cached ('' = memory only)")
+    p.add_argument("--rule", default="percentile", choices=sorted(RULES), help="intensity rule: value → model input (inputs.py)")
     p.add_argument("--levels", type=int, default=11, help="ordered defocus levels (0 = in focus)")
     p.add_argument("--step_um", type=float, default=2.0, help="defocus distance between levels in µm")
+    p.add_argument("--stat_pixels", type=int, default=1024, help="field pixels per sample from which the rule's image statistics are read")
     # model
     p.add_argument("--arch", default="compact", choices=["compact", "paper"], help="network (model.py)")
-    p.add_argument("--init", default="", help="start from this checkpoint's weights (fine-tuning; its arch and width win)")
     p.add_argument("--width", type=int, default=16, help="channels of the compact net's first stage (doubles per stage)")
+    p.add_argument("--init", default="", help="start from this checkpoint's weights (fine-tuning; its arch, width and rule win)")
     # optimisation
     p.add_argument("--batch_size", type=int, default=64, help="patches per step")
-    p.add_argument("--lr", type=float, default=2e-3, help="peak Adam learning rate")
+    p.add_argument("--lr", type=float, default=2e-3, help="peak AdamW learning rate")
     p.add_argument("--min_lr", type=float, default=2e-5, help="learning rate at the end of the cosine decay")
-    p.add_argument("--warmup", type=int, default=100, help="linear warm-up steps")
+    p.add_argument("--warmup", type=int, default=200, help="linear warm-up steps")
     p.add_argument("--weight_decay", type=float, default=1e-4, help="AdamW weight decay")
-    p.add_argument("--max_steps", type=int, default=100000, help="stop after this many steps …")
-    p.add_argument("--minutes", type=float, default=45.0, help="… or after this much wall-clock time (the schedule follows whichever ends first)")
+    p.add_argument("--max_steps", type=int, default=20000, help="length of the schedule; training stops here")
     # run
-    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="where to train")
-    p.add_argument("--seed", type=int, default=1337, help="seeds numpy, torch and the patch sampler")
+    p.add_argument("--seed", type=int, default=1337, help="seeds torch, numpy and the samplers")
+    p.add_argument("--threads", type=int, default=1, help="torch threads (1: on a shared 2-core machine, 2 threads were 3–5× slower per step)")
     p.add_argument("--out_dir", default="training/runs/default", help="checkpoint and log folder")
     p.add_argument("--name", default="", help="checkpoint name (default: the architecture)")
     p.add_argument("--log_interval", type=int, default=100, help="steps between log lines")
-    p.add_argument("--eval_interval", type=int, default=1000, help="steps between held-out validations (0 = only at the end)")
-    p.add_argument("--val_patches", type=int, default=1024, help="held-out validation patches (from BBBC006_a05/a06 when present)")
+    p.add_argument("--eval_interval", type=int, default=1000, help="steps between validations on the val sources' patches (0 = only at the end)")
+    p.add_argument("--ckpt_interval", type=int, default=1000, help="steps between checkpoints (weights + resumable state)")
+    p.add_argument("--val_patches", type=int, default=1024, help="fixed patches from the validation sources watched during training")
+    p.add_argument("--resume", action="store_true", help="continue the run in --out_dir from its last checkpoint (same config)")
+    p.add_argument("--stop_after", type=int, default=0, help="end this call after so many steps (checkpointed; --resume continues the same schedule)")
     return p.parse_args(argv)
 
 
-def validation_set(args, device: str):
-    """Fixed defocused patches from the held-out fields (never trained on) to watch generalisation during training."""
-    files = [f for f in list_images(args.data_dir) if f.name.startswith(HELD_OUT)]
-    if not files or args.val_patches <= 0:
-        return None
-    pool = [(f.name, read_image(f)) for f in files]
-    sampler = PatchSampler(pool, device=device, levels=args.levels, step_um=args.step_um, seed=args.seed + 1)
-    xs, ys = [], []
-    per = min(256, args.val_patches)
-    for _ in range(math.ceil(args.val_patches / per)):
-        x, y = sampler.sample(per)
-        xs.append(x)
-        ys.append(y)
-    return torch.cat(xs), torch.cat(ys)
+def training_fields(args) -> tuple[list, list]:
+    """(train fields, watch fields): from --fields by split, or from --data_dir (held-out BBBC006 fields watched)."""
+    if args.data_dir:
+        files = list_images(args.data_dir)
+        keep = [(("folder", f.stem, read_image(f))) for f in files if not f.name.startswith(HELD_OUT)]
+        watch = [(("folder", f.stem, read_image(f))) for f in files if f.name.startswith(HELD_OUT)]
+        keep = [k for k in keep if min(k[2].shape) >= 200]  # small crops duplicate a field already present
+        if not keep:
+            raise DataError(f"{args.data_dir}: no training images left after excluding {', '.join(HELD_OUT)}")
+        return keep, watch
+    train = [f for f in load_fields(args.fields, "train") if not f[1].startswith(HELD_OUT)]
+    return train, load_fields(args.fields, "val")
+
+
+def learning_rate(step: int, args) -> float:
+    if step < args.warmup:
+        return args.lr * (step + 1) / args.warmup
+    progress = min(1.0, (step - args.warmup) / max(1, args.max_steps - args.warmup))
+    return args.min_lr + 0.5 * (args.lr - args.min_lr) * (1.0 + math.cos(math.pi * progress))
 
 
 @torch.no_grad()
@@ -80,41 +92,59 @@ def validate(model, val) -> dict:
     logits = torch.cat([model(x[i:i + 256]) for i in range(0, len(x), 256)])
     pred = logits.argmax(1)
     model.train()
-    return {"val_rps": round(float(rps_loss(logits, y)), 5),
-            "val_exact": round(float((pred == y).float().mean()), 4),
+    return {"val_rps": round(float(rps_loss(logits, y)), 5), "val_exact": round(float((pred == y).float().mean()), 4),
             "val_within1": round(float(((pred - y).abs() <= 1).float().mean()), 4)}
+
+
+def save_state(out_dir: Path, name: str, model, optimizer, sampler, step: int, config: dict, extra: dict) -> None:
+    """Weights (+config) and the resumable state, each written to a temporary file and renamed: an interruption
+    leaves the previous checkpoint intact."""
+    ckpt = out_dir / f"{name}.ckpt.npz"
+    tmp = out_dir / f"{name}.ckpt.tmp.npz"
+    save_checkpoint(tmp, model, config, {"steps": step, **extra})
+    os.replace(tmp, ckpt)
+    state = {"step": step, "optimizer": optimizer.state_dict(), "sampler": sampler.state(), "torch_rng": torch.get_rng_state()}
+    torch.save(state, out_dir / f"{name}.state.tmp")
+    os.replace(out_dir / f"{name}.state.tmp", out_dir / f"{name}.state.pt")
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    config = vars(args).copy()
     name = args.name or args.arch
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if args.resume:
+        cfg_path = out_dir / f"{name}.config.json"
+        if not cfg_path.is_file():
+            print(f"error: {cfg_path}: no run to resume", file=sys.stderr)
+            return 2
+        saved = json.loads(cfg_path.read_text())
+        args = argparse.Namespace(**{**saved, "resume": True, "stop_after": args.stop_after})
+    config = vars(args).copy()
+    config.pop("resume", None)
+    config.pop("stop_after", None)
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
-    if args.device == "cpu":
-        torch.set_num_threads(2)  # the CPU recipe shares a 2-core machine
-    elif not torch.cuda.is_available():
-        print("error: --device cuda but no CUDA device is visible", file=sys.stderr)
-        return 2
-    else:
-        torch.backends.cudnn.benchmark = True  # fixed shapes: let cuDNN pick the fastest kernels once
+    torch.set_num_threads(args.threads)
 
     # data
     t0 = time.time()
     try:
-        real = load_training_images(args.data_dir, limit=args.real_limit)
-        scales = tuple(float(s) for s in args.scales.split(",") if s.strip())
-        pool = build_pool(real, args.procedural, scales, args.seed)
-        sampler = PatchSampler(pool, device=args.device, levels=args.levels, step_um=args.step_um,
-                               procedural_frac=args.procedural_frac, eight_bit=args.eight_bit, seed=args.seed)
-        val = validation_set(args, args.device)
+        train_fields, watch_fields = training_fields(args)
+        rule = RULES[args.rule]
+        cache = args.cache or None
+        sampler = FieldSampler(train_fields, rule, args.levels, args.step_um, seed=args.seed, cache=cache, stat_pixels=args.stat_pixels)
+        val = None
+        if watch_fields and args.val_patches > 0:
+            watcher = FieldSampler(watch_fields, rule, args.levels, args.step_um, seed=args.seed + 1, cache=cache, stat_pixels=args.stat_pixels)
+            parts = [watcher.sample(min(256, args.val_patches)) for _ in range(math.ceil(args.val_patches / 256))]
+            val = (torch.cat([p[0] for p in parts])[:args.val_patches], torch.cat([p[1] for p in parts])[:args.val_patches])
     except DataError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"data: {len(real)} real fields ({', '.join(n for n, _ in real)}), {len(pool)} images in the pool, "
-          f"prepared in {time.time() - t0:.1f} s")
+    sources = sorted({s for s, _, _ in train_fields})
+    print(f"data: {len(train_fields)} training fields from {len(sources)} sources ({', '.join(sources)}), "
+          f"{len(watch_fields)} watched, prepared in {time.time() - t0:.1f} s", flush=True)
 
     # model and optimiser
     if args.init:
@@ -123,32 +153,38 @@ def main(argv=None) -> int:
         except FileNotFoundError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
-        args.arch, args.width = init_meta["config"]["arch"], init_meta["config"].get("width", args.width)
+        c = init_meta["config"]
+        if c.get("rule", "full-scale") != args.rule:
+            print(f"error: {args.init} was trained with the {c.get('rule', 'full-scale')!r} rule, not {args.rule!r}", file=sys.stderr)
+            return 2
+        args.arch, args.width = c["arch"], c.get("width", args.width)
         config.update(arch=args.arch, width=args.width)
-        model = model.to(args.device)
-        print(f"init: {args.init} ({init_meta.get('steps')} steps)")
     else:
-        model = build_model(args.arch, args.levels, args.width).to(args.device)
-    print(f"model: {args.arch}, {count_parameters(model):,} parameters")
+        model = build_model(args.arch, args.levels, args.width, args.rule)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    budget_s = args.minutes * 60.0
-
-    def learning_rate(step: int, progress: float) -> float:
-        if step < args.warmup:
-            return args.lr * (step + 1) / args.warmup
-        return args.min_lr + 0.5 * (args.lr - args.min_lr) * (1.0 + math.cos(math.pi * min(1.0, progress)))
+    step = 0
+    if args.resume:
+        state_path = out_dir / f"{name}.state.pt"
+        if state_path.is_file():
+            model, _ = load_checkpoint(out_dir / f"{name}.ckpt.npz")
+            optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+            state = torch.load(state_path, weights_only=False)
+            optimizer.load_state_dict(state["optimizer"])
+            sampler.restore(state["sampler"])
+            torch.set_rng_state(state["torch_rng"])
+            step = state["step"]
+            print(f"resume: step {step}", flush=True)
+    else:
+        (out_dir / f"{name}.config.json").write_text(json.dumps(config, indent=1))
+    print(f"model: {args.arch}, {count_parameters(model):,} parameters, rule {args.rule}", flush=True)
 
     # loop
-    log = open(out_dir / f"{name}.log.jsonl", "w")
-    start = time.time()
-    step, running, record = 0, 0.0, {}
+    log = open(out_dir / f"{name}.log.jsonl", "a" if args.resume else "w")
+    start, running, done_before = time.time(), 0.0, step
     model.train()
-    while True:
-        elapsed = time.time() - start
-        progress = max(step / args.max_steps, elapsed / budget_s)
-        if progress >= 1.0:
-            break
-        lr = learning_rate(step, progress)
+    end = min(args.max_steps, step + args.stop_after) if args.stop_after else args.max_steps
+    while step < end:
+        lr = learning_rate(step, args)
         for group in optimizer.param_groups:
             group["lr"] = lr
         x, y = sampler.sample(args.batch_size)
@@ -165,18 +201,22 @@ def main(argv=None) -> int:
                 record.update(validate(model, val))
             print(json.dumps(record), flush=True)
             log.write(json.dumps(record) + "\n")
-    final = {"step": step, "time_s": round(time.time() - start, 1), "final": True}
+            log.flush()
+        if args.ckpt_interval and step % args.ckpt_interval == 0 and step < args.max_steps:
+            model.eval()
+            save_state(out_dir, name, model, optimizer, sampler, step, config, {"device": "cpu", "torch": torch.__version__})
+            model.train()
+    final = {"step": step, "time_s": round(time.time() - start, 1), "steps_this_call": step - done_before, "final": True}
     if val is not None:
         final.update(validate(model, val))
     print(json.dumps(final), flush=True)
     log.write(json.dumps(final) + "\n")
     log.close()
     model.eval()
-    ckpt = out_dir / f"{name}.ckpt.npz"
-    save_checkpoint(ckpt, model, config, {"steps": step, "train_seconds": final["time_s"], "device": args.device,
-                                          "torch": torch.__version__, "real_images": [n for n, _ in real],
-                                          "pool_images": len(pool), **{k: v for k, v in final.items() if k.startswith("val_")}})
-    print(f"saved {ckpt}")
+    save_state(out_dir, name, model, optimizer, sampler, step, config,
+               {"train_seconds_last_call": final["time_s"], "device": "cpu", "torch": torch.__version__, "sources": sources,
+                "fields": [n for n in sampler.names], **{k: v for k, v in final.items() if k.startswith("val_")}})
+    print(f"saved {out_dir / (name + '.ckpt.npz')}")
     return 0
 
 

@@ -40,6 +40,8 @@ export interface ModelCard {
   readonly pixelSizeUm?: number;
   /** When a result is 'uncertain' rather than 'in'/'out' (thresholds chosen on validation sources, never test sources). */
   readonly verdict?: VerdictRule;
+  /** For a fixed-batch copy (written for WebGL at export): the dynamic-batch model it was made from. */
+  readonly fixedBatchOf?: { readonly file: string; readonly sha256?: string };
 }
 
 /**
@@ -102,4 +104,13 @@ export function parseModelCard(json: unknown, source = 'model card'): ModelCard 
 export function cardUrlFor(modelUrl: string): string {
   const [, head = modelUrl, tail = ''] = /^([^?#]*)(.*)$/s.exec(modelUrl) ?? [];
   return `${head.replace(/\.onnx$/i, '')}.card.json${tail}`;
+}
+
+/**
+ * Where the fixed-batch copy of a model lives (training/export_onnx.py `--fixed_batch N` writes it next to the model):
+ * `x.onnx` → `x.bN.onnx`, its card `x.bN.card.json` (`cardUrlFor`). A URL's query or fragment is kept.
+ */
+export function fixedBatchUrlFor(modelUrl: string, batch: number): string {
+  const [, head = modelUrl, tail = ''] = /^([^?#]*)(.*)$/s.exec(modelUrl) ?? [];
+  return `${head.replace(/\.onnx$/i, '')}.b${batch}.onnx${tail}`;
 }

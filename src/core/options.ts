@@ -65,13 +65,17 @@ function parseMetrics(value: unknown): MetricName[] {
   throw new OptionsError(`option "metrics" must be a list of metric names or a comma-separated string, got ${JSON.stringify(value)}`);
 }
 
-/** Largest pixel size accepted (µm): a sanity bound, far above any microscope's. */
-export const MAX_PIXEL_SIZE_UM = 1000;
+/**
+ * Pixel sizes accepted (µm): from 0.01 (beyond any light microscope's resolution) to 100 (a low-magnification
+ * overview camera). Outside it a value is a mistake — a resolution tag in dpi taken for µm, mm for µm — not a pixel size.
+ */
+export const MIN_PIXEL_SIZE_UM = 0.01;
+export const MAX_PIXEL_SIZE_UM = 100;
 
 /** A pixel size from a number, "x" or "x,y" (µm) or `{ x, y }`; see MeasureOptions.pixelSize. */
 export function parsePixelSize(value: unknown): PixelSize | undefined {
   if (value === undefined) return undefined;
-  const ok = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_PIXEL_SIZE_UM;
+  const ok = (v: unknown): v is number => typeof v === 'number' && v >= MIN_PIXEL_SIZE_UM && v <= MAX_PIXEL_SIZE_UM;
   let x: unknown;
   let y: unknown;
   if (typeof value === 'number') x = y = value;
@@ -79,7 +83,7 @@ export function parsePixelSize(value: unknown): PixelSize | undefined {
     const parts = value.split(',').map((p) => (p.trim() === '' ? Number.NaN : Number(p)));
     [x, y] = [parts[0], parts[1] ?? parts[0]];
   } else if (typeof value === 'object' && value !== null) ({ x, y } = value as { x?: unknown; y?: unknown });
-  if (!ok(x) || !ok(y)) throw new OptionsError(`option "pixelSize" must be a pixel size in µm above 0 and at most ${MAX_PIXEL_SIZE_UM} (a number, "x,y" or {x, y}), got ${JSON.stringify(value)}`);
+  if (!ok(x) || !ok(y)) throw new OptionsError(`option "pixelSize" must be a pixel size in µm from ${MIN_PIXEL_SIZE_UM} to ${MAX_PIXEL_SIZE_UM} (a number, "x,y" or {x, y}), got ${JSON.stringify(value)}`);
   return { x, y };
 }
 

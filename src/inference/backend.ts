@@ -6,7 +6,7 @@
  * tries real GPU backends first, times one warm-up batch on each backend that loaded, keeps the fastest and reports why.
  */
 import type { ModelCard } from '../core/model-card.js';
-import { ModelError } from '../core/errors.js';
+import { ModelError, formatError } from '../core/errors.js';
 import type { BackendAttempt, BackendName, BackendPreference, BackendReport } from './worker-protocol.js';
 
 /** What the environment offers for one backend, before anything is loaded. */
@@ -133,7 +133,7 @@ export async function chooseBackend<M extends Predictor>(
       const detail = probes.find((p) => p.backend === backend)?.detail ?? 'requested';
       loaded.push({ backend, model, detail });
     } catch (err) {
-      attempts.push({ backend, outcome: 'failed', reason: err instanceof Error ? err.message : String(err) });
+      attempts.push({ backend, outcome: 'failed', reason: formatError(err) });
     }
   }
   if (loaded.length === 0) {

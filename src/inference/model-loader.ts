@@ -2,16 +2,17 @@
  * The one way a model gets loaded, in every host: read the card and the ONNX bytes through a byte-reading adapter
  * (`fetchBytes` in browsers and workers; Node's fs, injected by the Node entry in src/node/), check the bytes against
  * the card (its sha256, and the metadata_props training/export_onnx.py writes into the ONNX file), then open a session
- * on the best backend (backend.ts). The card sits next to the model: `name.onnx` → `name.card.json` (`cardUrlFor`).
+ * on the best backend (backend.ts). The card sits next to the model: `name.onnx` → `name.card.json` (`cardUrlFor`);
+ * WebGL runs the fixed-batch copy written at export next to it, `name.b64.onnx` with its own card.
  *
  * @example
  *   const { model, report } = await openModel({ modelUrl: 'https://host/models/focus-quality.onnx', ortUrl: 'https://host/ort/' });
  */
 import { ModelError } from '../core/errors.js';
-import { cardUrlFor, parseModelCard, type ModelCard } from '../core/model-card.js';
+import { cardUrlFor, fixedBatchUrlFor, parseModelCard, type ModelCard } from '../core/model-card.js';
 import { chooseBackend } from './backend.js';
 import { readOnnxMetadata } from './onnx-metadata.js';
-import { loadModel, type FocusModel } from './session.js';
+import { fixedBatchOf, loadModel, type FocusModel } from './session.js';
 import { sha256Hex } from './sha256.js';
 import type { BackendName, BackendPreference, BackendReport } from './worker-protocol.js';
 
@@ -122,18 +123,41 @@ export interface OpenModelOptions {
   readonly ortUrl?: string | undefined;
 }
 
+/**
+ * The batch of the copy the export writes for WebGL (`training/export_onnx.py --fixed_batch 64`): the default
+ * `batchSize`, so default measurements fill every batch.
+ */
+export const WEBGL_BATCH = 64;
+
+/**
+ * The fixed-batch copy of a dynamic-batch model, for WebGL: read and checked like any model, and refused when its card
+ * says it was made from another model than `card` describes (a stale copy left next to a re-exported model).
+ */
+async function readFixedBatchCopy(read: ReadBytes, modelUrl: string, card: ModelCard): Promise<{ url: string; card: ModelCard; bytes: Uint8Array }> {
+  const url = fixedBatchUrlFor(modelUrl, WEBGL_BATCH);
+  const copy = await readModelFiles(read, url);
+  const origin = copy.card.fixedBatchOf?.sha256;
+  if (origin !== undefined && card.sha256 !== undefined && origin.toLowerCase() !== card.sha256.toLowerCase()) {
+    throw new ModelError(`this fixed-batch copy was made from a model with sha256 ${origin}, not from ${card.sha256}: re-export it`, { file: url });
+  }
+  return { url, ...copy };
+}
+
 /** Reads, checks and opens a model; the report says which backend runs it and why (see backend.ts). */
 export async function openModel(options: OpenModelOptions): Promise<{ model: FocusModel; report: BackendReport }> {
   const { modelUrl, ortUrl, numThreads } = options;
-  const { card, bytes } = await readModelFiles(options.read ?? fetchBytes, modelUrl, options.cardUrl ?? cardUrlFor(modelUrl));
-  return chooseBackend(options.backend ?? 'auto', card, (backend) =>
-    loadModel({
-      model: bytes,
-      card,
+  const read = options.read ?? fetchBytes;
+  const { card, bytes } = await readModelFiles(read, modelUrl, options.cardUrl ?? cardUrlFor(modelUrl));
+  return chooseBackend(options.backend ?? 'auto', card, async (backend) => {
+    // WebGL cannot run a symbolic batch: it gets the fixed-batch copy written at export, read only when WebGL is tried.
+    const use = backend === 'webgl' && fixedBatchOf(card) === undefined ? await readFixedBatchCopy(read, modelUrl, card) : { url: modelUrl, card, bytes };
+    return loadModel({
+      model: use.bytes,
+      card: use.card,
       backend,
-      name: modelUrl,
+      name: use.url,
       ...(numThreads === undefined ? {} : { numThreads }),
       ...(ortUrl ? { wasmPaths: { wasm: new URL(wasmFileFor(backend), ortUrl).href } } : {}),
-    }),
-  );
+    });
+  });
 }

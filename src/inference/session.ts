@@ -5,12 +5,11 @@
  * Which ORT build is imported: in Node the package's Node entry (it finds its own .wasm in its dist/); in a browser the
  * smallest build that has the backend: `onnxruntime-web/wasm` for wasm, `onnxruntime-web/webgl`, and the main (JSEP)
  * build for WebGPU. Inference calls on one session are queued: an ORT session runs one call at a time.
- * WebGL cannot run a symbolic batch: for it a dynamic-batch model is given a fixed batch at load time (fixed-batch.ts),
- * and `predict` pads the last batch, as for a model whose card declares a fixed batch.
+ * A model whose card declares a fixed batch (the copy training/export_onnx.py writes for WebGL, which cannot run a
+ * symbolic batch; model-loader.ts picks it) runs in full batches, `predict` padding the last one.
  */
 import { ModelError } from '../core/errors.js';
 import type { ModelCard } from '../core/model-card.js';
-import { withFixedBatch } from './fixed-batch.js';
 import type { BackendName } from './worker-protocol.js';
 
 type Ort = typeof import('onnxruntime-web');
@@ -27,12 +26,7 @@ export interface LoadModelOptions {
   readonly wasmPaths?: string | { readonly wasm?: string | URL; readonly mjs?: string | URL };
   /** A label for error messages (e.g. the model's file name). */
   readonly name?: string;
-  /** The batch WebGL runs when the card's batch is dynamic. Default 64, the default `batchSize` of the options. */
-  readonly webglBatch?: number;
 }
-
-/** Same as DEFAULT_OPTIONS.batchSize, so default measurements fill every WebGL batch. */
-export const DEFAULT_WEBGL_BATCH = 64;
 
 export interface FocusModel {
   readonly card: ModelCard;
@@ -56,21 +50,12 @@ async function importOrt(backend: BackendName): Promise<Ort> {
 }
 
 /** A fixed (non-symbolic) batch dimension in the card, e.g. for WebGL, which cannot run a dynamic batch. */
-function fixedBatchOf(card: ModelCard): number | undefined {
+export function fixedBatchOf(card: ModelCard): number | undefined {
   const n = card.input.shape[0];
   return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
-
-/** The model's bytes with its symbolic batch dimension set to `batch`. */
-function fixBatch(model: Uint8Array, batch: number, label: string): Uint8Array {
-  try {
-    return withFixedBatch(model, batch).model;
-  } catch (err) {
-    throw new ModelError(`cannot give the model a fixed batch of ${batch}: ${(err as Error).message}`, { file: label, cause: err });
-  }
-}
 
 /** Compares the model's own declared shapes with the card; symbolic dimensions (batch) match anything. */
 function checkShapes(session: Session, card: ModelCard): string | undefined {
@@ -107,13 +92,14 @@ export async function loadModel(options: LoadModelOptions): Promise<FocusModel> 
   }
   if (options.numThreads !== undefined) ort.env.wasm.numThreads = options.numThreads;
   if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths as Ort['env']['wasm']['wasmPaths'];
-  const fixedBatch = fixedBatchOf(card) ?? (backend === 'webgl' ? (options.webglBatch ?? DEFAULT_WEBGL_BATCH) : undefined);
-  let source = options.model;
-  if (fixedBatch !== undefined && fixedBatchOf(card) === undefined) source = fixBatch(source, fixedBatch, label);
+  const fixedBatch = fixedBatchOf(card);
+  if (backend === 'webgl' && fixedBatch === undefined) {
+    throw new ModelError('WebGL cannot run a model with a symbolic batch: load its fixed-batch copy (model-loader.ts does)', { file: label });
+  }
   let session: Session;
   try {
     const opts = { executionProviders: [backend], graphOptimizationLevel: 'all' as const };
-    session = await ort.InferenceSession.create(source, opts);
+    session = await ort.InferenceSession.create(options.model, opts);
   } catch (err) {
     throw new ModelError(`cannot create an ONNX session on ${backend}: ${(err as Error).message}`, { file: label, cause: err });
   }

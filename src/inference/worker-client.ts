@@ -8,11 +8,12 @@
  *   client.dispose();
  */
 import * as Comlink from 'comlink';
-import { CancelledError, ModelError, reviveError } from '../core/errors.js';
+import { CancelledError, ImageFormatError, ModelError, reviveError } from '../core/errors.js';
 import type { Measurer, PlaneHooks } from '../core/measure-stack.js';
 import { cardUrlFor } from '../core/model-card.js';
 import type { FocusResult, GrayImage } from '../core/types.js';
-import type { BackendPreference, WorkerApi, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
+import type { Preview } from '../io/preview.js';
+import type { BackendPreference, ProgressCallback, WorkerApi, WorkerFileOptions, WorkerFileResult, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
 
 export interface WorkerClientOptions {
   /** The ONNX model; default `./models/focus-quality.onnx` next to the bundle. Relative URLs resolve against the page. */
@@ -37,12 +38,31 @@ export interface MeasureHooks extends PlaneHooks {
   readonly transfer?: boolean;
 }
 
+export interface FileHooks {
+  readonly onProgress?: ProgressCallback | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Time the worker may spend decoding the file before it is stopped and the call fails (default 30 s). */
+  readonly decodeTimeoutMs?: number | undefined;
+}
+
+/** The worker's time budget for decoding one file, as the CLI's (io/limits.ts): real files take well under a second. */
+export const DEFAULT_DECODE_TIMEOUT_MS = 30_000;
+
 /** A `Measurer` (core/measure-stack.ts): `measureStack(client, stack)` measures a stack in the worker, plane by plane. */
 export interface WorkerClient extends Measurer {
   /** Loads the model (once; later calls reuse it) and reports the backend chosen. */
   init(): Promise<WorkerModelInfo>;
   /** Measures one grayscale plane. Rejects with a CancelledError when `hooks.signal` aborts. */
   measure(image: GrayImage, options?: WorkerMeasureOptions, hooks?: MeasureHooks): Promise<FocusResult>;
+  /**
+   * Decodes and measures a TIFF/PNG file in the worker (a Blob, or bytes that are transferred). A file whose decoding
+   * outlasts `decodeTimeoutMs`, or kills the worker, rejects with an ImageFormatError naming it; the worker is replaced.
+   */
+  measureFile(file: Blob | ArrayBuffer, options: WorkerFileOptions, hooks?: FileHooks): Promise<WorkerFileResult>;
+  /** A contrast-stretched RGBA picture of a measured file's slice, rendered in the worker (longer side ≤ maxSide). */
+  preview(fileId: number, slice: number, maxSide: number): Promise<Preview>;
+  /** Lets the worker forget a measured file's pixels. */
+  release(fileId: number): void;
   /** Cancels every job in flight. */
   cancel(): void;
   /** Terminates the worker; the client can still be used (a new worker starts on the next call). */
@@ -130,14 +150,14 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     return r;
   }
 
-  async function measure(image: GrayImage, measureOptions: WorkerMeasureOptions = {}, hooks: MeasureHooks = {}): Promise<FocusResult> {
-    const { signal, onProgress } = hooks;
+  /**
+   * One call into the worker that a signal can cancel and a dead worker cannot leave hanging. `guard` may replace the
+   * watch on the worker's death with its own (adding e.g. a time budget) and tidy up after the call.
+   */
+  async function call<T>(signal: AbortSignal | undefined, start: (r: Running, jobId: number) => Promise<T>, guard?: (r: Running) => { race: Promise<never>; done(): void }): Promise<T> {
     if (signal?.aborted) throw new CancelledError('measurement cancelled before it started');
     const r = await ready();
     const jobId = nextJob++;
-    // Copy unless asked to transfer: the caller usually still draws the image; a view into a larger buffer must not ship it whole.
-    const data = hooks.transfer && image.data.byteOffset === 0 && image.data.byteLength === image.data.buffer.byteLength ? image.data : image.data.slice();
-    const message: GrayImage = { data, width: image.width, height: image.height, bitDepth: image.bitDepth, ...(image.pixelSize ? { pixelSize: image.pixelSize } : {}) };
     let settled = false;
     let cancel: () => void = () => undefined;
     const cancelled = new Promise<never>((_, reject) => {
@@ -151,7 +171,7 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
       };
     });
     cancelled.catch(() => undefined);
-    const job = r.remote.measure(jobId, Comlink.transfer(message, [data.buffer]), measureOptions, onProgress ? Comlink.proxy(onProgress) : undefined);
+    const job = start(r, jobId);
     job.then(
       () => (settled = true),
       () => (settled = true),
@@ -159,13 +179,66 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     inFlight.set(jobId, cancel);
     const onAbort = () => cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
+    const guarded = guard?.(r);
     try {
-      return await Promise.race([job, cancelled, r.crashed]);
+      // A guard watches the worker's death itself (it may say more about it than "crashed").
+      return await Promise.race([job, cancelled, guarded ? guarded.race : r.crashed]);
     } catch (err) {
       throw reviveError(err);
     } finally {
+      guarded?.done();
       signal?.removeEventListener('abort', onAbort);
       inFlight.delete(jobId);
+    }
+  }
+
+  function measure(image: GrayImage, measureOptions: WorkerMeasureOptions = {}, hooks: MeasureHooks = {}): Promise<FocusResult> {
+    const { onProgress } = hooks;
+    // Copy unless asked to transfer: the caller usually still draws the image; a view into a larger buffer must not ship it whole.
+    const data = hooks.transfer && image.data.byteOffset === 0 && image.data.byteLength === image.data.buffer.byteLength ? image.data : image.data.slice();
+    const message: GrayImage = { data, width: image.width, height: image.height, bitDepth: image.bitDepth, ...(image.pixelSize ? { pixelSize: image.pixelSize } : {}) };
+    return call(hooks.signal, (r, jobId) => r.remote.measure(jobId, Comlink.transfer(message, [data.buffer]), measureOptions, onProgress ? Comlink.proxy(onProgress) : undefined));
+  }
+
+  function measureFile(file: Blob | ArrayBuffer, options: WorkerFileOptions, hooks: FileHooks = {}): Promise<WorkerFileResult> {
+    const { onProgress } = hooks;
+    const budget = hooks.decodeTimeoutMs ?? DEFAULT_DECODE_TIMEOUT_MS;
+    let decoded = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onDecoded = (): void => {
+      decoded = true;
+      clearTimeout(timer);
+    };
+    // Decoding is where a hostile file hangs or eats memory, out of reach of any check inside the worker: past the
+    // budget the worker is terminated (the next call starts a fresh one) and only this file fails.
+    const guard = (r: Running) => {
+      let fail: (e: Error) => void = () => undefined;
+      const race = new Promise<never>((_, reject) => (fail = reject));
+      race.catch(() => undefined);
+      timer = setTimeout(() => {
+        const err = new ImageFormatError(`decoding took longer than ${budget < 1000 ? `${budget} ms` : `${(budget / 1000).toFixed(0)} s`}; the file is too large or malformed (its worker was stopped)`, { file: options.name });
+        fail(err);
+        if (running === r) stop(err);
+      }, budget);
+      // A worker that dies while decoding (out of memory) died of this file.
+      r.crashed.catch((crash: Error) => {
+        fail(decoded ? crash : new ImageFormatError(`the worker stopped while decoding this file (${crash.message}); it is too large or malformed`, { file: options.name, cause: crash }));
+      });
+      return { race, done: () => clearTimeout(timer) };
+    };
+    return call(
+      hooks.signal,
+      (r, jobId) => r.remote.measureFile(jobId, file instanceof ArrayBuffer ? Comlink.transfer(file, [file]) : file, options, onProgress ? Comlink.proxy(onProgress) : undefined, Comlink.proxy(onDecoded)),
+      guard,
+    );
+  }
+
+  async function preview(fileId: number, slice: number, maxSide: number): Promise<Preview> {
+    const r = await ready();
+    try {
+      return await Promise.race([r.remote.preview(fileId, slice, maxSide), r.crashed]);
+    } catch (err) {
+      throw reviveError(err);
     }
   }
 
@@ -174,6 +247,11 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
       return (await ready()).init as Promise<WorkerModelInfo>;
     },
     measure,
+    measureFile,
+    preview,
+    release(fileId) {
+      void running?.remote.release(fileId).catch(() => undefined);
+    },
     cancel() {
       for (const c of [...inFlight.values()]) c();
     },

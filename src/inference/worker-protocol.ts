@@ -3,7 +3,8 @@
  * Kept apart (as comlink keeps `protocol.ts`) so the page side never pulls the worker's imports into its bundle.
  */
 import type { FocusResult, GrayImage } from '../core/types.js';
-import type { PlaneOptions } from '../core/measure-stack.js';
+import type { PlaneOptions, StackOptions } from '../core/measure-stack.js';
+import type { Preview } from '../io/preview.js';
 import type { ModelCard } from '../core/model-card.js';
 
 /** An onnxruntime-web execution provider this project can run on. */
@@ -56,11 +57,41 @@ export type WorkerMeasureOptions = PlaneOptions;
 
 export type ProgressCallback = (done: number, total: number) => void;
 
+/** Options of one file measured in the worker: the stack options plus the file's name and the 'current' slice. */
+export interface WorkerFileOptions extends StackOptions {
+  /** Names the file in errors and warnings. */
+  readonly name: string;
+  /** The slice that `slices: 'current'` means. */
+  readonly current?: number | undefined;
+}
+
+/** What the worker found in one file; the decoded planes stay in the worker (see `preview`, `release`). */
+export interface WorkerFileResult {
+  /** Handle of the decoded file in the worker, for `preview`. */
+  readonly fileId: number;
+  readonly width: number;
+  readonly height: number;
+  /** Planes in the file. */
+  readonly slices: number;
+  readonly warnings: readonly string[];
+  readonly results: readonly FocusResult[];
+  readonly best: FocusResult;
+}
+
 /** The object the worker exposes with comlink. Jobs carry an id so `cancel` can name the one to stop. */
 export interface WorkerApi {
   init(options: WorkerInitOptions): Promise<WorkerModelInfo>;
   /** `image.data` should be transferred (comlink `transfer`), not cloned. */
   measure(jobId: number, image: GrayImage, options: WorkerMeasureOptions, onProgress?: ProgressCallback): Promise<FocusResult>;
+  /**
+   * Decodes a TIFF/PNG (a Blob, or bytes that should be transferred) and measures its slices here, so a hostile file
+   * costs this worker only. `onDecoded` is called once decoding has finished (the page's time budget covers decoding).
+   */
+  measureFile(jobId: number, file: Blob | ArrayBuffer, options: WorkerFileOptions, onProgress?: ProgressCallback, onDecoded?: () => void): Promise<WorkerFileResult>;
+  /** A contrast-stretched RGBA picture of slice `slice` of a decoded file, longer side ≤ maxSide (its buffer transferred). */
+  preview(fileId: number, slice: number, maxSide: number): Promise<Preview>;
+  /** Forgets a decoded file (the worker also forgets the oldest ones by itself when they hold much memory). */
+  release(fileId: number): void;
   /** Stops job `jobId` at the next batch boundary; its `measure` rejects with a CancelledError. Unknown ids are ignored. */
   cancel(jobId: number): void;
   /** Frees the model session; a later `init` loads it again. */

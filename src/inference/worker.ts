@@ -1,17 +1,21 @@
 /**
  * The dedicated Web Worker that runs the model, exposed with comlink (`WorkerApi` in worker-protocol.ts).
  * One model session per worker, loaded by `init` and reused for every image; pixel buffers arrive transferred;
- * progress goes back through a `comlink.proxy` callback; `cancel` aborts a job between batches.
+ * progress goes back through a `comlink.proxy` callback; `cancel` aborts a job between batches. Whole files are
+ * decoded here too (`measureFile`): a hostile file can hang or exhaust only this worker, which the page then replaces.
  * Create it with `createWorkerClient` (worker-client.ts), never directly.
  */
 import * as Comlink from 'comlink';
-import { CancelledError, ModelError, errorFields } from '../core/errors.js';
-import type { FocusResult, GrayImage } from '../core/types.js';
+import { CancelledError, ERROR_NAMES, ImageContentError, ImageFormatError, ModelError, errorFields, withContext } from '../core/errors.js';
+import { measureStack, type Measurer } from '../core/measure-stack.js';
+import type { FocusResult, GrayImage, ImageStack } from '../core/types.js';
+import { decodeImage } from '../io/decode.js';
+import { renderPreview, type Preview } from '../io/preview.js';
 import { defaultThreadCount } from './backend.js';
 import { modelMeasurer } from './measure.js';
 import { openModel } from './model-loader.js';
 import type { FocusModel } from './session.js';
-import type { ProgressCallback, WorkerApi, WorkerInitOptions, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
+import type { ProgressCallback, WorkerApi, WorkerFileOptions, WorkerFileResult, WorkerInitOptions, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
 
 interface Loaded {
   readonly key: string;
@@ -33,6 +37,60 @@ async function load(options: WorkerInitOptions): Promise<Loaded> {
   return { key: JSON.stringify(options), model, info: { card: model.card, report } };
 }
 
+/** Decoded files kept for `preview`, oldest first; beyond this many bytes of pixels the oldest are forgotten. */
+const files = new Map<number, ImageStack>();
+const KEEP_BYTES = 512 * 2 ** 20;
+let nextFileId = 1;
+
+function keep(stack: ImageStack): number {
+  const id = nextFileId++;
+  files.set(id, stack);
+  const bytesOf = (s: ImageStack): number => s.slices.reduce((n, p) => n + p.data.byteLength, 0);
+  let total = [...files.values()].reduce((n, s) => n + bytesOf(s), 0);
+  for (const [old, s] of files) {
+    if (total <= KEEP_BYTES || old === id) break;
+    files.delete(old);
+    total -= bytesOf(s);
+  }
+  return id;
+}
+
+/**
+ * Runs one cancellable job: `cancel(jobId)` aborts its signal, and the model it gets starts every batch from a fresh
+ * task so the cancel message can arrive in between; a failure after a cancel is reported as the cancel.
+ */
+async function job<T>(jobId: number, run: (measurer: Measurer, signal: AbortSignal) => Promise<T>): Promise<T> {
+  if (!loaded) throw new ModelError('the worker has no model: call init first');
+  const { model } = await loaded;
+  const controller = new AbortController();
+  jobs.set(jobId, controller);
+  try {
+    const yielding: FocusModel = {
+      ...model,
+      predict: async (patches, count) => {
+        await nextTask();
+        if (controller.signal.aborted) throw new CancelledError('measurement cancelled');
+        return model.predict(patches, count);
+      },
+    };
+    const out = await run(modelMeasurer(yielding), controller.signal);
+    if (controller.signal.aborted) throw new CancelledError('measurement cancelled');
+    return out;
+  } catch (err) {
+    if (controller.signal.aborted && (err as Error | undefined)?.name !== 'CancelledError') throw new CancelledError('measurement cancelled', { cause: err });
+    throw err;
+  } finally {
+    jobs.delete(jobId);
+  }
+}
+
+/** Any failure to decode is the file's fault: our own errors keep their kind, a decoder's stray exception becomes one. */
+function asFormatError(err: unknown, file: string): Error {
+  const name = (err as Error | undefined)?.name;
+  if ((ERROR_NAMES as readonly string[]).includes(name ?? '')) return withContext(err, { file });
+  return new ImageFormatError(`cannot decode the file: ${err instanceof Error ? err.message : String(err)}`, { file, cause: err });
+}
+
 const api: WorkerApi = {
   async init(options) {
     const key = JSON.stringify(options);
@@ -49,32 +107,42 @@ const api: WorkerApi = {
     return (await loaded).info;
   },
 
-  async measure(jobId: number, image: GrayImage, options: WorkerMeasureOptions, onProgress?: ProgressCallback): Promise<FocusResult> {
-    if (!loaded) throw new ModelError('the worker has no model: call init first');
-    const { model, info } = await loaded;
-    const controller = new AbortController();
-    jobs.set(jobId, controller);
-    try {
-      const yielding: FocusModel = {
-        ...model,
-        predict: async (patches, count) => {
-          await nextTask();
-          if (controller.signal.aborted) throw new CancelledError('measurement cancelled');
-          return model.predict(patches, count);
-        },
-      };
-      const result = await modelMeasurer(yielding).measure(image, options, {
-        signal: controller.signal,
-        ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}),
-      });
-      if (controller.signal.aborted) throw new CancelledError('measurement cancelled');
-      return { ...result, backend: info.report.backend };
-    } catch (err) {
-      if (controller.signal.aborted && (err as Error | undefined)?.name !== 'CancelledError') throw new CancelledError('measurement cancelled', { cause: err });
-      throw err;
-    } finally {
-      jobs.delete(jobId);
-    }
+  measure(jobId: number, image: GrayImage, options: WorkerMeasureOptions, onProgress?: ProgressCallback): Promise<FocusResult> {
+    return job(jobId, (measurer, signal) => measurer.measure(image, options, { signal, ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}) }));
+  },
+
+  measureFile(jobId: number, file: Blob | ArrayBuffer, options: WorkerFileOptions, onProgress?: ProgressCallback, onDecoded?: () => void): Promise<WorkerFileResult> {
+    const { name, current, ...stackOptions } = options;
+    return job(jobId, async (measurer, signal) => {
+      let stack: ImageStack;
+      try {
+        stack = await decodeImage(file instanceof ArrayBuffer ? file : await file.arrayBuffer(), name);
+      } catch (err) {
+        throw asFormatError(err, name);
+      }
+      await onDecoded?.();
+      const fileId = keep(stack);
+      try {
+        const { results, best } = await measureStack(measurer, stack, stackOptions, { current, signal, ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}) });
+        return { fileId, width: stack.width, height: stack.height, slices: stack.slices.length, warnings: stack.warnings, results, best };
+      } catch (err) {
+        files.delete(fileId);
+        throw withContext(err, { file: name });
+      }
+    });
+  },
+
+  async preview(fileId: number, slice: number, maxSide: number): Promise<Preview> {
+    const stack = files.get(fileId);
+    if (!stack) throw new ImageContentError('this file is no longer held by the worker (it keeps the latest ones only): measure it again to draw it');
+    const plane = stack.slices[slice];
+    if (!plane) throw new ImageContentError(`slice ${slice} does not exist: the stack has ${stack.slices.length} slice(s), numbered from 0`);
+    const picture = renderPreview(plane, maxSide);
+    return Comlink.transfer(picture, [picture.data.buffer]);
+  },
+
+  release(fileId: number) {
+    files.delete(fileId);
   },
 
   cancel(jobId: number) {
@@ -83,6 +151,7 @@ const api: WorkerApi = {
 
   async dispose() {
     for (const c of jobs.values()) c.abort();
+    files.clear();
     const previous = await loaded?.catch(() => undefined);
     loaded = undefined;
     await previous?.model.dispose();

@@ -1,7 +1,7 @@
 import { createFocusQuality, type FocusQuality } from '../../src/api.js';
 import { METRICS, computeMetrics, metricPerPatch } from '../../src/core/metrics/index.js';
 import type { GrayImage } from '../../src/core/types.js';
-import { DEFOCUSED, MODEL_URL, ORT_URL, assert, assertEqual, loadData, maxDifference, within } from './helpers.js';
+import { DATA, DEFOCUSED, MODEL_URL, ORT_URL, assert, assertEqual, loadData, maxDifference, nodeResults, rejection, within } from './helpers.js';
 
 describe('createFocusQuality (library API)', () => {
   let fq: FocusQuality;
@@ -72,6 +72,67 @@ describe('createFocusQuality (library API)', () => {
     m.best.patches.forEach((p, i) => assertEqual(p.metrics?.brenner, perPatch[i], `patch ${i} brenner`));
     assert(m.toCSV().split('\n')[0]!.endsWith(',plls,brenner'), 'CSV header ends with the metric columns');
     assertEqual((await fq.measure(plane)).best.metrics, undefined, 'no metrics unless asked for');
+  });
+
+  it('a TIFF Blob is decoded and measured in the worker, like the Node engine; its preview is rendered there', async () => {
+    const blob = await (await fetch(DATA + DEFOCUSED)).blob();
+    const [m, node] = await Promise.all([within(60_000, fq.measure(blob, { name: 'b01.tif' }), 'measure a Blob'), nodeResults(DEFOCUSED)]);
+    const diff = maxDifference(m.best, node.results[0]!);
+    assert(diff <= 1e-5, `largest difference to the Node engine is ${diff}`);
+    assertEqual(JSON.stringify(m.warnings), JSON.stringify(node.warnings), 'warnings');
+    assert(m.toCSV().split('\n')[1]!.startsWith('b01.tif,0,'), 'CSV row names the file');
+    const p = await m.preview(undefined, 128);
+    assertEqual(Math.max(p.width, p.height), 128, 'longer side');
+    assertEqual(p.data.length, p.width * p.height * 4, 'RGBA bytes');
+    let [lo, hi, opaque] = [255, 0, true];
+    for (let i = 0; i < p.data.length; i += 4) [lo, hi, opaque] = [Math.min(lo, p.data[i]!), Math.max(hi, p.data[i]!), opaque && p.data[i + 3] === 255];
+    assert(lo <= 5 && hi >= 250 && opaque, `contrast-stretched and opaque: ${lo}…${hi}, opaque ${opaque}`);
+    new ImageData(p.data, p.width, p.height); // drawable as it is
+    const err = await rejection(m.preview(3, 64));
+    assertEqual(err.name, 'ImageContentError', err.message);
+    m.release();
+    assertEqual((await rejection(m.preview())).name, 'ImageContentError', 'a released file cannot be drawn');
+  });
+
+  it('a TIFF whose IFD chain loops fails alone, within the decode budget: ImageFormatError naming it; the page stays responsive', async () => {
+    const budgeted = createFocusQuality({ modelUrl: MODEL_URL, ortUrl: ORT_URL, numThreads: 1, decodeTimeoutMs: 2000 });
+    try {
+      await budgeted.info();
+      const loop = await (await fetch('/__tiff/ifd-loop.tif')).blob();
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 50);
+      const t0 = performance.now();
+      const err = await within(20_000, rejection(budgeted.measure(loop, { name: 'loop.tif' })), 'measure of a looping TIFF');
+      const ms = performance.now() - t0;
+      clearInterval(ticker);
+      assertEqual(err.name, 'ImageFormatError', err.message);
+      assertEqual((err as { file?: string }).file, 'loop.tif', 'the error names the file');
+      assert(ms < 2000 + 8000, `failed after ${ms.toFixed(0)} ms`);
+      assert(ticks >= ms / 50 / 4, `the page kept running: ${ticks} timer ticks in ${ms.toFixed(0)} ms`);
+      const good = await within(60_000, budgeted.measure(await (await fetch(DATA + DEFOCUSED)).blob(), { name: 'b01.tif' }), 'the next file');
+      assert(good.best.patches.length > 0, 'the next file is measured by a fresh worker');
+    } finally {
+      budgeted.dispose();
+    }
+  });
+
+  it('an 8000×8000 TIFF Blob: no main-thread task over 100 ms from measure to drawing its preview', async () => {
+    const blob = await (await fetch('/__tiff/big.tif?size=8000')).blob();
+    await fq.info();
+    const long: number[] = [];
+    const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(e.duration)));
+    observer.observe({ type: 'longtask', buffered: false });
+    const m = await within(300_000, fq.measure(blob, { name: 'big.tif', batchSize: 256 }), 'measure 8000²');
+    const p = await m.preview(undefined, 800);
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [p.width, p.height];
+    canvas.getContext('2d')!.putImageData(new ImageData(p.data, p.width, p.height), 0, 0);
+    await new Promise((r) => setTimeout(r, 100)); // let the observer deliver the last entries
+    observer.disconnect();
+    m.release();
+    assertEqual(m.best.width, 8000, 'width');
+    assertEqual(p.width, 800, 'preview width');
+    assert(long.every((d) => d <= 100), `main-thread long tasks: ${long.map((d) => d.toFixed(0)).join(', ')} ms`);
   });
 
   it('rejects what is not an image with a clear ImageFormatError', async () => {

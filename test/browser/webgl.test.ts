@@ -1,6 +1,6 @@
 /**
- * The WebGL backend runs the shipped (dynamic-batch) model: loadModel gives it a fixed batch at load time and pads the
- * last batch. Here WebGL is SwiftShader (a CPU emulation), so this checks correctness, not speed: asked for explicitly,
+ * The WebGL backend runs the fixed-batch copy of the shipped model written at export (models/focus-quality.b64.onnx
+ * with its own card; model-loader.ts picks it) and pads the last batch. Here WebGL is SwiftShader (a CPU emulation), so this checks correctness, not speed: asked for explicitly,
  * WebGL must be the backend that measured, and agree with the Node engine (wasm) patch by patch.
  */
 import { createFocusQuality } from '../../src/api.js';
@@ -15,6 +15,8 @@ describe('WebGL backend', () => {
     try {
       const { report } = await within(60_000, client.init(), 'init with webgl');
       assertEqual(report.backend, 'webgl', `backend (attempts: ${JSON.stringify(report.attempts)})`);
+      const { card } = await client.init();
+      assertEqual(card.file, 'focus-quality.b64.onnx', 'WebGL runs the fixed-batch copy');
       assert(!report.attempts.some((a) => a.outcome === 'failed'), `no failed attempt: ${JSON.stringify(report.attempts)}`);
       for (const file of [IN_FOCUS, DEFOCUSED]) {
         const stack = await loadData(file);
@@ -26,6 +28,18 @@ describe('WebGL backend', () => {
         assertEqual(result.level, reference.level, `${file}: level`);
         assertEqual(result.inFocus, reference.inFocus, `${file}: inFocus`);
       }
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it('a model without its fixed-batch copy next to it: WebGL fails naming the missing file, wasm takes over', async () => {
+    const client = createWorkerClient({ modelUrl: '/__alone/focus-quality.onnx', ortUrl: ORT_URL, numThreads: 1, backend: 'webgl' });
+    try {
+      const { report } = await within(60_000, client.init(), 'init with webgl, no copy');
+      assertEqual(report.backend, 'wasm', 'fallback backend');
+      const webgl = report.attempts.find((a) => a.backend === 'webgl');
+      assert(webgl?.outcome === 'failed' && /focus-quality\.b64\.card\.json/.test(webgl.reason) && /404/.test(webgl.reason), `webgl attempt: ${JSON.stringify(webgl)}`);
     } finally {
       client.dispose();
     }

@@ -131,8 +131,9 @@ describe('the pixelSize option', () => {
     assert.equal(resolveOptions({}).pixelSize, undefined);
   });
 
-  it('refuses zero, negative, absurd and malformed values with an OptionsError', () => {
-    for (const bad of [0, -1, 5000, 'abc', '0.5,', ',0.5', '1,2,3', { x: 1 }, Number.NaN, null, true]) {
+  it('refuses values outside 0.01–100 µm and malformed ones with an OptionsError', () => {
+    assert.deepEqual(parsePixelSize('0.01,100'), { x: 0.01, y: 100 });
+    for (const bad of [0, -1, 0.005, 150, 5000, 'abc', '0.5,', ',0.5', '1,2,3', { x: 1 }, Number.NaN, null, true]) {
       assert.throws(() => resolveOptions({ pixelSize: bad }), (e: Error) => e.name === 'OptionsError' && /"pixelSize"/.test(e.message), JSON.stringify(bad));
     }
   });

@@ -54,6 +54,13 @@ const service = {
   async runMacro(code, args) { await call('runMacro', args === undefined ? [code] : [code, args]); },
   async addMenuItem(item) { window.__menu.push(item); },
   async installMacro(code) { await call('installMacro', [code]); },
+  async viewImage(img, options) {
+    const nd = img && img._rtype === 'ndarray';
+    const headers = { 'x-kind': nd ? 'ndarray' : 'bytes', 'x-name': encodeURIComponent((options && options.name) || 'tmp') };
+    if (nd) Object.assign(headers, { 'x-shape': JSON.stringify(img._rshape), 'x-dtype': img._rdtype });
+    const r = await fetch('/ij/viewImage', { method: 'POST', body: nd ? img._rvalue : img, headers });
+    if (!r.ok) throw await r.text();
+  },
 };
 const windowName = (cfg) => (typeof cfg === 'string' ? cfg : cfg && cfg.name);
 const opened = new Map();

@@ -131,7 +131,7 @@ describe('ImageJ.JS plugin in the real ImJoy runtime, against a real ImageJ', { 
 
   it('adds "Measure Focus Quality" and "Install Focus Quality Macros" to the menu once each, in the Plugins menu', async () => {
     const items = await page.evaluate(() => (window as unknown as { __menu: { label: string; group: string }[] }).__menu.map((m) => [m.label, m.group]));
-    assert.deepEqual(items, [['Measure Focus Quality', 'Plugins'], ['Install Focus Quality Macros', 'Plugins']]);
+    assert.deepEqual(items, [['Measure Focus Quality', 'Plugins'], ['Compose All-in-Focus', 'Plugins'], ['Install Focus Quality Macros', 'Plugins']]);
   });
 
   it('a model that fails to load gives a clear message and writes nothing', async () => {
@@ -218,12 +218,12 @@ selectImage(id); close(); run("Images to Stack", "name=five title=[] use"); save
     await bridge.service.installMacro('macro "FQ User Macro" { fq_u = 1; }');
     const fresh = await openHost('');
     try {
-      await fresh.waitForFunction(() => (window as unknown as { __menu: unknown[] }).__menu.length === 2, undefined, { timeout: 30_000 });
+      await fresh.waitForFunction(() => (window as unknown as { __menu: unknown[] }).__menu.length === 3, undefined, { timeout: 30_000 });
       assert.equal(await bridge.service.runMacro('run("FQ User Macro");'), undefined, 'loading the plugin installed nothing');
       await fresh.evaluate(async () => {
         const w = window as unknown as { __confirms: boolean[]; __menu: { callback(): Promise<void> }[] };
         w.__confirms.push(false);
-        await w.__menu[1]!.callback();
+        await w.__menu[2]!.callback();
       });
       const confirms = await fresh.evaluate(() => (window as unknown as { __log: { confirms: string[] } }).__log.confirms);
       assert.equal(confirms.length, 1);
@@ -245,6 +245,45 @@ selectImage(id); close(); run("Images to Stack", "name=five title=[] use"); save
     } finally {
       await fresh.close();
     }
+  });
+
+  it('Compose All-in-Focus on the 5-slice stack opens the composite (same size and type, taken from slice 3) and its depth map', async () => {
+    await ij.run(`run("Close All"); open(${macroString(path.join(tmp, 'five.tif'))}); setSlice(2);`);
+    await clearLog();
+    await page.evaluate(async () => {
+      const w = window as unknown as { __answers: string[]; __menu: { label: string; callback(): Promise<void> }[] };
+      w.__answers.push('depth');
+      await w.__menu.find((m) => m.label === 'Compose All-in-Focus')!.callback();
+    });
+    const { alerts, status } = await log();
+    assert.deepEqual(alerts, []);
+    assert.ok(status.some((s) => /five_all-in-focus: all-in-focus from 5 slice\(s\), best slice 3/.test(s)), `status: ${status.join(' | ')}`);
+    await ij.run('selectImage("five.tif");');
+    assert.equal((await readImageState(ij)).slice, 2, 'the user\'s slice is restored');
+    const info = await ij.run(`s = "";
+for (i = 1; i <= nImages; i++) { selectImage(i); getDimensions(w, h, c, z, t); s = s + getTitle() + "," + bitDepth() + "," + w + "," + h + "," + z + ";"; }
+return s;`);
+    assert.deepEqual(info.split(';').filter(Boolean).sort(), ['five.tif,16,696,520,5', 'five_all-in-focus,16,696,520,1', 'five_all-in-focus_depth,16,696,520,1']);
+    // Slice 3 is the sharp one everywhere: the depth map says so for most pixels, and the composite is close to it.
+    const check = await ij.run(`selectImage("five_all-in-focus_depth"); getHistogram(v, counts, 65536); fq_three = counts[2] / (getWidth() * getHeight());
+selectImage("five.tif"); setSlice(3); run("Duplicate...", "title=fq_s3"); imageCalculator("Difference create 32-bit", "five_all-in-focus", "fq_s3"); getStatistics(a, d3);
+selectImage("five.tif"); setSlice(1); run("Duplicate...", "title=fq_s1"); imageCalculator("Difference create 32-bit", "five_all-in-focus", "fq_s1"); getStatistics(a, d1);
+return "" + fq_three + "," + d3 + "," + d1;`);
+    const [three, d3, d1] = check.split(',').map(Number) as [number, number, number];
+    assert.ok(three > 0.8, `share of slice 3 in the depth map: ${three}`);
+    assert.ok(d3 < d1 / 5, `mean |composite − slice 3| = ${d3}, |composite − slice 1| = ${d1}`);
+  });
+
+  it('compose on a single image opens that image unchanged, with a note', async () => {
+    await ij.run(`run("Close All"); open("${IN_FOCUS_16}");`);
+    await clearLog();
+    const r = await page.evaluate(() => (window as unknown as { __plugin: { api: { compose(s: string): Promise<{ title: string; notes: string[]; slices: number }> } } }).__plugin.api.compose(''));
+    assert.equal(r.slices, 1);
+    assert.match(r.notes.join(' '), /only one slice/);
+    const diff = await ij.run(`imageCalculator("Difference create 32-bit", "${path.basename(IN_FOCUS_16)}", "${r.title}"); getStatistics(a, mean, min, max); return "" + max;`);
+    assert.equal(Number(diff), 0);
+    const err = await page.evaluate(() => (window as unknown as { __plugin: { api: { compose(s: string): Promise<unknown> } } }).__plugin.api.compose('depht').then(() => 'resolved', (e: Error) => String(e?.message ?? e)));
+    assert.match(err, /depht/);
   });
 
   it('a 2-channel hyperstack: the current channel is measured over its slices, as the CLI on that channel; position kept', async () => {
@@ -388,7 +427,7 @@ selectImage("r"); run("Duplicate...", "title=b"); run("Invert"); run("Merge Chan
         await click('border=2 overlay');
         const { alerts, status } = await log();
         assert.deepEqual(alerts, []);
-        assert.ok(status.some((s) => /RGB image measured as its luminance/.test(s)), `status: ${status.join(' | ')}`);
+        assert.ok(status.some((s) => /colour image measured as its luminance/.test(s)), `status: ${status.join(' | ')}`);
         assertOverlayMatches(await readOverlay(ij), cli.patches, false, 2);
         assertRowsMatch(await readTable(ij, 'Focus Quality', RESULT_COLUMNS), cli.images, 'colour.tif');
       } finally {
@@ -442,7 +481,7 @@ selectImage("r"); run("Duplicate...", "title=b"); run("Invert"); run("Merge Chan
       await app.evaluate(() => { (window as unknown as { __createWindowFails: boolean }).__createWindowFails = false; });
       const r = await app.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<{ results: unknown[] }> } } }).__plugin.api.measure('border=1 overlay'));
       assert.equal(r.results.length, 1);
-      assert.equal(await app.evaluate(() => (window as unknown as { __menu: unknown[] }).__menu.length), 2, 'the menu items arrive with the window');
+      assert.equal(await app.evaluate(() => (window as unknown as { __menu: unknown[] }).__menu.length), 3, 'the menu items arrive with the window');
     } finally {
       await app.close();
     }

@@ -188,6 +188,12 @@ describe('keyboard and touch', { timeout: 300_000 }, () => {
         const box = document.querySelector('focus-quality-view')!.getBoundingClientRect();
         return box.top >= -1 && box.top < innerHeight / 2;
       }, null, { timeout: 5_000 });
+      // The scroll is smooth: tap only once it has come to rest.
+      let last = -1;
+      for (let y = await page.evaluate(() => scrollY); y !== last; y = await page.evaluate(() => scrollY)) {
+        last = y;
+        await page.waitForTimeout(150);
+      }
       const { result, summary } = await viewer(page);
       assert.ok(summary.length > 0 && file, 'the viewer shows the tapped file');
       // Tap the centre of a patch in the middle of the image.

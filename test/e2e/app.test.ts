@@ -110,7 +110,7 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
     }
   });
 
-  it('a dropped non-image file shows a message naming it and keeps the earlier results, which still download as CSV and GeoJSON', async () => {
+  it('a dropped non-image file shows a message naming it and costs only its own row; the downloads hold both, as the CLI writes them', async () => {
     const page = await browser.newPage({ acceptDownloads: true });
     try {
       await openEmpty(page, served);
@@ -121,17 +121,28 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
       const message = await page.waitForSelector('.messages li.error', { timeout: 30_000 });
       const text = (await message.textContent()) ?? '';
       assert.match(text, /notes\.tif.*not a TIFF or PNG/);
-      assert.equal(await page.$$eval('table.results tbody tr', (rows) => rows.length), 1, 'the earlier row stays');
-      // The downloads hold the measured file only, in the CLI's formats.
+      assert.equal(await page.$$eval('table.results tbody tr:not(.failed)', (rows) => rows.length), 1, 'the earlier row stays');
+      // The bad file costs its own row, which says why (the file name in its first column, not repeated).
+      const failed = (await page.textContent('table.results tbody tr.failed[data-file="notes.tif"] td.col-error'))?.trim() ?? '';
+      assert.match(failed, /^not measured: .*not a TIFF or PNG/);
+      assert.doesNotMatch(failed, /notes\.tif/);
+      // The downloads: the measured file's row, then the failed file's error row, in the CLI's formats.
       const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
       const csv = readFileSync((await csvDownload.path())!, 'utf8').trim().split('\n');
-      assert.equal(csv.length, 2, 'CSV: header + one row');
+      assert.equal(csv.length, 3, 'CSV: header + one row per file');
+      const header = csv[0]!.split(',');
       assert.match(csv[0]!, /^file,slice,width,height,patches,level,score,certainty,mean_certainty,in_focus,verdict,/);
       assert.ok(csv[1]!.startsWith(`${name},0,696,520,`), csv[1]);
+      const errorRow = csv[2]!.split(',');
+      assert.equal(errorRow[0], 'notes.tif');
+      assert.match(errorRow[header.indexOf('error')]!, /not a TIFF or PNG/);
+      assert.equal(errorRow[header.indexOf('level')], '', 'no numbers for a file that was not measured');
       const [geoDownload] = await Promise.all([page.waitForEvent('download'), page.click('#geojson')]);
-      const geo = JSON.parse(readFileSync((await geoDownload.path())!, 'utf8')) as { type: string; features: { properties: { file: string } }[] };
+      const geo = JSON.parse(readFileSync((await geoDownload.path())!, 'utf8')) as { type: string; features: { geometry: unknown; properties: { file: string; error?: string } }[] };
       assert.equal(geo.type, 'FeatureCollection');
-      assert.ok(geo.features.length > 0 && geo.features.every((f) => f.properties.file === name), 'one feature per patch of the measured file');
+      const patches = geo.features.filter((f) => f.geometry !== null);
+      assert.ok(patches.length > 0 && patches.every((f) => f.properties.file === name), 'one feature per patch of the measured file');
+      assert.deepEqual(geo.features.filter((f) => f.geometry === null).map((f) => f.properties.file), ['notes.tif'], 'and one feature without geometry for the failed file');
       const summary = await page.evaluate(() => document.querySelector('focus-quality-view')!.shadowRoot!.querySelector('[part=summary]')?.textContent ?? '');
       assert.match(summary, /level \d+/, 'the earlier image and result stay on display');
     } finally {
@@ -198,21 +209,26 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
     }
   });
 
-  it('a blank image is shown as uncertain, never as a confident "out of focus"', async () => {
+  it('a blank image is shown as uncertain with the reason, never as a confident "out of focus"', async () => {
     const page = await browser.newPage();
     try {
       await openEmpty(page, served);
-      // 16-bit, constant 1000 with ±3 counts of noise: nothing to judge focus by.
-      let seed = 7;
-      const data = new Uint16Array(336 * 336).map(() => 1000 + Math.round((((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5) * 6));
+      // An empty well: 16-bit, constant 1000 but for a few hot pixels.
+      const data = new Uint16Array(336 * 336).fill(1000);
+      data[5] = data[40_000] = 65535;
       await drop(page, [{ name: 'blank.png', bytes: Buffer.from(encode({ width: 336, height: 336, data, depth: 16, channels: 1 })) }]);
       await page.waitForSelector('table.results tbody tr[data-file="blank.png"]', { timeout: 120_000 });
       const result = (await page.evaluate(() => document.querySelector('focus-quality-view')!.result)) as FocusResult;
-      assert.ok(result.certainty < 0.2, `the model is unsure of a blank image (certainty ${result.certainty})`);
+      assert.equal(result.verdict, 'uncertain', 'the engine calls it uncertain');
       assert.equal((await page.textContent('tr[data-file="blank.png"] td.col-verdict'))?.trim(), 'uncertain');
-      const summary = await page.evaluate(() => document.querySelector('focus-quality-view')!.shadowRoot!.querySelector('[part=summary]')?.textContent ?? '');
-      assert.match(summary, /^\s*Uncertain/, summary);
-      assert.doesNotMatch(summary, /out of focus/);
+      const shown = await page.evaluate(() => {
+        const root = document.querySelector('focus-quality-view')!.shadowRoot!;
+        return { summary: root.querySelector('[part=summary]')?.textContent ?? '', warnings: [...root.querySelectorAll('[part=warning]')].map((w) => w.textContent ?? '') };
+      });
+      assert.match(shown.summary, /^\s*Uncertain — level \d+ is a guess/, shown.summary);
+      assert.doesNotMatch(shown.summary, /out of focus/);
+      assert.deepEqual(shown.warnings, [...(result.warnings ?? [])], "the result's reason is shown");
+      assert.ok(shown.warnings.length > 0, 'a reason is given');
     } finally {
       await page.close();
     }

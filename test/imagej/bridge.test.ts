@@ -186,3 +186,15 @@ test('getDimensions is [width, height, channels, slices, frames] of the current 
   await openHyperstack(2, 3, 2);
   assert.deepEqual(await createBridge(ij).service.getDimensions(), [W, H, 2, 3, 2]);
 });
+
+test('viewImage imports an ndarray as raw little-endian data titled with its name, and resolves without waiting for it', { timeout: 60_000 }, async () => {
+  await ij.run('run("Close All");');
+  const { service } = createBridge(ij);
+  const px = Uint16Array.from({ length: 30 * 20 }, (_, i) => (i * 97) % 65536);
+  await service.viewImage({ _rtype: 'ndarray', _rvalue: new Uint8Array(px.buffer), _rshape: [20, 30], _rdtype: 'uint16' }, { name: 'fq_view' });
+  const out = await ij.run('getDimensions(w, h, c, z, t); return getTitle() + "," + bitDepth() + "," + w + "," + h + "," + z + "," + getPixel(7, 3);');
+  assert.equal(out, `fq_view,16,30,20,1,${px[3 * 30 + 7]}`);
+  const stack = Float32Array.from({ length: 2 * 6 * 5 }, (_, i) => i / 4);
+  await service.viewImage({ _rtype: 'ndarray', _rvalue: new Uint8Array(stack.buffer), _rshape: [2, 6, 5], _rdtype: 'float32' }, { name: 'fq_stack' });
+  assert.equal(await ij.run('setSlice(2); getDimensions(w, h, c, z, t); return getTitle() + "," + bitDepth() + "," + w + "," + h + "," + z + "," + getPixel(1, 1);'), `fq_stack,32,5,6,2,${(30 + 6) / 4}`);
+});

@@ -11,14 +11,19 @@
  * - `runMacro(code, args)`: resolves `undefined`; rejects with the returned string, with "[aborted]" on `exit`, with
  *   ImageJ's message on an error. ONE resolve/reject slot: a second call before the first finishes takes the slot,
  *   so the first promise never settles and the second settles when the first macro ends;
- * - `installMacro(code)`: replaces the whole installed macro set; `getDimensions()`: [w, h, c, z, t].
+ * - `installMacro(code)`: replaces the whole installed macro set; `getDimensions()`: [w, h, c, z, t];
+ * - `viewImage(image, {name})`: file bytes are opened as a file named `name`; an ndarray is imported as raw
+ *   little-endian data titled `name` ([h, w], [z, h, w], [h, w, 3] uint8 RGB); it resolves without waiting for the
+ *   import, as ImageJ.JS's does (imjoyAPI.js `viewImage` does not await `showImage`).
  * Calls without an open image reject ("There are no images open").
  *
  * `handle` serves the same over HTTP for the browser page of test/e2e-imagej/harness.ts:
  *   POST /ij/<name>  body: JSON array of arguments → JSON, raw bytes (x-kind: bytes) or an ndarray (x-kind: ndarray,
  *   x-shape, x-dtype); a rejection answers 500 with its text.
  */
+import { writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { LiveImageJ } from './live-imagej.js';
 
 export interface NdArray {
@@ -45,6 +50,7 @@ export interface BridgeOptions {
 
 export interface ImageJService {
   getImage(format?: unknown): Promise<NdArray | Uint8Array>;
+  viewImage(image: NdArray | Uint8Array, options?: { name?: string }): Promise<void>;
   getDimensions(): Promise<number[]>;
   runMacro(code: string, args?: string): Promise<undefined>;
   installMacro(code: string): Promise<void>;
@@ -61,6 +67,8 @@ export interface Bridge {
 // ImagePlus.getType() → ndarray dtype and bytes per sample, as ImageJ.JS's getImageData maps them.
 const DTYPE = ['uint8', 'uint16', 'float32', 'uint8', 'uint8'] as const;
 const BYTES = [1, 2, 4, 1, 1] as const;
+// ImageJ.JS showImage's dtype → File › Import › Raw type.
+const RAW_FORMAT: Record<string, string> = { uint8: '8-bit', uint16: '16-bit Unsigned', int16: '16-bit Signed', uint32: '32-bit Unsigned', int32: '32-bit Signed', float32: '32-bit Real' };
 const EXTENSION: Record<string, string> = { tiff: '.tif', tif: '.tif', png: '.png', jpeg: '.jpg', jpg: '.jpg', gif: '.gif', zip: '.zip', raw: '.raw', bmp: '.bmp' };
 
 export function createBridge(ij: LiveImageJ, options: BridgeOptions = {}): Bridge {
@@ -108,6 +116,25 @@ export function createBridge(ij: LiveImageJ, options: BridgeOptions = {}): Bridg
       });
     },
     installMacro: (code) => ij.installMacros(code),
+    async viewImage(image, options = {}) {
+      const name = options.name || 'tmp';
+      const file = join(ij.dir, name);
+      let macro: string;
+      if (image instanceof Uint8Array) {
+        writeFileSync(file, image);
+        macro = `open("${file}");`;
+      } else {
+        writeFileSync(file, image._rvalue);
+        const s = image._rshape;
+        const rgb = s.length === 3 && s[2] === 3 && image._rdtype === 'uint8';
+        const format = rgb ? '24-bit RGB' : RAW_FORMAT[image._rdtype];
+        if (!format) throw new Error(`unsupported dtype ${image._rdtype}`);
+        const [h, w, n] = s.length === 2 || rgb ? [s[0], s[1], 1] : [s[1], s[2], s[0]];
+        macro = `run("Raw...", "open=${file} image=[${format}] width=${w} height=${h} number=${n} little-endian");`;
+      }
+      // Not awaited, as in ImageJ.JS; later requests queue behind it.
+      void ij.runMacro(macro);
+    },
   };
 
   async function body(req: IncomingMessage): Promise<unknown[]> {
@@ -126,6 +153,17 @@ export function createBridge(ij: LiveImageJ, options: BridgeOptions = {}): Bridg
       if (!url.pathname.startsWith('/ij/')) return false;
       const name = url.pathname.slice(4);
       try {
+        if (name === 'viewImage') {
+          const parts: Buffer[] = [];
+          for await (const c of req) parts.push(c as Buffer);
+          const bytes = new Uint8Array(Buffer.concat(parts));
+          const h = (k: string): string => decodeURIComponent(String(req.headers[k] ?? ''));
+          const image: NdArray | Uint8Array = h('x-kind') === 'ndarray' ? { _rtype: 'ndarray', _rvalue: bytes, _rshape: JSON.parse(h('x-shape')) as number[], _rdtype: h('x-dtype') } : bytes;
+          await service.viewImage(image, { name: h('x-name') });
+          res.writeHead(204);
+          res.end();
+          return true;
+        }
         const args = await body(req);
         if (name === 'getImage') {
           const r = await service.getImage(args[0]);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatError } from '../../src/core/errors.js';
 import { cardUrlFor, parseModelCard, type ModelCard } from '../../src/core/model-card.js';
@@ -98,6 +98,23 @@ describe('readModelFiles / openModel with an injected reader', { timeout: 120_00
     copyFileSync(join(makeTinyModels(), 'affine.onnx'), join(dir, 'focus-quality.onnx'));
     copyFileSync(cardUrlFor(shipped), join(dir, 'focus-quality.card.json'));
     await assert.rejects(openModel({ modelUrl: join(dir, 'focus-quality.onnx'), read: readFileBytes, backend: 'wasm' }), isModelError(/sha256/));
+  });
+
+  it('for WebGL reads the fixed-batch copy beside the model, and refuses a stale one (made from another model)', async () => {
+    const dir = tempDir('loader-b64');
+    const models = dirname(shipped);
+    for (const f of ['focus-quality.onnx', 'focus-quality.card.json', 'focus-quality.b64.onnx']) copyFileSync(join(models, f), join(dir, f));
+    const copyCard = JSON.parse(readFileSync(join(models, 'focus-quality.b64.card.json'), 'utf8'));
+    writeFileSync(join(dir, 'focus-quality.b64.card.json'), JSON.stringify({ ...copyCard, fixedBatchOf: { file: 'focus-quality.onnx', sha256: '0'.repeat(64) } }));
+    const asked: string[] = [];
+    const reader: ReadBytes = (location) => (asked.push(location), readFileBytes(location));
+    const { model, report } = await openModel({ modelUrl: join(dir, 'focus-quality.onnx'), read: reader, backend: 'webgl', numThreads: 1 });
+    await model.dispose();
+    assert.ok(asked.includes(join(dir, 'focus-quality.b64.card.json')), `read: ${asked}`);
+    const webgl = report.attempts.find((a) => a.backend === 'webgl');
+    assert.equal(webgl?.outcome, 'failed');
+    assert.match(webgl!.reason, /focus-quality\.b64\.onnx: this fixed-batch copy was made from a model with sha256 0{64}, not from [0-9a-f]{64}: re-export it/);
+    assert.equal(report.backend, 'wasm', 'falls back to wasm');
   });
 
   it('opens the shipped model on wasm and reports it', async () => {

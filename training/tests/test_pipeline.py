@@ -12,7 +12,9 @@ import onnx
 import tifffile
 import torch
 
-from training import evaluate, export_onnx, prepare_data, train
+from training import evaluate, export_onnx, sources_eval, train
+from training.data import read_image
+from training.inputs import PERCENTILE
 from training.model import load_checkpoint
 
 DATA = Path("test/fixtures/images")  # committed real images: the suite needs nothing outside the repository
@@ -32,9 +34,9 @@ class SmokePipelineTest(unittest.TestCase):
     def setUpClass(cls):
         torch.set_num_threads(2)
         cls.tmp = Path(tempfile.mkdtemp(prefix="fq-smoke-"))
-        cls.train_rc, _ = run(train.main, ["--data_dir", str(IN_FOCUS), "--real_limit", "1", "--procedural", "2", "--max_steps", "6",
-                                           "--batch_size", "8", "--val_patches", "32", "--log_interval", "3", "--eval_interval", "3",
-                                           "--out_dir", str(cls.tmp), "--name", "smoke"])
+        cls.train_rc, _ = run(train.main, ["--data_dir", str(IN_FOCUS), "--max_steps", "6", "--batch_size", "8",
+                                           "--val_patches", "32", "--log_interval", "3", "--eval_interval", "3", "--ckpt_interval", "3",
+                                           "--cache", "", "--out_dir", str(cls.tmp), "--name", "smoke"])
         cls.export_rc, _ = run(export_onnx.main, ["--ckpt", str(cls.tmp / "smoke.ckpt.npz"), "--out", str(cls.tmp / "smoke.onnx")])
 
     @classmethod
@@ -45,23 +47,41 @@ class SmokePipelineTest(unittest.TestCase):
         self.assertEqual(self.train_rc, 0)
         model, meta = load_checkpoint(self.tmp / "smoke.ckpt.npz")
         self.assertEqual(meta["config"]["max_steps"], 6)
+        self.assertEqual(meta["config"]["rule"], "percentile")
         self.assertEqual(meta["steps"], 6)
-        self.assertEqual(meta["real_images"], ["BBBC006_a01_s1_w1_z10.tif"])  # a05/a06 never trained on
+        self.assertEqual(meta["fields"], ["folder/BBBC006_a01_s1_w1_z10", "folder/BBBC006_a02_s1_w1_z10"])  # a05/a06 watched, never trained on
         lines = [json.loads(l) for l in (self.tmp / "smoke.log.jsonl").read_text().splitlines()]
         self.assertTrue(lines[-1]["final"])
         self.assertIn("val_within1", lines[-1])
 
+    def test_the_schedule_counts_steps_and_a_resumed_run_ends_where_an_uninterrupted_one_does(self):
+        # Same seed and config: 6 steps in one go vs 3 steps, stop, --resume to 6. Weights must match exactly.
+        once = self.tmp / "once"
+        args = ["--data_dir", str(IN_FOCUS), "--batch_size", "4", "--val_patches", "0", "--log_interval", "1",
+                "--ckpt_interval", "3", "--cache", "", "--name", "r", "--seed", "5"]
+        self.assertEqual(run(train.main, args + ["--max_steps", "6", "--out_dir", str(once)])[0], 0)
+        twice = self.tmp / "twice"
+        self.assertEqual(run(train.main, args + ["--max_steps", "6", "--stop_after", "3", "--out_dir", str(twice)])[0], 0)
+        self.assertEqual(load_checkpoint(twice / "r.ckpt.npz")[1]["steps"], 3)
+        self.assertEqual(run(train.main, ["--resume", "--out_dir", str(twice), "--name", "r"])[0], 0)
+        a, _ = load_checkpoint(once / "r.ckpt.npz")
+        b, meta = load_checkpoint(twice / "r.ckpt.npz")
+        self.assertEqual(meta["steps"], 6)
+        for (k, va), vb in zip(a.state_dict().items(), b.state_dict().values()):
+            self.assertTrue(torch.allclose(va, vb, atol=1e-6), k)
+        self.assertAlmostEqual(train.learning_rate(0, train.parse_args(["--warmup", "10", "--lr", "1e-3"])), 1e-4)
+        self.assertEqual(run(train.main, ["--resume", "--out_dir", str(self.tmp / "nothing"), "--name", "r"])[0], 2)
+
     def test_init_fine_tunes_from_a_checkpoint_keeping_its_architecture(self):
         self.assertEqual(self.train_rc, 0)
         out = self.tmp / "tuned"
-        rc, _ = run(train.main, ["--data_dir", str(IN_FOCUS), "--real_limit", "1", "--procedural", "2", "--max_steps", "2",
-                                 "--batch_size", "8", "--val_patches", "0", "--width", "8", "--eight_bit", "0.5",
-                                 "--init", str(self.tmp / "smoke.ckpt.npz"), "--out_dir", str(out), "--name", "tuned"])
+        rc, _ = run(train.main, ["--data_dir", str(IN_FOCUS), "--max_steps", "2", "--batch_size", "8", "--val_patches", "0",
+                                 "--width", "8", "--cache", "", "--init", str(self.tmp / "smoke.ckpt.npz"), "--out_dir", str(out), "--name", "tuned"])
         self.assertEqual(rc, 0)
         start, _ = load_checkpoint(self.tmp / "smoke.ckpt.npz")
         tuned, meta = load_checkpoint(out / "tuned.ckpt.npz")
         self.assertEqual(meta["config"]["width"], 16)  # the checkpoint's width, not --width
-        self.assertEqual(meta["config"]["eight_bit"], 0.5)
+        self.assertEqual(meta["config"]["init"], str(self.tmp / "smoke.ckpt.npz"))
         first = next(iter(start.state_dict()))
         self.assertEqual(start.state_dict()[first].shape, tuned.state_dict()[first].shape)
         self.assertFalse(torch.equal(start.state_dict()[first], tuned.state_dict()[first]))  # trained further
@@ -78,7 +98,7 @@ class SmokePipelineTest(unittest.TestCase):
         self.assertEqual(m.graph.node[-1].op_type, "Softmax")
         meta = {p.key: p.value for p in m.metadata_props}
         self.assertEqual((meta["patchSize"], meta["levels"], meta["inFocusMaxLevel"]), ("84", "11", "2"))
-        self.assertIn("65535", meta["scaling"])
+        self.assertEqual(json.loads(meta["scaling"])["rule"], "percentile")
         self.assertLess((self.tmp / "smoke.onnx").stat().st_size, 1_000_000)
 
     def test_card_follows_the_schema_the_typescript_reads(self):
@@ -91,16 +111,20 @@ class SmokePipelineTest(unittest.TestCase):
         import hashlib
         self.assertEqual(card["sha256"], hashlib.sha256((self.tmp / "smoke.onnx").read_bytes()).hexdigest())
 
-    def test_synthetic_evaluation_writes_metrics_for_every_checkpoint(self):
-        out = self.tmp / "metrics.json"
-        rc, err = run(evaluate.main, ["--synthetic_only", "--draws", "1", "--held_out_dir", str(IN_FOCUS),
-                                      "--ckpt", str(self.tmp / "smoke.ckpt.npz"), "--json", str(out)])
-        self.assertEqual(rc, 0, err)
-        m = json.loads(out.read_text())["models"]["smoke"]["synthetic"]
-        self.assertEqual(m["images"], 2 * 11)  # a05 and a06 at 11 levels, one draw
-        for key in ("exact", "within1"):
-            self.assertTrue(0.0 <= m["imageMedian"][key] <= 1.0)
-        self.assertGreater(m["binaryOutOfFocus"]["model"]["testN"], 9 * m["binaryOutOfFocus"]["model"]["fitN"] - 10)
+    def test_source_evaluation_measures_every_level_and_condition_and_summarises_the_verdicts(self):
+        model, _ = load_checkpoint(self.tmp / "smoke.ckpt.npz")
+        img = read_image(IN_FOCUS / "BBBC006_a05_s1_w1_z10.tif")[:200, :300]
+        recs = sources_eval.records_for([("folder", "a05", img)], sources_eval.predictor(model), PERCENTILE,
+                                        ["typical", "8-bit-file", "pixel-2x"], seed=1, cache=None)
+        self.assertEqual(len(recs), 11 * 3)
+        self.assertEqual(sorted({r["truth"] for r in recs}), list(range(11)))
+        s = sources_eval.summarise(recs, {"minCertainty": 1.01})
+        self.assertEqual(s["all"]["uncertain"], 1.0, "a certainty threshold above 1 makes every call uncertain")
+        self.assertEqual(s["all"]["confidentWrong"], 0.0)
+        self.assertEqual(set(s["conditions"]), {"typical", "8-bit-file", "pixel-2x"})
+        rule, summary = evaluate.choose_verdict(recs, "median")
+        self.assertIn(rule["minCertainty"], evaluate.CERTAINTY_GRID)
+        self.assertIn(rule["minMargin"], evaluate.MARGIN_GRID)
 
 
 class ShippedModelTest(unittest.TestCase):
@@ -154,22 +178,16 @@ class BadInputTest(unittest.TestCase):
         self.assertIn("tiny.tif", err)
         self.assertIn("smaller than one 84×84 patch", err)
 
-    def test_evaluate_names_a_missing_folder_and_a_broken_real_image(self):
+    def test_evaluate_and_export_name_what_is_missing(self):
         ckpt = str(Path("training/checkpoints/focus-quality.ckpt.npz"))
-        rc, err = run(evaluate.main, ["--ckpt", ckpt, "--held_out_dir", str(self.tmp / "gone")])
+        rc, err = run(evaluate.main, ["--ckpt", ckpt, "--fields", str(self.tmp / "gone")])
         self.assertEqual((rc, "gone" in err), (2, True), err)
-        d = self.folder_with("cut.tif", (IN_FOCUS / "BBBC006_a01_s1_w1_z10.tif").read_bytes()[:3000])
-        rc, err = run(evaluate.main, ["--ckpt", ckpt, "--held_out_dir", str(IN_FOCUS), "--defocused_dir", str(d), "--out_dir", str(self.tmp)])
+        rc, err = run(evaluate.main, ["--ckpt", str(self.tmp / "none.ckpt.npz")])
         self.assertEqual(rc, 2)
-        self.assertIn("cut.tif", err)
-
-    def test_export_and_prepare_data_name_what_is_missing(self):
+        self.assertIn("none.ckpt.npz", err)
         rc, err = run(export_onnx.main, ["--ckpt", str(self.tmp / "none.ckpt.npz")])
         self.assertEqual(rc, 2)
         self.assertIn("none.ckpt.npz", err)
-        rc, err = run(prepare_data.main, ["--data_dir", str(self.tmp / "void"), "--png", ""])
-        self.assertEqual(rc, 2)
-        self.assertIn("void", err)
 
 
 if __name__ == "__main__":

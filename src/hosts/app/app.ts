@@ -7,7 +7,7 @@
  * message; earlier results stay.
  */
 import { html, nothing, render } from 'lit';
-import { formatError, withContext } from '../../core/errors.js';
+import { errorFields, formatError, withContext } from '../../core/errors.js';
 import { measureStack, planesOf } from '../../core/measure-stack.js';
 import type { ImageStack } from '../../core/types.js';
 import { createWorkerClient } from '../../inference/worker-client.js';
@@ -23,7 +23,7 @@ import { plateGrid } from './grid.js';
 import { LiveMode } from './live/live.js';
 import { slicePlot } from './plot.js';
 import { handleRovingKey } from './roving.js';
-import { resultCards, resultsTable, rowKey, sortRows, type Entry, type Sort } from './table.js';
+import { resultCards, resultsTable, rowKey, sortRows, type Entry, type Failure, type Sort } from './table.js';
 
 interface Message {
   readonly kind: 'error' | 'warning' | 'info';
@@ -39,6 +39,8 @@ const stacks = new Map<number, ImageStack>();
 const composites = new Map<number, Composed>();
 const state = {
   entries: [] as Entry[],
+  /** Files that could not be read or measured: each costs only its own row. */
+  failures: [] as Failure[],
   messages: [] as Message[],
   sort: { key: 'name', descending: false } as Sort,
   selected: undefined as { id: number; slice: number } | undefined,
@@ -94,7 +96,12 @@ async function measureFiles(files: readonly Pending[]): Promise<void> {
     } catch (err) {
       const e = err as { name?: string; message?: string };
       if (e?.name === 'CancelledError') say('info', `cancelled at ${f.name}; ${queue.length + 1} file(s) not measured`);
-      else say('error', formatError(withContext(err, { file: f.name })));
+      else {
+        const fields = errorFields(withContext(err, { file: f.name }));
+        say('error', formatError(fields));
+        // The row names the file in its first column; its error cell is the rest, as the CLI's CSV writes it.
+        state.failures = [...state.failures, { id: nextId++, name: f.name, error: formatError({ ...fields, file: undefined }) }];
+      }
     }
     if (controller.signal.aborted) queue.length = 0;
     index++;
@@ -136,9 +143,10 @@ async function compose(entry: Entry): Promise<void> {
   }
 }
 
-/** The rows as the table shows them, so a download keeps the order the user sorted. */
+/** The rows as the table shows them (failed files last, with their error), so a download keeps the order the user sorted. */
 function rows(): ResultRow[] {
-  return sortRows(state.entries, state.sort).map(({ entry: e, result: r }) => ({ file: e.name, slice: r.slice, width: r.width, height: r.height, result: r, warnings: e.warnings }));
+  const measured = sortRows(state.entries, state.sort).map(({ entry: e, result: r }): ResultRow => ({ file: e.name, slice: r.slice, width: r.width, height: r.height, result: r, warnings: e.warnings }));
+  return [...measured, ...state.failures.map((f): ResultRow => ({ file: f.name, slice: 0, error: f.error }))];
 }
 
 /** Moves a roving list's tab stop and the focus with it (lit renders synchronously, so the item exists at once). */
@@ -157,6 +165,7 @@ function rove(list: 'rows' | 'tiles', ev: KeyboardEvent, keys: readonly string[]
 }
 
 function pickKey(key: string, byTile: boolean): void {
+  if (key.startsWith('failed:')) return; // nothing to show: the row says why
   const [id, slice] = key.split(':').map(Number) as [number, number | undefined];
   const entry = state.entries.find((e) => e.id === id);
   if (entry) show(entry, byTile ? entry.best!.slice : slice!);
@@ -178,13 +187,13 @@ function update(): void {
   const selectedEntry = entries.find((e) => e.id === state.selected?.id);
   const selected = selectedEntry && state.selected ? rowKey(selectedEntry, state.selected.slice) : undefined;
   const sorted = sortRows(entries, state.sort);
-  const listState = { sort: state.sort, active: state.active.rows, selected };
+  const listState = { sort: state.sort, active: state.active.rows, selected, failures: state.failures };
   const handlers = {
     onSort: (sort: Sort) => ((state.sort = sort), update()),
     onKey: (ev: KeyboardEvent, keys: readonly string[]) => rove('rows', ev, keys, (key) => pickKey(key, false)),
     onPick: (entry: Entry, slice: number) => show(entry, slice, true),
   };
-  const empty = entries.length === 0 && !busy;
+  const empty = entries.length === 0 && state.failures.length === 0 && !busy;
   document.querySelector('main')!.classList.toggle('empty', empty);
   render(
     html`
@@ -201,7 +210,7 @@ function update(): void {
         </ul>
       </div>
       ${empty ? emptyState() : nothing}
-      ${entries.length > 0
+      ${entries.length + state.failures.length > 0
         ? html`<div class="downloads">
             <button type="button" id="csv" @click=${() => download('focus-quality.csv', toImageCsv(rows()), 'text/csv')}>Download CSV</button>
             <button type="button" id="geojson" @click=${() => download('focus-quality.geojson', JSON.stringify(toGeoJSONCollection(rows())), 'application/geo+json')}>

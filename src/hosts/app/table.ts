@@ -83,12 +83,23 @@ export interface ListHandlers {
   readonly onPick: (entry: Entry, slice: number) => void;
 }
 
+/** A file that could not be read or measured: listed after the results, with its one-line error. */
+export interface Failure {
+  readonly id: number;
+  readonly name: string;
+  readonly error: string;
+}
+
+export const failureKey = (f: Failure): string => `failed:${f.id}`;
+
 export interface ListState {
   readonly sort: Sort;
   /** Key of the row that holds the list's tab stop. */
   readonly active: string | undefined;
   /** Key of the row whose image is on display. */
   readonly selected: string | undefined;
+  /** Files that failed, listed after the results in the order they failed. */
+  readonly failures: readonly Failure[];
 }
 
 const dot = (r: FocusResult) => html`<span class="dot" aria-hidden="true" style="background:${levelColor(r.level, 1, r.probs.length).hex}"></span>`;
@@ -102,18 +113,20 @@ const star = (row: Row) => (row.entry.results.length > 1 && row.entry.best === r
 export const breakable = (name: string) => name.split(/(?<=[_\-./])/).map((part, i) => (i === 0 ? part : html`<wbr />${part}`));
 
 /** The row that holds the tab stop: the active one if still listed, else the selected one, else the first. */
-function tabStop(rows: readonly Row[], state: ListState): string | undefined {
-  const keys = new Set(rows.map((r) => r.key));
-  if (state.active && keys.has(state.active)) return state.active;
-  if (state.selected && keys.has(state.selected)) return state.selected;
-  return rows[0]?.key;
+function tabStop(keys: readonly string[], state: ListState): string | undefined {
+  if (state.active && keys.includes(state.active)) return state.active;
+  if (state.selected && keys.includes(state.selected)) return state.selected;
+  return keys[0];
 }
 
+/** Every row's key in display order: the results, then the failures. */
+const listKeys = (rows: readonly Row[], failures: readonly Failure[]): string[] => [...rows.map((r) => r.key), ...failures.map(failureKey)];
+
 export function resultsTable(rows: readonly Row[], state: ListState, on: ListHandlers): TemplateResult | typeof nothing {
-  if (rows.length === 0) return nothing;
+  if (rows.length === 0 && state.failures.length === 0) return nothing;
   const { sort } = state;
-  const stop = tabStop(rows, state);
-  const keys = rows.map((r) => r.key);
+  const keys = listKeys(rows, state.failures);
+  const stop = tabStop(keys, state);
   return html`<div class="table-wrap">
     <table class="results" aria-label="results, one row per image or slice">
       <thead>
@@ -150,6 +163,12 @@ export function resultsTable(rows: readonly Row[], state: ListState, on: ListHan
             <td class="col-patches">${r.patches.length}</td>
           </tr>`;
         })}
+        ${state.failures.map(
+          (f) => html`<tr class="failed" tabindex=${failureKey(f) === stop ? 0 : -1} data-key=${failureKey(f)} data-file=${f.name}>
+            <th scope="row" class="col-name">${breakable(f.name)}</th>
+            <td class="col-error" colspan=${COLUMNS.length - 1}><span class="verdict failed">not measured:</span> ${f.error}</td>
+          </tr>`,
+        )}
       </tbody>
     </table>
   </div>`;
@@ -157,10 +176,10 @@ export function resultsTable(rows: readonly Row[], state: ListState, on: ListHan
 
 /** Phones: one card per row, the verdict on the first line, every table column in the card; sorting by a select. */
 export function resultCards(rows: readonly Row[], state: ListState, on: ListHandlers): TemplateResult | typeof nothing {
-  if (rows.length === 0) return nothing;
+  if (rows.length === 0 && state.failures.length === 0) return nothing;
   const { sort } = state;
-  const stop = tabStop(rows, state);
-  const keys = rows.map((r) => r.key);
+  const keys = listKeys(rows, state.failures);
+  const stop = tabStop(keys, state);
   return html`<div class="sort-controls">
       <label>Sort by
         <select id="sort-key" @change=${(ev: Event) => on.onSort({ key: (ev.target as HTMLSelectElement).value as SortKey, descending: sort.descending })}>
@@ -191,5 +210,12 @@ export function resultCards(rows: readonly Row[], state: ListState, on: ListHand
             ${r.meanCertainty.toFixed(2)} · ${r.patches.length} patches</span>
         </li>`;
       })}
+      ${state.failures.map(
+        (f) => html`<li role="option" class="failed" aria-selected="false" tabindex=${failureKey(f) === stop ? 0 : -1} data-key=${failureKey(f)} data-file=${f.name}>
+          <span class="card-name">${breakable(f.name)}</span>
+          <span class="verdict failed">not measured</span>
+          <span class="card-numbers">${f.error}</span>
+        </li>`,
+      )}
     </ul>`;
 }

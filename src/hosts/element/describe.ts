@@ -3,7 +3,12 @@
  * a summary of the patch levels ("63 patches: 58 at levels 0–2 (in focus), 5 at level 3") and one patch's reading.
  */
 import type { PatchScore } from '../../core/types.js';
-import { UNCERTAIN_BELOW } from './verdict.js';
+
+/**
+ * Patches below this certainty are called "too uncertain to rely on" in the words: background patches sit near 0 and
+ * hardly weigh in the image's verdict (certainty-weighted). A hint for readers, not a verdict rule.
+ */
+export const UNCERTAIN_BELOW = 0.2;
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 

@@ -227,7 +227,8 @@ export class FocusQualityView extends LitElement {
     this.shown = plane;
     this.result = result;
     this.source = source;
-    this.warnings = warnings;
+    // The decoder's remarks and the result's (e.g. "no content to judge"), each once.
+    this.warnings = [...new Set([...warnings, ...(result?.warnings ?? [])])];
     this.error = undefined;
     this.patchFocus.reset();
   }

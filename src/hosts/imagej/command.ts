@@ -3,22 +3,17 @@
  * shared `measureStack`, put the user's position back, write overlay and tables with macros (rolled back if a part
  * fails). Every macro starts with `selectImage(ID)`, so switching images during a run does not misplace results.
  */
-import { CancelledError, ImageContentError } from '../../core/errors.js';
+import { ImageContentError } from '../../core/errors.js';
 import type { PlaneLayout } from './macros/overlay.js';
 import { rollbackMacro, writeResultsMacros } from './macros/results.js';
 import type { FocusCommandOptions } from './options.js';
-import { measureStack, type Measurer } from '../../core/measure-stack.js';
 import { parseMetricNames } from '../../core/metrics/registry.js';
-import type { ModelCard } from '../../core/model-card.js';
 import type { FocusResult } from '../../core/types.js';
 import type { ImageJService } from './host.js';
-import { checkMeasurable, currentPlane, imagePlanes, positionOf, probeCurrentImage, restorePosition, selectMacro, type ImageJImage } from './image.js';
-import { detectRgbLayout } from './rgb.js';
+import { positionOf, selectMacro, type ImageJImage } from './image.js';
+import { cancelled, measureImagePlanes, type CommandHooks, type PluginMeasurer } from './measure-planes.js';
 
-/** What the command needs from inference: the worker client's shape. */
-export interface PluginMeasurer extends Measurer {
-  init(): Promise<{ readonly card: ModelCard }>;
-}
+export type { CommandHooks, PluginMeasurer } from './measure-planes.js';
 
 export interface CommandResult {
   readonly imageId: number;
@@ -40,12 +35,6 @@ export interface CommandResult {
   readonly warnings: string[];
 }
 
-export interface CommandHooks {
-  readonly signal?: AbortSignal;
-  /** 0 … 1 */
-  readonly onProgress?: (fraction: number) => void;
-}
-
 /** Where the measured planes sit, for the macros. */
 export function layoutOf(image: ImageJImage): PlaneLayout {
   return { channels: image.channels, slices: image.slices, frames: image.frames, position: (i) => positionOf(image, i) };
@@ -55,33 +44,11 @@ export function layoutOf(image: ImageJImage): PlaneLayout {
 export async function measureInImageJ(ij: ImageJService, measurer: PluginMeasurer, options: FocusCommandOptions, hooks: CommandHooks = {}): Promise<CommandResult> {
   const { signal } = hooks;
   const checkCancel = (): void => {
-    if (signal?.aborted) throw new CancelledError('cancelled; nothing was written');
+    if (signal?.aborted) throw cancelled();
   };
-  const found = await probeCurrentImage(ij);
-  checkMeasurable(found, 0); // before the model loads: no image is a quick answer
-  const { card } = await measurer.init();
-  checkMeasurable(found, card.patchSize);
-  const image = found;
-  checkCancel();
   const metrics = parseMetricNames(options.metrics);
-  // ImageJ's bitDepth() is 24 for RGB; the byte order of its pixels is asked of ImageJ itself (rgb.ts).
-  const rgb = image.bitDepth === 24 ? await detectRgbLayout(ij, image.id, image.width) : undefined;
-  const planes = imagePlanes(ij, image, rgb);
-  let measured: Awaited<ReturnType<typeof measureStack>>;
-  try {
-    measured = await measureStack(
-      measurer,
-      planes,
-      { slices: options.slices === 'all' ? 'all' : 'current', ...(metrics.length ? { metrics } : {}) },
-      { current: currentPlane(image), signal, onProgress: (done, total) => hooks.onProgress?.(done / Math.max(total, 1)) },
-    );
-  } catch (e) {
-    if ((e as Error)?.name === 'CancelledError') throw new CancelledError('cancelled; nothing was written', { cause: e });
-    throw e;
-  } finally {
-    // Reading moved the image from plane to plane: the user gets their position back (select= moves on at the end).
-    await restorePosition(ij, image);
-  }
+  const measured = await measureImagePlanes(ij, measurer, { slices: options.slices === 'all' ? 'all' : 'current', metrics }, hooks);
+  const { image, card } = measured;
   const results = [...measured.results];
   checkCancel();
   const macros = writeResultsMacros(results, {
@@ -117,16 +84,12 @@ export async function measureInImageJ(ij: ImageJService, measurer: PluginMeasure
     title: image.title,
     width: image.width,
     height: image.height,
-    slices: planes.count,
+    slices: measured.count,
     axis: image.axis,
     channel: image.position.channel,
     options,
     results,
     ...(results.length > 1 ? { bestSlice: measured.best.slice + 1 } : {}),
-    warnings: [
-      ...(image.channels > 1 ? [`${image.channels} channels: channel ${image.position.channel} (the current one) measured`] : []),
-      ...planes.warnings,
-      ...new Set(results.flatMap((r) => r.warnings ?? [])),
-    ],
+    warnings: [...measured.warnings, ...new Set(results.flatMap((r) => r.warnings ?? []))],
   };
 }

@@ -18,6 +18,19 @@ export interface ImageJService {
   runMacro(code: string, args?: string): Promise<unknown>;
   addMenuItem(item: MenuItem): Promise<unknown>;
   installMacro?(code: string): Promise<unknown>;
+  /**
+   * Opens an image in ImageJ: an ndarray ([h, w] grey, little-endian) is imported as raw data titled `options.name`.
+   * ImageJ.JS does not wait for the image to open before resolving (imjoyAPI.js `viewImage`).
+   */
+  viewImage?(image: ImageJNdArray | ArrayBuffer, options?: { readonly name?: string }): Promise<unknown>;
+}
+
+/** The ndarray form ImageJ.JS exchanges images in. */
+export interface ImageJNdArray {
+  readonly _rtype: 'ndarray';
+  readonly _rvalue: Uint8Array;
+  readonly _rshape: readonly number[];
+  readonly _rdtype: 'uint8' | 'uint16' | 'float32';
 }
 
 export interface ImJoyApi {

@@ -7,11 +7,12 @@
  *
  * Hyperstacks: the current channel is measured; the z axis is the slices, or the frames when there is one slice.
  */
-import { ImageContentError, ImageFormatError } from '../../core/errors.js';
+import { ImageContentError, ImageFormatError, withContext } from '../../core/errors.js';
 import type { PlaneSource } from '../../core/measure-stack.js';
 import type { GrayImage } from '../../core/types.js';
 import type { ImageJService } from './host.js';
-import { planeFromImageJ, type RgbLayout } from './ndarray.js';
+import type { ChannelOrder } from '../../image-input.js';
+import { planeFromImageJ } from './ndarray.js';
 import { block, VALUES } from './macros/code.js';
 import { macroValues } from './probe.js';
 
@@ -102,9 +103,9 @@ export async function restorePosition(ij: ImageJService, image: ImageJImage): Pr
 
 /**
  * The measured planes, read when measureStack asks for them: re-select the image, then `getImage` at the plane's
- * position. `rgb` says where R, G and B sit in the 4 bytes of an RGB pixel.
+ * position. `rgb` is the channel order of an RGB image's 4 bytes per pixel.
  */
-export function imagePlanes(ij: ImageJService, image: ImageJImage, rgb?: RgbLayout): PlaneSource & { readonly warnings: Set<string> } {
+export function imagePlanes(ij: ImageJService, image: ImageJImage, rgb?: ChannelOrder): PlaneSource & { readonly warnings: Set<string> } {
   const warnings = new Set<string>();
   return {
     count: planeCount(image),
@@ -113,7 +114,12 @@ export function imagePlanes(ij: ImageJService, image: ImageJImage, rgb?: RgbLayo
       await ij.runMacro(selectMacro(image));
       const p = positionOf(image, index);
       const value = await ij.getImage({ channel: p.channel, slice: p.slice, frame: p.frame });
-      const read = planeFromImageJ(value, image.width, image.height, `slice ${index + 1}`, rgb);
+      let read: ReturnType<typeof planeFromImageJ>;
+      try {
+        read = planeFromImageJ(value, image.width, image.height, image.title, rgb);
+      } catch (e) {
+        throw withContext(e, { slice: index });
+      }
       if (read.warning) warnings.add(read.warning);
       return read.plane as GrayImage;
     },

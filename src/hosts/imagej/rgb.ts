@@ -1,12 +1,13 @@
 /**
- * Where R, G and B sit in the 4 bytes ImageJ.JS sends per RGB pixel, found at run time instead of assumed: ImageJ.JS
+ * The order of R, G, B and A in the 4 bytes ImageJ.JS sends per RGB pixel, found at run time instead of assumed: ImageJ.JS
  * passes the Java ARGB ints through CheerpJ's typed arrays (B, G, R, A on a little-endian browser), but that is an
  * implementation detail of the host. A macro reads a few pixels' R, G, B with `getPixel` and the answer is compared
  * with the bytes `getImage` returned for the same plane.
  */
 import { ImageFormatError } from '../../core/errors.js';
 import type { ImageJService } from './host.js';
-import { ndarrayBytes, isNdArray, type RgbLayout } from './ndarray.js';
+import { isNdArray, type ChannelOrder } from '../../image-input.js';
+import { ndarrayBytes } from './ndarray.js';
 import { block, VALUES } from './macros/code.js';
 import { macroValues } from './probe.js';
 
@@ -16,26 +17,15 @@ export interface RgbSample {
   readonly rgb: readonly [number, number, number];
 }
 
-// ImageJ.JS's order first, then the common alternative: the choice when the samples cannot tell layouts apart.
-const PREFERRED: readonly RgbLayout[] = [
-  { r: 2, g: 1, b: 0 },
-  { r: 0, g: 1, b: 2 },
-];
+// The 4-byte orders the decoder knows; ImageJ.JS's first: the choice when the samples cannot tell orders apart.
+const ORDERS: readonly ChannelOrder[] = ['bgra', 'rgba', 'argb', 'abgr'];
 
-function candidates(): RgbLayout[] {
-  const all: RgbLayout[] = [...PREFERRED];
-  for (let r = 0; r < 4; r++) for (let g = 0; g < 4; g++) for (let b = 0; b < 4; b++) {
-    if (r !== g && g !== b && r !== b && !all.some((l) => l.r === r && l.g === g && l.b === b)) all.push({ r, g, b });
-  }
-  return all;
-}
-
-/** The layout every sample agrees with (ImageJ.JS's when several do); an ImageFormatError when none does. */
-export function solveRgbLayout(samples: readonly RgbSample[]): RgbLayout {
-  const fits = (l: RgbLayout): boolean => samples.every((s) => s.bytes[l.r] === s.rgb[0] && s.bytes[l.g] === s.rgb[1] && s.bytes[l.b] === s.rgb[2]);
-  const layout = candidates().find(fits);
-  if (!layout) throw new ImageFormatError('the RGB bytes ImageJ returned do not match its own pixel values; cannot tell red from blue');
-  return layout;
+/** The channel order every sample agrees with (ImageJ.JS's when several do); an ImageFormatError when none does. */
+export function solveChannelOrder(samples: readonly RgbSample[]): ChannelOrder {
+  const fits = (o: ChannelOrder): boolean => samples.every((s) => s.bytes[o.indexOf('r')] === s.rgb[0] && s.bytes[o.indexOf('g')] === s.rgb[1] && s.bytes[o.indexOf('b')] === s.rgb[2]);
+  const order = ORDERS.find(fits);
+  if (!order) throw new ImageFormatError('the RGB bytes ImageJ returned do not match its own pixel values; cannot tell red from blue');
+  return order;
 }
 
 /**
@@ -59,8 +49,8 @@ export function pickSamplePixels(bytes: Uint8Array, count = 8): number[] {
   return picked;
 }
 
-/** Finds the layout of the current plane of the image `id` (`width` pixels wide); the image stays current. */
-export async function detectRgbLayout(ij: ImageJService, id: number, width: number): Promise<RgbLayout> {
+/** Finds the channel order of the current plane of the image `id` (`width` pixels wide); the image stays current. */
+export async function detectChannelOrder(ij: ImageJService, id: number, width: number): Promise<ChannelOrder> {
   await ij.runMacro(`selectImage(${id});`); // the user may have clicked another image since the probe
   const value = await ij.getImage();
   if (!isNdArray(value) || value._rshape[2] !== 4) throw new ImageFormatError('ImageJ did not return the RGB pixels');
@@ -75,5 +65,5 @@ for (fq_i = 0; fq_i < ${pixels.length}; fq_i++) { fq_p = getPixel(fq_x[fq_i], fq
   );
   const values = await macroValues(ij, read, 3 * pixels.length);
   await ij.runMacro(`selectImage(${id});`);
-  return solveRgbLayout(pixels.map((p, k) => ({ bytes: [...bytes.subarray(4 * p, 4 * p + 4)], rgb: [values[3 * k]!, values[3 * k + 1]!, values[3 * k + 2]!] })));
+  return solveChannelOrder(pixels.map((p, k) => ({ bytes: [...bytes.subarray(4 * p, 4 * p + 4)], rgb: [values[3 * k]!, values[3 * k + 1]!, values[3 * k + 2]!] })));
 }

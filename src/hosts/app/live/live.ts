@@ -145,6 +145,19 @@ export class LiveMode {
     this.setRegion(centredRegion(width, height, this.regionSize, this.scale.patchSize, s.region.x + s.region.size / 2, s.region.y + s.region.size / 2));
   }
 
+  /** The last reading's patches inside the region, outlined in their level's colour (opacity = certainty), as in Files mode. */
+  private patchBoxes() {
+    const r = this.last;
+    if (!r || r.region !== this.session?.region) return nothing;
+    const k = 100 / r.region.size;
+    return r.result.patches.map(
+      (p) => html`<div
+        class="live-patch"
+        style="left:${p.x * k}%;top:${p.y * k}%;width:${p.w * k}%;height:${p.h * k}%;border-color:${levelColor(p.level, 1, this.scale.levels).hex};opacity:${Math.max(0.15, p.certainty).toFixed(2)}"
+      ></div>`,
+    );
+  }
+
   private update(): void {
     const running = this.status === 'running';
     const region = this.session?.region;
@@ -178,7 +191,11 @@ export class LiveMode {
             @keydown=${(ev: KeyboardEvent) => this.onStageKey(ev)}
           >
             <video class="live-video" muted playsinline></video>
-            ${box && running ? html`<div class="live-region" style="left:${box.left}%;top:${box.top}%;width:${box.w}%;height:${box.h}%;border-color:${colour}"></div>` : nothing}
+            ${box && running
+              ? html`<div class="live-region" style="left:${box.left}%;top:${box.top}%;width:${box.w}%;height:${box.h}%;border-color:${colour}">
+                  ${this.patchBoxes()}
+                </div>`
+              : nothing}
           </div>
           <div class="live-meter">
             ${gauge(this.last, this.scale)} ${historyPlot(this.history, now, this.scale)} ${rates(this.history, this.last, now)}
