@@ -15,6 +15,11 @@ export const MAX_PLANE_PIXELS = 2 ** 28;
  */
 export const MAX_DECODED_BYTES = 2 ** 29;
 /**
+ * Largest file read: 1 GiB. No image within MAX_DECODED_BYTES needs more (an uncompressed one is as large as its
+ * pixels), and holding a larger file in memory alone would break the ~1 GB per-file bound.
+ */
+export const MAX_FILE_BYTES = 2 ** 30;
+/**
  * Most pages (IFDs) walked in one TIFF. Far above any real stack of measurable planes; it bounds the walk of a chain
  * of millions of tiny pages to a few milliseconds and a few MB.
  */
