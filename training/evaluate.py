@@ -114,7 +114,8 @@ def main(argv=None) -> int:
     p.add_argument("--onnx", default="models/focus-quality.onnx", help="its ONNX file (the card sits next to it)")
     p.add_argument("--fields", default=".devdata/fields", help="folder written by fetch_data.py")
     p.add_argument("--cache", default=".devdata/cache", help="defocused-field cache")
-    p.add_argument("--per_source", type=int, default=4, help="validation fields per source")
+    p.add_argument("--per_source", type=int, default=3, help="validation fields per source (3: the fields the rule comparison and 1.1.0 were measured on)")
+    p.add_argument("--baseline", default="training/results/v110-val.json", help="model 1.1.0 on the same validation images (sources_eval.py, seed 7)")
     p.add_argument("--real_dir", default=shared_data(), help="the shared data folder (bbbc006-in-focus, mcf7-defocused)")
     p.add_argument("--test_report", default="reports/evaluation.json", help="npm run eval's results (test sources)")
     p.add_argument("--out_dir", default="models", help="where MODEL_CARD.md and the plots go")
@@ -164,6 +165,12 @@ def main(argv=None) -> int:
                        "right": sum(r["right"] for r in real), "total": len(real), "rows": real},
         "size": {"parameters": count_parameters(model), "onnxBytes": Path(args.onnx).stat().st_size},
     }
+    if Path(args.baseline).is_file():
+        base = json.loads(Path(args.baseline).read_text())
+        if base.get("perSource") == args.per_source and base.get("seed") == args.seed:
+            b = base["summary"]
+            metrics["validation"]["baseline110"] = {"within1": b["all"]["within1"], "worstSource": b["worstSource"]["within1"],
+                                                    "spearman": b["all"]["spearman"], "source": args.baseline}
     if not args.no_bench:
         from training.report import bench
         speed = bench(args.onnx, args.paper_onnx)

@@ -96,6 +96,10 @@ def markdown(card: dict, test: dict | None) -> str:
               f"{val['all']['n']} images; within ±1 {pct(val['all']['within1'])}, worst source {pct(val['worstSource']['within1'])}, "
               f"Spearman {val['all']['spearman']:.3f}; with the chosen verdict: confident wrong {pct(val['all']['confidentWrong'])}, "
               f"uncertain {pct(val['all']['uncertain'])}.", ""]
+    if m["validation"].get("baseline110"):
+        b = m["validation"]["baseline110"]
+        lines += [f"Model 1.1.0 on the same validation images (same fields, conditions and noise seed): within ±1 {pct(b['within1'])}, "
+                  f"worst source {pct(b['worstSource'])}, Spearman {b['spearman']:.3f} ({b['source']}).", ""]
     lines += rates_table(val["conditions"], "condition (validation)") + [""]
     lines += rates_table(val["sources"], "validation source") + ["", "![per condition](conditions.png) ![confusion](confusion-validation.png)", ""]
     ind = m["inDistribution"]["summary"]
