@@ -72,7 +72,9 @@ def markdown(card: dict, test: dict | None) -> str:
         f"- Architecture `{t.get('arch')}`, {t.get('parameters'):,} parameters, {m['size']['onnxBytes'] / 1024:.0f} KiB ONNX.",
         f"- {t.get('steps')} steps of {cfg.get('batch_size')} patches, AdamW lr {cfg.get('lr')} → {cfg.get('min_lr')} (warm-up "
         f"{cfg.get('warmup')}, cosine over the steps), ranked-probability-score loss, seed {cfg.get('seed')}, "
-        f"{cfg.get('threads')} CPU thread(s). Sources drawn evenly; flips/rotations; half of the crops the busier of two.",
+        f"{cfg.get('threads')} CPU thread(s)"
+        + (f", {t['trainSeconds'] / 60:.0f} minutes on a 2-core machine shared with other work" if t.get("trainSeconds") else "")
+        + ". Sources drawn evenly; flips/rotations; half of the crops the busier of two.",
         *([f"- {t['notes']}"] if t.get("notes") else []), "",
     ]
     if test:
