@@ -3,19 +3,21 @@
  * 16-bit images, in one process, single-threaded; then images/s of the CLI at --jobs 1 and 2, and peak memory.
  * Timing only: nothing is asserted. Run with `npm run bench` (bench/run.mjs).
  *
- * The paper architecture is the untrained 29M-parameter export (speed does not depend on the weights):
- *   /usr/bin/python3 training/export_onnx.py --arch paper --untrained --out build/models/paper-arch.onnx
+ * The paper architecture is the untrained 29M-parameter export (speed does not depend on the weights), built by
+ * bench/paper-model.ts when missing. The images are tiled from the committed real fixtures (test/fixtures/images).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { METRIC_NAMES, METRICS } from '../src/core/metrics/index.js';
+import { parseModelCard } from '../src/core/model-card.js';
 import type { GrayImage } from '../src/core/types.js';
 import { measureImage } from '../src/inference/measure.js';
 import { loadModel, type FocusModel } from '../src/inference/session.js';
 import { readImageFile } from '../src/node/image-files.js';
 import { defaultModelPath, loadModelFromDisk, packageRoot } from '../src/node/model-files.js';
+import { ensurePaperModel, paperCard } from './paper-model.js';
 
 const SIDE = 2048;
 const IMAGES = Number(process.env.FQ_BENCH_IMAGES ?? 4);
@@ -104,11 +106,12 @@ function cliRun(files: readonly string[], jobs: number): { seconds: number; peak
 
 async function main(): Promise<void> {
   const sources: GrayImage[] = [];
-  for (const f of ['a01', 'a02', 'a03', 'a04', 'a05', 'a06']) {
-    sources.push((await readImageFile(join(root, `../shared/data/bbbc006-in-focus/BBBC006_${f}_s1_w1_z10.tif`))).slices[0]!);
+  for (const f of ['a01', 'a02', 'a05', 'a06']) {
+    sources.push((await readImageFile(join(root, `test/fixtures/images/bbbc006-in-focus/BBBC006_${f}_s1_w1_z10.tif`))).slices[0]!);
   }
+  const paperPath = ensurePaperModel(root);
   const images = Array.from({ length: IMAGES }, (_, i) => tiledImage(sources, i));
-  console.log(`# focus-quality bench: ${IMAGES} images of ${SIDE}×${SIDE} 16-bit (tiled from BBBC006), Node ${process.version}, one thread each`);
+  console.log(`# focus-quality bench: ${IMAGES} images of ${SIDE}×${SIDE} 16-bit (tiled from the BBBC006 fixtures), Node ${process.version}, one thread each`);
 
   const timings: Timing[] = [];
   const ours = await loadModelFromDisk(defaultModelPath(), { numThreads: 1 });
@@ -116,21 +119,14 @@ async function main(): Promise<void> {
   timings.push(await timeModel(`ours (${card.name} ${card.version})`, ours, images));
   await ours.dispose();
 
-  const paperPath = join(root, 'build/models/paper-arch.onnx');
-  let paperNote = '';
-  if (existsSync(paperPath)) {
-    // Same I/O contract as ours (patches [N,1,84,84] → probabilities [N,11]), so our card describes it too.
-    const paper = await loadModel({ model: new Uint8Array(readFileSync(paperPath)), card: { ...card, name: 'paper-arch', file: 'paper-arch.onnx' }, numThreads: 1, name: paperPath });
-    timings.push(await timeModel('paper architecture (untrained, 29M params)', paper, images));
-    await paper.dispose();
-  } else {
-    paperNote = `paper architecture: ${paperPath} missing — make it with /usr/bin/python3 training/export_onnx.py --arch paper --untrained --out build/models/paper-arch.onnx`;
-  }
+  // Same I/O contract as ours (patches [N,1,84,84] → probabilities [N,11]), so our card describes it too.
+  const paper = await loadModel({ model: new Uint8Array(readFileSync(paperPath)), card: parseModelCard(paperCard(root, paperPath), paperPath), numThreads: 1, name: paperPath });
+  timings.push(await timeModel('paper architecture (untrained, 29M params)', paper, images));
+  await paper.dispose();
   for (const name of METRIC_NAMES) timings.push(timeMetric(name, METRICS[name], images));
 
   console.log('\n| method | median per image | min | images/s |\n| --- | --- | --- | --- |');
   for (const t of timings) console.log(`| ${t.name} | ${fmt(median(t.ms))} | ${fmt(Math.min(...t.ms))} | ${(1000 / median(t.ms)).toFixed(2)} |`);
-  if (paperNote) console.log(`\n${paperNote}`);
   const ourMs = median(timings[0]!.ms);
   const paperT = timings.find((t) => t.name.startsWith('paper'));
   const pllsMs = median(timings.find((t) => t.name === 'plls')!.ms);

@@ -11,6 +11,7 @@ command -v xauth >/dev/null 2>&1 || missing+=(xauth)
 [ -f /usr/share/java/ij.jar ] || missing+=(imagej)
 command -v ssconvert >/dev/null 2>&1 || missing+=(gnumeric)
 command -v parallel >/dev/null 2>&1 || missing+=(parallel)
+[ -x /usr/bin/time ] || missing+=(time) # GNU time: peak memory of the CLI runs in bench/metrics-bench.ts
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 for mod in torch:python3-torch onnx:python3-onnx scipy:python3-scipy tifffile:python3-tifffile matplotlib:python3-matplotlib numpy:python3-numpy; do
   /usr/bin/python3 -c "import ${mod%%:*}" >/dev/null 2>&1 || missing+=("${mod#*:}")

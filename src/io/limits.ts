@@ -15,6 +15,11 @@ export const MAX_PLANE_PIXELS = 2 ** 28;
  */
 export const MAX_DECODED_BYTES = 2 ** 29;
 /**
+ * Largest file read: 1 GiB. No image within MAX_DECODED_BYTES needs more (an uncompressed one is as large as its
+ * pixels), and holding a larger file in memory alone would break the ~1 GB per-file bound.
+ */
+export const MAX_FILE_BYTES = 2 ** 30;
+/**
  * Most pages (IFDs) walked in one TIFF. Far above any real stack of measurable planes; it bounds the walk of a chain
  * of millions of tiny pages to a few milliseconds and a few MB.
  */
@@ -32,11 +37,19 @@ export function checkPlaneSize(width: number, height: number, file: string | und
 }
 
 /**
+ * Data that inflates past the room its header gives is dropped (as libtiff does), but inflating it is work: a file may
+ * spend this much on it, in all, before it is refused — so a file of many small deflate bombs costs no more than one.
+ */
+export const MAX_EXCESS_BYTES = 64 * 2 ** 20;
+
+/**
  * A deadline for one file's decoding, checked between strips and tiles (each of which is bounded in size, so the time
- * between two checks is bounded too). Past it, decoding stops with an ImageFormatError.
+ * between two checks is bounded too), and an allowance for data inflated past its strip's room. Past either, decoding
+ * stops with an ImageFormatError.
  */
 export class DecodeBudget {
   private readonly deadline: number;
+  private excess = 0;
 
   constructor(
     private readonly file: string | undefined,
@@ -44,6 +57,11 @@ export class DecodeBudget {
     private readonly clock: () => number = () => Date.now(),
   ) {
     this.deadline = clock() + limitMs;
+  }
+
+  spendExcess(bytes: number): void {
+    this.excess += bytes;
+    if (this.excess > MAX_EXCESS_BYTES) throw new ImageFormatError(`its compressed strips inflate to far more data than the image needs (over ${MAX_EXCESS_BYTES / 2 ** 20} MiB too much): corrupt or crafted`, { file: this.file });
   }
 
   check(): void {

@@ -20,24 +20,33 @@ export function decodeLzw(src: Uint8Array, out: Uint8Array): number {
   const inLen = src.length;
   let next = FIRST;
   let width = 9;
+  let mask = 511;
   let prevStart = -1;
   let prevLen = 0;
   let pos = 0;
+  // Bit reader: `bits` holds `nbits` unread bits (at most 12 + 15 < 31, so it never overflows an int).
   let bits = 0;
   let nbits = 0;
   let p = 0;
   while (pos < outLen) {
-    while (nbits < width) {
-      if (p >= inLen) return pos;
-      bits = (bits << 8) | src[p++]!;
-      nbits += 8;
+    if (nbits < width) {
+      if (p + 1 < inLen) {
+        bits = (bits << 16) | (src[p]! << 8) | src[p + 1]!;
+        p += 2;
+        nbits += 16;
+      } else if (p < inLen) {
+        bits = (bits << 8) | src[p++]!;
+        nbits += 8;
+        if (nbits < width) return pos;
+      } else return pos;
     }
     nbits -= width;
-    const code = (bits >>> nbits) & ((1 << width) - 1);
+    const code = (bits >>> nbits) & mask;
     bits &= (1 << nbits) - 1;
     if (code === CLEAR) {
       next = FIRST;
       width = 9;
+      mask = 511;
       prevStart = -1;
       continue;
     }
@@ -48,30 +57,33 @@ export function decodeLzw(src: Uint8Array, out: Uint8Array): number {
       out[pos] = code;
       start = pos;
       len = 1;
-    } else if (code < next && prevStart >= 0) {
-      start = starts[code]!;
-      len = lengths[code]!;
-    } else if (code === next && prevStart >= 0) {
-      // The string being defined right now (KwKwK): the previous string plus its own first byte.
-      start = prevStart;
-      len = prevLen + 1;
-    } else throw new Error(`corrupt LZW data (code ${code} where the table has ${next} entries)`);
-    if (code >= 256) {
-      const n = Math.min(len, outLen - pos);
+    } else {
+      if (code < next && prevStart >= 0) {
+        start = starts[code]!;
+        len = lengths[code]!;
+      } else if (code === next && prevStart >= 0) {
+        // The string being defined right now (KwKwK): the previous string plus its own first byte.
+        start = prevStart;
+        len = prevLen + 1;
+      } else throw new Error(`corrupt LZW data (code ${code} where the table has ${next} entries)`);
+      const n = len < outLen - pos ? len : outLen - pos;
       // Forward byte copy: in the KwKwK case the source overlaps the destination by one byte, which a forward copy
       // reads after writing it, as the algorithm requires.
-      if (n > 64 && start + n <= pos) out.copyWithin(pos, start, start + n);
+      if (n > 32 && start + n <= pos) out.copyWithin(pos, start, start + n);
       else for (let k = 0; k < n; k++) out[pos + k] = out[start + k]!;
     }
     if (prevStart >= 0 && next < TABLE) {
       starts[next] = prevStart;
       lengths[next] = prevLen + 1;
       next++;
-      if (next >= (1 << width) - 1 && width < 12) width++;
+      if (next >= mask && width < 12) {
+        width++;
+        mask = (1 << width) - 1;
+      }
     }
     prevStart = pos;
     prevLen = len;
     pos += len;
   }
-  return Math.min(pos, outLen);
+  return pos < outLen ? pos : outLen;
 }

@@ -75,7 +75,7 @@ export function checkPngChunks(bytes: Uint8Array): PngCheck {
   idat.reduce((o, c) => (data.set(c, o), o + c.length), 0);
   let got: number;
   try {
-    got = inflateInto(data, new Uint8Array(expected + 1));
+    got = inflateInto(data, new Uint8Array(expected + 1)).written;
   } catch (err) {
     return { warnings, error: `PNG image data is ${(err as Error).message}` };
   }

@@ -94,9 +94,13 @@ export function readLayout(tf: TiffFile, ifd: Ifd, index: number): PageLayout {
   return { index, width, height, spp, bits, format, photometric, compression, predictor, planar, chunkWidth, chunkHeight, tiled, offsets: offsets.slice(0, chunks), counts: counts.slice(0, chunks), bytes: width * height * spp * bytesPerSample };
 }
 
-function decompress(compression: number, src: Uint8Array, out: Uint8Array): number {
+function decompress(compression: number, src: Uint8Array, out: Uint8Array, budget: DecodeBudget): number {
   if (compression === 5) return decodeLzw(src, out);
-  if (compression === 8 || compression === 32946) return inflateInto(src, out);
+  if (compression === 8 || compression === 32946) {
+    const { written, excess } = inflateInto(src, out);
+    budget.spendExcess(excess);
+    return written;
+  }
   if (compression === 32773) return decodePackBits(src, out);
   const n = Math.min(src.length, out.length);
   out.set(src.subarray(0, n));
@@ -147,7 +151,7 @@ export function decodePageBytes(tf: TiffFile, layout: PageLayout, budget: Decode
     const src = tf.bytes.subarray(layout.offsets[c]!, layout.offsets[c]! + layout.counts[c]!);
     let got: number;
     try {
-      got = decompress(layout.compression, src, out);
+      got = decompress(layout.compression, src, out, budget);
     } catch (err) {
       throw new ImageFormatError(`page ${layout.index}, ${layout.tiled ? 'tile' : 'strip'} ${c}: ${(err as Error).message}`, { file: tf.file, cause: err });
     }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { autoJobs } from '../../src/hosts/cli/main.js';
 import { parseCliArgs, type CliArgs } from '../../src/hosts/cli/args.js';
 import { ProgressBar } from '../../src/hosts/cli/progress.js';
 import { parseShard, shardFiles } from '../../src/hosts/cli/shard.js';
@@ -14,7 +15,7 @@ const usage = (pattern: RegExp) => (e: Error) => e.name === 'OptionsError' && pa
 describe('parseCliArgs', () => {
   it('fills defaults: CSV on a pipe, a table on a terminal, batch 64, all slices', () => {
     const a = run(['x.tif']);
-    assert.deepEqual([a.format, a.batchSize, a.slices, a.jobs, a.threads, a.resume, a.quiet], ['csv', 64, 'all', 1, 1, false, false]);
+    assert.deepEqual([a.format, a.batchSize, a.slices, a.jobs, a.threads, a.resume, a.quiet], ['csv', 64, 'all', 'auto', 1, false, false]);
     assert.equal(run(['x.tif'], true).format, 'table');
   });
 
@@ -77,5 +78,15 @@ describe('ProgressBar', () => {
     off.tick();
     off.clear();
     assert.deepEqual(silent, []);
+  });
+});
+
+describe('autoJobs', () => {
+  it('takes one thread per core, fewer when memory is short (~300 MB each), at least 1 and at most 16', () => {
+    const GB = 2 ** 30;
+    assert.equal(autoJobs(2, 8 * GB), 2);
+    assert.equal(autoJobs(64, 64 * GB), 16);
+    assert.equal(autoJobs(8, 0.7 * GB), 2);
+    assert.equal(autoJobs(8, 0.1 * GB), 1);
   });
 });

@@ -208,10 +208,14 @@ describe('focus-quality CLI: runs with the affine test model', { timeout: 300_00
     assert.match(r.stderr.trim(), /^focus-quality: .*broken\.onnx: (cannot create an ONNX session|not an ONNX model)/);
   });
 
-  it('gives the same rows in the same order with --jobs 1 and --jobs 4', () => {
+  it('gives the same rows in the same order with --jobs 1, --jobs 4 and --jobs auto (the default)', () => {
     const a = cli([imgs, '--model', model, '--jobs', '1', '--quiet']).stdout;
     const b = cli([imgs, '--model', model, '--jobs', '4', '--quiet']).stdout;
+    const c = cli([imgs, '--model', model, '--jobs', 'auto', '--quiet']).stdout;
+    const d = cli([imgs, '--model', model, '--quiet']).stdout;
     assert.equal(a, b);
+    assert.equal(a, c);
+    assert.equal(a, d);
     assert.ok(existsSync(join(work, 'r.csv')));
   });
 });
@@ -231,9 +235,9 @@ describe('focus-quality CLI with the shipped model on the real images', { timeou
     const r = cli(['samples', '--format', 'table']);
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
-    assert.match(lines[0]!, /^file\s+slice\s+level\s+score\s+certainty\s+in focus\s+patches$/);
+    assert.match(lines[0]!, /^file\s+slice\s+level\s+score\s+certainty\s+in focus\s+verdict\s+patches$/);
     assert.equal(lines.length, 2 + 3);
-    assert.match(r.stdout, /in-focus_bbbc006_a06\.tif\s+0\s+[0-2]\s/);
+    assert.match(r.stdout, /in-focus_bbbc006_a06\.tif\s+0\s+[0-2]\s.*\s(in|uncertain)\s+63$/m);
     assert.match(r.stdout, /out-of-focus_mcf7_b01\.tif\s+0\s+([3-9]|10)\s/);
   });
 });

@@ -21,7 +21,7 @@ describe('ResultTable', () => {
       const end = head!.indexOf(col) + col.length;
       assert.equal(line.slice(end - value.length, end), value, col);
     }
-    assert.match(line, /^a\.tif\s+0\s+1\s+1\.23\s+0\.500\s+yes\s+2$/);
+    assert.match(line, /^a\.tif\s+0\s+1\s+1\.23\s+0\.500\s+yes\s+in\s+2$/);
     assert.match(t.line({ file: 'long/name.tif', slice: 0, error: 'truncated' }), /^long\/name\.tif\s+0 {2}error: truncated$/);
   });
 });

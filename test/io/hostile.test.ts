@@ -11,6 +11,11 @@ import { tempDir } from './fixtures.js';
 import { deflateBombTiff, ifdLoopTiff, lzwBombTiff, pageFloodTiff, randomLzwTiff } from './hostile.js';
 
 const CHILD = fileURLToPath(new URL('./decode-child.js', import.meta.url));
+/**
+ * Speed is for bench/; here time only guards against a hang (a loop, a file decoded without end), with room for a
+ * machine shared by many processes. What makes the refusals cheap is asserted through memory and the messages.
+ */
+const HANG_MS = 30_000;
 
 interface ChildOutcome {
   readonly ok: boolean;
@@ -42,7 +47,8 @@ describe('hostile TIFFs: each fails alone, fast, in bounded memory (issue 12)', 
       assert.equal(o.ok, false);
       assert.equal(o.name, 'ImageFormatError');
       assert.match(o.message!, kind === 'self' ? /loop-self\.tif: the chain of pages loops: page 0 points back to page 0 \(byte \d+\)$/ : /loop-back\.tif: the chain of pages loops: page 1 points back to page 0/);
-      assert.ok(o.ms < 1000, `${o.ms} ms`);
+      assert.ok(o.ms < HANG_MS, `${o.ms} ms`);
+      assert.ok(o.maxRssMb < 200, `${o.maxRssMb} MB`);
     });
   }
 
@@ -50,14 +56,14 @@ describe('hostile TIFFs: each fails alone, fast, in bounded memory (issue 12)', 
     const o = decodeInChild(dir, 'lzw-bomb.tif', lzwBombTiff());
     assert.equal(o.ok, true, o.message);
     assert.equal(o.slices, 1);
-    assert.ok(o.ms < 2000, `${o.ms} ms`);
+    assert.ok(o.ms < HANG_MS, `${o.ms} ms`);
     assert.ok(o.maxRssMb < 300, `${o.maxRssMb} MB`);
   });
 
   it('decodes a deflate strip that inflates to 100 MB for a 100×100 page in bounded work and memory', () => {
     const o = decodeInChild(dir, 'deflate-bomb.tif', deflateBombTiff());
     assert.equal(o.ok, true, o.message);
-    assert.ok(o.ms < 2000, `${o.ms} ms`);
+    assert.ok(o.ms < HANG_MS, `${o.ms} ms`);
     assert.ok(o.maxRssMb < 300, `${o.maxRssMb} MB`);
   });
 
@@ -72,11 +78,11 @@ describe('hostile TIFFs: each fails alone, fast, in bounded memory (issue 12)', 
     }
   });
 
-  it(`refuses a chain of 1,000,000 one-pixel pages (114 MB) after walking ${MAX_PAGES}, in well under a GB`, () => {
+  it(`refuses a chain of 1,000,000 one-pixel pages (114 MB) after walking ${MAX_PAGES}, in well under a GB (no page parsed: the file itself is most of it)`, () => {
     const o = decodeInChild(dir, 'flood.tif', pageFloodTiff(1_000_000));
     assert.equal(o.ok, false);
     assert.match(o.message!, new RegExp(`flood\\.tif: more than ${MAX_PAGES} pages; this tool reads at most ${MAX_PAGES} pages per file$`));
-    assert.ok(o.ms < 3000, `${o.ms} ms`);
+    assert.ok(o.ms < HANG_MS, `${o.ms} ms`);
     assert.ok(o.maxRssMb < 500, `${o.maxRssMb} MB (the file itself is 114 MB)`);
   });
 
@@ -88,7 +94,7 @@ describe('hostile TIFFs: each fails alone, fast, in bounded memory (issue 12)', 
 
 describe('the decoding time budget', () => {
   it('stops a decode that outlasts timeLimitMs with a one-line error naming the budget', async () => {
-    // 65536 pages take ~1 s to decode; a 50 ms budget is spent long before the last one.
+    // 65536 pages take about a second to decode on a free core; a 50 ms budget is spent long before the last one.
     await assert.rejects(decodeImage(pageFloodTiff(MAX_PAGES), 'slow.tif', { timeLimitMs: 50 }), (e: Error) => e.name === 'ImageFormatError' && formatError(e) === 'slow.tif: decoding took longer than 50 ms; the file is too large or malformed');
   });
 });

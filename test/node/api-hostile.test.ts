@@ -19,10 +19,9 @@ describe('createFocusQuality().measure(blob) in Node on hostile TIFFs', { timeou
     ['flood.tif', () => pageFloodTiff(1_000_000), /^flood\.tif: more than 65536 pages/],
   ];
   for (const [name, make, message] of refused) {
-    it(`rejects ${name} with an ImageFormatError within seconds`, async () => {
-      const t0 = performance.now();
+    it(`rejects ${name} with an ImageFormatError naming the cause`, async () => {
+      // The refusal's cheapness (no page parsed, bounded memory) is asserted in test/io/hostile.test.ts, speed in bench/.
       await assert.rejects(fq.measure(new Blob([make()]), { name }), (e: Error) => e.name === 'ImageFormatError' && message.test(formatError(e)));
-      assert.ok(performance.now() - t0 < 5000, `${performance.now() - t0} ms`);
     });
   }
 

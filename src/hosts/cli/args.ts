@@ -21,7 +21,8 @@ export interface CliArgs {
   readonly metrics: readonly MetricName[];
   readonly model: string | undefined;
   readonly batchSize: number;
-  readonly jobs: number;
+  /** Worker threads, or 'auto': one per core while memory allows (see `autoJobs`). */
+  readonly jobs: number | 'auto';
   readonly threads: number;
   /** Most seconds one file may take (decoding and measuring); past it the file gets an error row. */
   readonly timeoutSeconds: number;
@@ -54,7 +55,8 @@ Measurement
       --model PATH      ONNX model; its card PATH-without-.onnx.card.json must sit next to it
                         (default: the bundled models/focus-quality.onnx)
       --batch N         patches per inference call (default 64, at most ${MAX_BATCH_SIZE})
-      --jobs N          worker threads, each with its own model session (default 1)
+      --jobs N|auto     worker threads, each with its own model session and one file at a time, so one
+                        decodes while another infers (default auto: one per core, ≤ 16, ~300 MB each)
       --threads N       inference threads (default 1)
       --timeout S       most seconds one file may take (default ${DEFAULT_TIMEOUT_S}); a file that takes longer, or that
                         crashes its worker, gets an error row and the run goes on
@@ -188,7 +190,7 @@ export function parseCliArgs(argv: readonly string[], stdoutIsTty = false): Pars
       metrics,
       model: v.model,
       batchSize: positiveInt('batch', v.batch, 64, MAX_BATCH_SIZE),
-      jobs: positiveInt('jobs', v.jobs, 1, 64),
+      jobs: v.jobs === undefined || v.jobs === 'auto' ? 'auto' : positiveInt('jobs', v.jobs, 1, 64),
       threads: positiveInt('threads', v.threads, 1, 64),
       timeoutSeconds: positiveSeconds('timeout', v.timeout, DEFAULT_TIMEOUT_S),
       shard: v.shard === undefined ? undefined : parseShard(v.shard),

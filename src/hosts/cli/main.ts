@@ -6,6 +6,7 @@
  * not be written (disk full, permissions: what was written is kept in its .partial file); 130/143 interrupted.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism, freemem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { OptionsError, formatError } from '../../core/errors.js';
 import { expandInputs } from '../../node/inputs.js';
@@ -40,6 +41,17 @@ function ignoreClosedPipe(stream: unknown): void {
       if (err.code !== 'EPIPE') throw err;
     });
   }
+}
+
+/** Memory one measuring thread needs at most for ordinary images (model session, one decoded file, buffers). */
+const JOB_MEMORY = 300 * 2 ** 20;
+
+/**
+ * `--jobs auto`: one thread per core (decoding and inference of different files then overlap), as many as free memory
+ * allows at ~300 MB each, at most 16 (beyond that, split the plate with --shard and run several processes).
+ */
+export function autoJobs(cores = availableParallelism(), free = freemem()): number {
+  return Math.max(1, Math.min(cores, Math.floor(free / JOB_MEMORY), 16));
 }
 
 /** Locks for --out and --patches, released together (each release is idempotent). */
@@ -113,7 +125,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     todo = files.filter((f) => !done.has(fileKey(f)));
     const retried = files.filter((f) => previous.results.files.get(fileKey(f))?.error).length;
     const bar = (live = new ProgressBar(todo.length, io.stderr, io.stderr.isTTY === true && !args.quiet));
-    pool = await WorkerPool.start(Math.min(args.jobs, Math.max(1, todo.length)), { model: modelPath, threads: args.threads, timeoutMs: args.timeoutSeconds * 1000 });
+    pool = await WorkerPool.start(Math.min(args.jobs === 'auto' ? autoJobs() : args.jobs, Math.max(1, todo.length)), { model: modelPath, threads: args.threads, timeoutMs: args.timeoutSeconds * 1000 });
     try {
       sink = new ResultSink({ args, levels: card.levels, files: todo, stdout: io.stdout, beforePrint: () => bar.clear(), keptResults: keptRecords(previous.results, done), keptPatches: keptRecords(previous.patches, done), locks });
     } catch (err) {

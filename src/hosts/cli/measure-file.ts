@@ -21,9 +21,10 @@ export function messageFor(err: unknown): string {
   return formatError({ ...errorFields(err), file: undefined });
 }
 
-export async function measureFile(model: FocusModel, file: string, job: FileJob, onProgress: (fraction: number) => void): Promise<FileOutcome> {
+/** `bytes`: the file's read, when it was started ahead (see measure-worker.ts). */
+export async function measureFile(model: FocusModel, file: string, job: FileJob, onProgress: (fraction: number) => void, bytes?: Promise<Uint8Array>): Promise<FileOutcome> {
   try {
-    const stack = await readImageFile(file);
+    const stack = await readImageFile(file, bytes);
     const { results } = await measureStack(modelMeasurer(model), stack, { batchSize: job.batchSize, slices: job.slices, aggregation: job.aggregation, metrics: job.metrics }, { onProgress: (done, total) => onProgress(done / total) });
     const overlays = new Map<number, Uint8Array>();
     if (job.overlay) for (const r of results) overlays.set(r.slice, renderOverlayPng(stack.slices[r.slice]!, r));

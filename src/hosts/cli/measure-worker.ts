@@ -8,11 +8,20 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { parentPort } from 'node:worker_threads';
 import { formatError } from '../../core/errors.js';
 import type { FocusModel } from '../../inference/session.js';
+import { readImageBytes } from '../../node/image-files.js';
 import { loadModelFromDisk } from '../../node/model-files.js';
 import { measureFile } from './measure-file.js';
 import type { MeasureWorkerApi } from './worker-api.js';
 
 let model: FocusModel | undefined;
+/** The read started ahead for the file expected next (I/O overlaps this thread's decoding and inference). */
+let ahead: { file: string; bytes: Promise<Uint8Array> } | undefined;
+
+function readAhead(file: string): Promise<Uint8Array> {
+  const bytes = readImageBytes(file);
+  bytes.catch(() => undefined); // a failed read is reported when (if) the file is measured
+  return bytes;
+}
 
 const api: MeasureWorkerApi = {
   async init(init) {
@@ -23,9 +32,11 @@ const api: MeasureWorkerApi = {
       throw new Error(formatError(err));
     }
   },
-  async measure(file, job, onProgress) {
+  async measure(file, job, onProgress, next) {
     if (!model) throw new Error('measuring worker used before init');
-    const outcome = await measureFile(model, file, job, onProgress);
+    const bytes = ahead?.file === file ? ahead.bytes : undefined;
+    ahead = next !== undefined ? { file: next, bytes: readAhead(next) } : undefined;
+    const outcome = await measureFile(model, file, job, onProgress, bytes);
     // The callback arrived as a comlink proxy over its own MessagePort: close it, or every file leaves one open.
     (onProgress as unknown as Comlink.Remote<unknown>)[Comlink.releaseProxy]();
     return Comlink.transfer(outcome, [...new Set([...outcome.overlays.values()].map((png) => png.buffer as ArrayBuffer))]);

@@ -87,10 +87,10 @@ export class WorkerPool {
   }
 
   /**
-   * Worker `k` measures `file`; callers keep at most one file per worker in flight. Always resolves: a timeout or a
-   * crash gives the file an error row and replaces the worker.
+   * Worker `k` measures `file` (and reads `next` ahead); callers keep at most one file per worker in flight. Always
+   * resolves: a timeout or a crash gives the file an error row and replaces the worker.
    */
-  async measure(k: number, file: string, job: FileJob, onProgress: (fraction: number) => void): Promise<FileOutcome> {
+  async measure(k: number, file: string, job: FileJob, onProgress: (fraction: number) => void, next?: string): Promise<FileOutcome> {
     let slot = this.slots[k];
     if (!slot) {
       try {
@@ -105,7 +105,7 @@ export class WorkerPool {
     });
     const progress = Comlink.proxy(onProgress);
     try {
-      const outcome = await Promise.race([slot.remote.measure(file, job, progress), slot.dead, timedOut]);
+      const outcome = await Promise.race([slot.remote.measure(file, job, progress, next), slot.dead, timedOut]);
       if (typeof outcome !== 'string') return outcome;
       this.slots[k] = undefined;
       await slot.terminate();

@@ -26,10 +26,11 @@ export async function measureInOrder(pool: WorkerPool, files: readonly string[],
       const i = next++;
       const file = files[i]!;
       inFlight.set(i, 0);
+      // Threads take files in turn, so this one's next file is likeliest `size` places on: read it ahead.
       const outcome = await pool.measure(k, file, job, (fraction) => {
         inFlight.set(i, fraction);
         bar.update([...inFlight.values()].reduce((a, b) => a + b, 0), file);
-      });
+      }, files[next + pool.size - 1]);
       inFlight.delete(i);
       ready.set(i, outcome);
       bar.tick();

@@ -20,7 +20,7 @@ export class ResultTable {
   }
 
   header(): string {
-    const head = [`${pad('file', this.fileWidth)}  slice  level  score  certainty  in focus  patches`, ...this.metrics.map((m) => lpad(m, METRIC_WIDTH))].join('  ');
+    const head = [`${pad('file', this.fileWidth)}  slice  level  score  certainty  in focus  verdict    patches`, ...this.metrics.map((m) => lpad(m, METRIC_WIDTH))].join('  ');
     return `${head}\n${'-'.repeat(head.length)}`;
   }
 
@@ -32,6 +32,6 @@ export class ResultTable {
       const v = r.metrics?.[m];
       return lpad(v === undefined || !Number.isFinite(v) ? '-' : v.toPrecision(4), METRIC_WIDTH);
     });
-    return [file, lpad(String(row.slice), 5), lpad(String(r.level), 5), lpad(r.score.toFixed(2), 5), lpad(r.certainty.toFixed(3), 9), pad(r.inFocus ? '   yes' : '   no', 8), lpad(String(r.patches.length), 7), ...metrics].join('  ');
+    return [file, lpad(String(row.slice), 5), lpad(String(r.level), 5), lpad(r.score.toFixed(2), 5), lpad(r.certainty.toFixed(3), 9), pad(r.inFocus ? '   yes' : '   no', 8), pad(r.verdict ?? '-', 9), lpad(String(r.patches.length), 7), ...metrics].join('  ');
   }
 }

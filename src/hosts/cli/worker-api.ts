@@ -14,7 +14,10 @@ export interface WorkerInit {
 export interface MeasureWorkerApi {
   /** Loads the model; rejects with its ModelError message when it cannot. */
   init(init: WorkerInit): Promise<void>;
-  /** One file → its rows and overlays; never rejects for a bad file (the row carries the error). */
-  measure(file: string, job: FileJob, onProgress: (fraction: number) => void): Promise<FileOutcome>;
+  /**
+   * One file → its rows and overlays; never rejects for a bad file (the row carries the error). `next`, the file likely
+   * to come next, is read ahead while this one is decoded and measured.
+   */
+  measure(file: string, job: FileJob, onProgress: (fraction: number) => void, next?: string): Promise<FileOutcome>;
   dispose(): Promise<void>;
 }

@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { TiffFile } from './build/src/io/tiff-ifd.js';
+import { readLayout } from './build/src/io/tiff-page.js';
+import { decodeLzw } from './build/src/io/lzw.js';
+const b = new Uint8Array(readFileSync('test/fixtures/images/mcf7-defocused/mcf7_a19_s2_w1.tif'));
+const tf = new TiffFile(b, 'x'); const L = readLayout(tf, tf.readIfds()[0], 0);
+const out = new Uint8Array(L.bytes);
+const rowBytes = L.width * 2;
+const f = () => { for (let i = 0; i < L.offsets.length; i++) { const rows = Math.min(L.chunkHeight, L.height - i * L.chunkHeight); decodeLzw(b.subarray(L.offsets[i], L.offsets[i] + L.counts[i]), out.subarray(i * L.chunkHeight * rowBytes, (i * L.chunkHeight + rows) * rowBytes)); } };
+for (let i = 0; i < 20; i++) f();
+const c0 = process.cpuUsage(); const N = 100; for (let i = 0; i < N; i++) f(); const c = process.cpuUsage(c0);
+console.log('lzw only cpu', ((c.user + c.system) / 1000 / N).toFixed(2), 'ms');
