@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { describeViolations, project, seriousViolations, start, type Session } from './harness.js';
 
 const LEVELS = [0, 3, 6, 9, 6, 3];
@@ -88,6 +88,18 @@ function spearman(a: readonly number[], b: readonly number[]): number {
   return num / Math.sqrt(da * db);
 }
 
+/** A page in Live mode with camera permission, recording readings, its camera started and `readings` in. */
+async function liveWithCamera(session: Session, readingsBefore = 3, viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await session.browser.newContext({ viewport });
+  await context.grantPermissions(['camera']);
+  const page = await context.newPage();
+  await page.goto(`${session.served.url}?samples=0#live`);
+  await record(page);
+  await page.click('#live-camera');
+  await page.waitForFunction((n) => (window as unknown as { readings: unknown[] }).readings.length >= n, readingsBefore, { timeout: 60_000 });
+  return { context, page };
+}
+
 describe('Live mode', { timeout: 300_000 }, () => {
   let session: Session;
   let dir: string;
@@ -104,17 +116,10 @@ describe('Live mode', { timeout: 300_000 }, () => {
   });
 
   it('a fake camera through focus: the meter follows the level of each frame, one frame at a time, and reports its rate', async () => {
-    const context = await session.browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.grantPermissions(['camera']);
-    const page = await context.newPage();
+    const { context, page } = await liveWithCamera(session, 20);
     try {
-      await page.goto(`${session.served.url}?samples=0#live`);
-      await record(page);
-      await page.click('#live-camera');
       // A little more than one loop of the series.
-      const loop = (LEVELS.length * FRAMES_PER_LEVEL * 1000) / FPS;
-      await page.waitForFunction((n) => (window as unknown as { readings: unknown[] }).readings.length >= n, 20, { timeout: 60_000 });
-      await page.waitForTimeout(loop + 1000);
+      await page.waitForTimeout((LEVELS.length * FRAMES_PER_LEVEL * 1000) / FPS + 1000);
       if (process.env.FQ_SCREENSHOT_DIR) await page.screenshot({ path: path.resolve(project, process.env.FQ_SCREENSHOT_DIR, 'live.png') });
       const rateText = (await page.textContent('.live-rate')) ?? '';
       const rate = Number(await page.getAttribute('.live-rate .measure-rate', 'data-rate'));
@@ -164,14 +169,8 @@ describe('Live mode', { timeout: 300_000 }, () => {
   });
 
   it('a capture that ends by itself (camera unplugged, access revoked) stops the meter with a message', async () => {
-    const context = await session.browser.newContext();
-    await context.grantPermissions(['camera']);
-    const page = await context.newPage();
+    const { context, page } = await liveWithCamera(session);
     try {
-      await page.goto(`${session.served.url}?samples=0#live`);
-      await record(page);
-      await page.click('#live-camera');
-      await page.waitForFunction(() => (window as unknown as { readings: unknown[] }).readings.length >= 3, null, { timeout: 60_000 });
       // The track ends without the page asking (what unplugging does); readyState becomes "ended".
       await page.evaluate(() => (document.querySelector<HTMLVideoElement>('video.live-video')!.srcObject as MediaStream).getVideoTracks()[0]!.stop());
       const message = await page.waitForSelector('.live-message.error', { timeout: 5_000 });
@@ -189,14 +188,8 @@ describe('Live mode', { timeout: 300_000 }, () => {
   });
 
   it('axe-core: Live mode while running has no serious or critical violations', async () => {
-    const context = await session.browser.newContext();
-    await context.grantPermissions(['camera']);
-    const page = await context.newPage();
+    const { context, page } = await liveWithCamera(session);
     try {
-      await page.goto(`${session.served.url}?samples=0#live`);
-      await record(page);
-      await page.click('#live-camera');
-      await page.waitForFunction(() => (window as unknown as { readings: unknown[] }).readings.length >= 3, null, { timeout: 60_000 });
       const found = await seriousViolations(page);
       assert.equal(found.length, 0, describeViolations(found));
       // Keyboard: the live image takes focus and the arrow keys move the measured square by half a patch.

@@ -8,7 +8,7 @@
  */
 import { html, nothing, render } from 'lit';
 import { errorFields, formatError, withContext } from '../../core/errors.js';
-import { createWorkerClient } from '../../inference/worker-client.js';
+import { createFocusQuality } from '../../api.js';
 import { toImageCsv } from '../../io/csv.js';
 import { toGeoJSONCollection } from '../../io/geojson.js';
 import type { ResultRow } from '../../io/rows.js';
@@ -27,8 +27,9 @@ import { resultCards, resultsTable, rowKey, sortRows, type Entry, type Failure, 
 /** Phones get cards instead of the table; the same breakpoint as the single-column layout in index.html. */
 const NARROW = matchMedia('(max-width: 640px)');
 
-const client = createWorkerClient();
-const pictures = new Pictures(client);
+/** The library API, in its worker: decodes, measures, draws pictures and composes; the page holds no file's pixels. */
+const fq = createFocusQuality();
+const pictures = new Pictures();
 /** All-in-focus composites, by the id of their own entry. */
 const composites = new Map<number, Composed>();
 const state = {
@@ -57,15 +58,15 @@ async function measureFile(name: string, file: Blob, signal: AbortSignal): Promi
     if (state.busy) [state.busy.done, state.busy.total] = [done, total];
     update();
   };
-  const found = await client.measureFile(file, { name, slices: 'all' }, { signal, onProgress });
-  const { results, best } = found;
+  const m = await fq.measure(file, { name, slices: 'all', signal, onProgress });
+  const { results, best } = m;
   const id = nextId++;
-  pictures.inWorker(id, found.fileId, file, name, found);
+  pictures.set(id, m);
   const thumbnail = await pictures.thumbnail(id, best.slice).catch(() => undefined);
-  const entry: Entry = { id, name, results, best, thumbnail, warnings: found.warnings };
+  const entry: Entry = { id, name, results, best, thumbnail, warnings: m.warnings };
   state.entries = [...state.entries, entry];
   state.backend = best.backend ?? state.backend;
-  for (const w of found.warnings) say('warning', `${name}: ${w}`);
+  for (const w of m.warnings) say('warning', `${name}: ${w}`);
   void show(entry, best.slice);
 }
 
@@ -136,10 +137,13 @@ async function compose(entry: Entry): Promise<void> {
   state.composing = entry.id;
   update();
   try {
-    const made = await composeEntry(entry, await pictures.stack(entry.id), client, nextId++);
-    pictures.here(made.entry.id, made.stack);
+    const measured = pictures.get(entry.id);
+    if (!measured) return;
+    const made = await composeEntry(entry, measured, fq, nextId++);
+    pictures.set(made.entry.id, made.measurement);
     composites.set(made.entry.id, made);
-    state.entries = [...state.entries, made.entry];
+    const thumbnail = await pictures.thumbnail(made.entry.id, 0).catch(() => undefined);
+    state.entries = [...state.entries, { ...made.entry, thumbnail }];
     for (const n of made.composite.notes) say('info', `${entry.name}: ${n}`);
     void show(made.entry, 0);
   } catch (err) {
@@ -214,7 +218,7 @@ function update(): void {
   );
 }
 
-// Cancel: abort() does not reach the worker by itself; the client's signal listener does that per job.
+// Cancel: abort() does not reach the worker by itself; the API's signal listener does that per job.
 function wire(): void {
   const input = document.querySelector<HTMLInputElement>('#files')!;
   input.addEventListener('change', () => {
@@ -235,7 +239,11 @@ function wire(): void {
     const files = [...(ev.dataTransfer?.files ?? [])];
     void measureFiles(files.map((f) => ({ name: f.name, file: async () => f })));
   });
-  document.querySelector('focus-quality-view')!.client = client;
+  // The viewer only displays what the app measured; it reads the levels and in-focus threshold from the model's card.
+  void fq.info().then(
+    ({ card }) => (document.querySelector('focus-quality-view')!.card = card),
+    () => undefined, // a model that cannot load is reported by the first measurement
+  );
   NARROW.addEventListener('change', update);
 }
 
@@ -285,7 +293,7 @@ async function loadSamples(force = false): Promise<void> {
 
 wire();
 update();
-const live = new LiveMode(document.querySelector<HTMLElement>('#live')!, client);
+const live = new LiveMode(document.querySelector<HTMLElement>('#live')!, fq);
 addEventListener('hashchange', () => applyMode(live));
 applyMode(live);
 void loadSamples();

@@ -1,48 +1,39 @@
 /**
- * "Compose all-in-focus" in the app: the composite of a measured stack (core/composite.ts: for every patch the slices
- * with the lowest defocus score, blended without seams), measured like any image so it gets its own overlay and row,
- * with TIFF downloads of the composite (the stack's bit depth) and of the depth map (slice index per pixel).
+ * "Compose all-in-focus" in the app: the composite of a measured stack (`Measurement.composite()`, computed in the
+ * worker: for every patch the slices with the lowest defocus score, blended without seams), then measured like any
+ * image so it gets its own overlay and row, with TIFF downloads of the composite (the stack's bit depth) and of the
+ * depth map (slice index per pixel).
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { composeAllInFocus, type Composite } from '../../core/composite.js';
-import type { GrayImage, ImageStack } from '../../core/types.js';
-import type { WorkerClient } from '../../inference/worker-client.js';
-import { renderPreview } from '../../io/preview.js';
-import { encodeTiff } from '../../io/tiff-encode.js';
+import type { AllInFocus, FocusQuality, Measurement } from '../../api.js';
 import { download } from './files.js';
 import type { Entry } from './table.js';
 
 export interface Composed {
   readonly entry: Entry;
-  readonly stack: ImageStack;
-  readonly composite: Composite;
+  readonly measurement: Measurement;
+  readonly composite: AllInFocus;
   /** The file it was composed from. */
   readonly source: string;
 }
 
-/** Composes every measured slice of `entry` and measures the composite. Throws (ImageContentError, …) on failure. */
-export async function composeEntry(entry: Entry, stack: ImageStack, client: Pick<WorkerClient, 'measure'>, id: number): Promise<Composed> {
-  // On the page for now: a few ms for a 696×520×50 stack; the worker-side compose of the API will replace it.
-  const composite = composeAllInFocus(stack.slices, entry.results);
-  const result = await client.measure(composite.image);
-  const made: Entry = { id, name: `${entry.name} (all-in-focus)`, results: [result], best: result, thumbnail: thumbnailOf(composite.image), warnings: composite.notes };
-  const slices = [composite.image];
-  return { entry: made, stack: { width: stack.width, height: stack.height, bitDepth: stack.bitDepth, slices, warnings: composite.notes }, composite, source: entry.name };
-}
-
-/** A small PNG data URL of the composite, drawn here (it was made here). */
-function thumbnailOf(plane: GrayImage, size = 96): string {
-  const picture = renderPreview(plane, size);
-  const canvas = document.createElement('canvas');
-  [canvas.width, canvas.height] = [picture.width, picture.height];
-  canvas.getContext('2d')?.putImageData(new ImageData(picture.data as Uint8ClampedArray<ArrayBuffer>, picture.width, picture.height), 0, 0);
-  return canvas.toDataURL('image/png');
+/**
+ * Composes every measured slice of a file and measures the composite — sent to the worker as the TIFF a user would
+ * download, so its picture is drawn there too. Throws (ImageContentError, …) on failure.
+ */
+export async function composeEntry(entry: Entry, measured: Measurement, fq: FocusQuality, id: number): Promise<Composed> {
+  const composite = await measured.composite();
+  const name = `${entry.name} (all-in-focus)`;
+  const measurement = await fq.measure(new Blob([composite.toTIFF('image') as Uint8Array<ArrayBuffer>], { type: 'image/tiff' }), { name });
+  const result = measurement.best;
+  const made: Entry = { id, name, results: [result], best: result, thumbnail: undefined, warnings: [...composite.notes, ...measurement.warnings] };
+  return { entry: made, measurement, composite, source: entry.name };
 }
 
 const base = (name: string): string => name.replace(/\.(tiff?|png)$/i, '');
 
 /** The slices that make up most of the composite, e.g. "slice 3 (62 %), slice 4 (30 %)". */
-function shares(composite: Composite): string {
+function shares(composite: AllInFocus): string {
   return composite.share
     .map((s, i) => ({ s, i }))
     .filter(({ s }) => s >= 0.01)
@@ -59,8 +50,8 @@ export function composeTools(entry: Entry | undefined, composed: Composed | unde
     const { composite, source } = composed;
     return html`<div class="compose">
       <p>All-in-focus composite of ${source}: ${shares(composite)}.${composite.notes.map((n) => html` <span class="note">${n}.</span>`)}</p>
-      <button type="button" id="composite-tiff" @click=${() => download(`${base(source)}-all-in-focus.tif`, encodeTiff(composite.image), 'image/tiff')}>Download composite (TIFF)</button>
-      <button type="button" id="depth-tiff" @click=${() => download(`${base(source)}-depth.tif`, encodeTiff(composite.depth), 'image/tiff')}>Download depth map (TIFF)</button>
+      <button type="button" id="composite-tiff" @click=${() => download(`${base(source)}-all-in-focus.tif`, composite.toTIFF('image'), 'image/tiff')}>Download composite (TIFF)</button>
+      <button type="button" id="depth-tiff" @click=${() => download(`${base(source)}-depth.tif`, composite.toTIFF('depth'), 'image/tiff')}>Download depth map (TIFF)</button>
     </div>`;
   }
   return html`<div class="compose">

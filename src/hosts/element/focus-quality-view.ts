@@ -25,15 +25,15 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { ImageFormatError, formatError, withContext } from '../../core/errors.js';
 import type { ModelCard } from '../../core/model-card.js';
 import type { FocusResult, GrayImage, ImageStack } from '../../core/types.js';
-import type { WorkerClient } from '../../inference/worker-client.js';
+import type { FocusQuality } from '../../api.js';
 import type { BackendPreference } from '../../inference/worker-protocol.js';
 import { renderPreview, type Preview } from '../../io/preview.js';
 import { describePatches } from './describe.js';
 import { drawOverlay } from './draw-overlay.js';
 import { PatchFocus } from './patch-focus.js';
 import { legend, patchReading, summaryLine, tooltip } from './patch-info.js';
-import { sharedClient } from './shared-client.js';
-import { showFile, showPixels, type Shown } from './sources.js';
+import { sharedFocusQuality } from './shared-focus-quality.js';
+import { show, type Shown } from './sources.js';
 import { styles } from './focus-quality-view.styles.js';
 
 export interface FocusQualityResultDetail {
@@ -49,8 +49,6 @@ export interface FocusQualityErrorDetail {
   readonly source: string | undefined;
 }
 
-const isStack = (v: GrayImage | ImageStack): v is ImageStack => Array.isArray((v as ImageStack).slices);
-const asStack = (plane: GrayImage): ImageStack => ({ width: plane.width, height: plane.height, bitDepth: plane.bitDepth, slices: [plane], warnings: [] });
 
 export class FocusQualityView extends LitElement {
   static override styles = styles;
@@ -62,7 +60,7 @@ export class FocusQualityView extends LitElement {
     borderWidth: { type: Number, attribute: 'border-width' },
     slice: { type: Number },
     image: { attribute: false },
-    client: { attribute: false },
+    focusQuality: { attribute: false },
     card: { attribute: false },
     result: { attribute: false },
     picture: { state: true },
@@ -82,9 +80,9 @@ export class FocusQualityView extends LitElement {
   declare slice: number;
   /** The image to measure; assigning measures it. */
   declare image: GrayImage | ImageStack | undefined;
-  /** The worker client to use; default one shared by every element with the same model settings. */
-  declare client: WorkerClient | undefined;
-  /** The model card (levels, in-focus threshold); read from the client's model when not set. */
+  /** The engine to measure with (`createFocusQuality()`); default one shared by every element with the same model settings. */
+  declare focusQuality: FocusQuality | undefined;
+  /** The model card (levels, in-focus threshold); read from the engine's model when not set. */
   declare card: ModelCard | undefined;
   /** The result on display (read it; use `display()` to show one computed elsewhere). */
   declare result: FocusResult | undefined;
@@ -138,11 +136,11 @@ export class FocusQualityView extends LitElement {
 
   /** Measures again (`image`, else the file or `src` loaded last), e.g. after changing the model or `slice`. */
   async measure(): Promise<FocusResult | undefined> {
-    const client = this.currentClient();
+    const fq = this.engine();
     const image = this.image;
-    if (image) return this.run(this.source, (hooks) => showPixels(client, isStack(image) ? image : asStack(image), this.slice, this.pictureSide, hooks));
+    if (image) return this.run(this.source, (hooks) => show(fq, image, this.source ?? 'image', this.slice, this.pictureSide, hooks));
     const file = this.file;
-    if (file) return this.run(file.name, (hooks) => showFile(client, file.blob, file.name, this.slice, this.pictureSide, hooks));
+    if (file) return this.run(file.name, (hooks) => show(fq, file.blob, file.name, this.slice, this.pictureSide, hooks));
     return undefined;
   }
 
@@ -154,7 +152,7 @@ export class FocusQualityView extends LitElement {
   /** Shows a picture already rendered (e.g. by the worker's `preview`) of an image of `size`, with its result. */
   displayPicture(picture: Preview, size: { readonly width: number; readonly height: number }, result?: FocusResult, source?: string): void {
     this.running?.abort();
-    if (this.client) this.readCard(this.client);
+    if (this.focusQuality) this.readCard(this.focusQuality);
     this.commit(picture, size, result, source, []);
   }
 
@@ -172,24 +170,24 @@ export class FocusQualityView extends LitElement {
 
   private async loadUrl(url: string): Promise<void> {
     const name = decodeURIComponent(url.split('/').pop()?.split('?')[0] ?? url);
-    const client = this.currentClient();
+    const fq = this.engine();
     await this.run(name, async (hooks) => {
       const response = await fetch(url, { signal: hooks.signal });
       if (!response.ok) throw new ImageFormatError(`cannot fetch the image: HTTP ${response.status} ${response.statusText}`.trim(), { file: url });
       const blob = await response.blob();
       this.file = { blob, name };
-      return showFile(client, blob, name, this.slice, this.pictureSide, hooks);
+      return show(fq, blob, name, this.slice, this.pictureSide, hooks);
     });
   }
 
-  private currentClient(): WorkerClient {
-    return this.client ?? sharedClient({ modelUrl: this.modelUrl, ortUrl: this.ortUrl, backend: this.backend });
+  private engine(): FocusQuality {
+    return this.focusQuality ?? sharedFocusQuality({ modelUrl: this.modelUrl, ortUrl: this.ortUrl, backend: this.backend });
   }
 
   /** The card comes with the loaded model; a failure to load is reported by the measurement, not here. */
-  private readCard(client: WorkerClient): void {
+  private readCard(fq: FocusQuality): void {
     if (this.card) return;
-    client.init().then(
+    fq.info().then(
       (info) => (this.card ??= info.card),
       () => undefined,
     );
@@ -208,7 +206,7 @@ export class FocusQualityView extends LitElement {
     this.error = undefined;
     this.status = 'measuring';
     this.progress = undefined;
-    this.readCard(this.currentClient());
+    this.readCard(this.engine());
     try {
       const shown = await work({ signal: controller.signal, onProgress: (done, total) => this.onProgress(done, total) });
       if (this.running !== controller) return undefined;

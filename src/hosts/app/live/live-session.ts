@@ -7,7 +7,7 @@
  */
 import { formatError } from '../../../core/errors.js';
 import type { FocusResult, GrayImage } from '../../../core/types.js';
-import type { WorkerClient } from '../../../inference/worker-client.js';
+import type { FocusQuality } from '../../../api.js';
 import { interleavedToLuminance } from '../../../io/luminance.js';
 import { describeMediaError, type SourceKind } from './media-errors.js';
 import { DEFAULT_REGION_SIZE, centredRegion, type Region } from './region.js';
@@ -31,8 +31,8 @@ export interface LiveHooks {
   onEnd(message: string): void;
 }
 
-/** What the live view needs of a worker client: measuring a plane, moving its pixels to the worker. */
-export type LiveMeasurer = Pick<WorkerClient, 'measure'>;
+/** What the live view needs of the library API: measuring a plane (in its worker). */
+export type LiveMeasurer = Pick<FocusQuality, 'measure'>;
 
 interface VideoFrameMeta {
   readonly presentedFrames: number;
@@ -168,7 +168,7 @@ export class LiveSession {
     this.busy = true;
     const at = performance.now();
     try {
-      const result = await this.measurer.measure(this.grab(region), {}, { transfer: true });
+      const result = (await this.measurer.measure(this.grab(region), { name: 'live image' })).best;
       if (this.running) this.hooks.onReading({ result, frame, at, latencyMs: performance.now() - at, region });
     } catch (err) {
       this.end(`Measuring the live image failed: ${formatError(err)}`);

@@ -6,7 +6,8 @@
  */
 import { html, nothing, render } from 'lit';
 import { levelColor } from '../../../core/colormap.js';
-import type { WorkerClient } from '../../../inference/worker-client.js';
+import { formatError } from '../../../core/errors.js';
+import type { FocusQuality } from '../../../api.js';
 import { displayVerdict, VERDICT_TEXT } from '../../element/verdict.js';
 import { LiveHistory } from './history.js';
 import { LiveSession, type LiveReading } from './live-session.js';
@@ -24,18 +25,21 @@ export class LiveMode {
   private last: LiveReading | undefined;
   private announcement = '';
   private regionSize = DEFAULT_REGION_SIZE;
-  private scale: Scale & { patchSize: number } = { levels: 11, inFocusMaxLevel: 2, patchSize: 84 };
+  /** The model's levels, in-focus threshold and patch size, from its card (known once the model has loaded). */
+  private scale: (Scale & { patchSize: number }) | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
+  /** Counts starts, so a start still waiting for the model knows a newer one (or Stop) came after it. */
+  private starts = 0;
 
   constructor(
     private readonly root: HTMLElement,
-    private readonly client: WorkerClient,
+    private readonly fq: FocusQuality,
   ) {}
 
   /** Shows the panel and loads the model (its card gives levels, in-focus threshold and patch size). */
   show(): void {
     this.update();
-    this.client.init().then(
+    this.fq.info().then(
       ({ card }) => {
         this.scale = { levels: card.levels, inFocusMaxLevel: card.inFocusMaxLevel, patchSize: card.patchSize };
         this.update();
@@ -55,12 +59,24 @@ export class LiveMode {
 
   private async start(kind: SourceKind): Promise<void> {
     this.stop();
+    const ticket = ++this.starts;
     this.history = new LiveHistory();
     this.last = undefined;
     this.status = 'starting';
     this.message = { kind: 'info', text: kind === 'camera' ? 'Starting the camera…' : 'Choose the window or screen to share…' };
     this.update();
-    const session = new LiveSession(this.video(), this.client, this.scale.patchSize, {
+    let scale: Scale & { patchSize: number };
+    try {
+      const { card } = await this.fq.info();
+      scale = this.scale = { levels: card.levels, inFocusMaxLevel: card.inFocusMaxLevel, patchSize: card.patchSize };
+    } catch (err) {
+      if (ticket !== this.starts) return;
+      this.status = 'idle';
+      this.message = { kind: 'error', text: `The model could not be loaded: ${formatError(err)}` };
+      return this.update();
+    }
+    if (ticket !== this.starts || this.status !== 'starting') return; // stopped or restarted while the model loaded
+    const session = new LiveSession(this.video(), this.fq, scale.patchSize, {
       onFrame: (at) => this.history.frame(at),
       onReading: (reading) => this.onReading(reading),
       onEnd: (text) => {
@@ -86,6 +102,7 @@ export class LiveMode {
   }
 
   private stop(): void {
+    this.starts++;
     this.session?.stop();
     this.session = undefined;
     this.stopTicker();
@@ -130,7 +147,7 @@ export class LiveMode {
 
   private onStageKey(ev: KeyboardEvent): void {
     const s = this.session;
-    if (!s?.region || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    if (!s?.region || !this.scale || ev.altKey || ev.ctrlKey || ev.metaKey) return;
     const next = moveRegion(s.region, ev.key, ev.shiftKey, s.videoSize.width, s.videoSize.height, this.scale.patchSize);
     if (!next) return;
     ev.preventDefault();
@@ -140,20 +157,20 @@ export class LiveMode {
   private onSize(ev: Event): void {
     this.regionSize = Number((ev.target as HTMLSelectElement).value);
     const s = this.session;
-    if (!s?.region) return this.update();
+    if (!s?.region || !this.scale) return this.update();
     const { width, height } = s.videoSize;
     this.setRegion(centredRegion(width, height, this.regionSize, this.scale.patchSize, s.region.x + s.region.size / 2, s.region.y + s.region.size / 2));
   }
 
   /** The last reading's patches inside the region, outlined in their level's colour (opacity = certainty), as in Files mode. */
   private patchBoxes() {
-    const r = this.last;
-    if (!r || r.region !== this.session?.region) return nothing;
+    const [r, scale] = [this.last, this.scale];
+    if (!r || !scale || r.region !== this.session?.region) return nothing;
     const k = 100 / r.region.size;
     return r.result.patches.map(
       (p) => html`<div
         class="live-patch"
-        style="left:${p.x * k}%;top:${p.y * k}%;width:${p.w * k}%;height:${p.h * k}%;border-color:${levelColor(p.level, 1, this.scale.levels).hex};opacity:${Math.max(0.15, p.certainty).toFixed(2)}"
+        style="left:${p.x * k}%;top:${p.y * k}%;width:${p.w * k}%;height:${p.h * k}%;border-color:${levelColor(p.level, 1, scale.levels).hex};opacity:${Math.max(0.15, p.certainty).toFixed(2)}"
       ></div>`,
     );
   }
@@ -163,7 +180,7 @@ export class LiveMode {
     const region = this.session?.region;
     const size = this.session?.videoSize;
     const box = region && size?.width ? { left: (region.x / size.width) * 100, top: (region.y / size.height) * 100, w: (region.size / size.width) * 100, h: (region.size / size.height) * 100 } : undefined;
-    const colour = this.last ? levelColor(this.last.result.level, 1, this.scale.levels).hex : '#fff';
+    const colour = this.last && this.scale ? levelColor(this.last.result.level, 1, this.scale.levels).hex : '#fff';
     const now = performance.now();
     render(
       html`
@@ -198,7 +215,7 @@ export class LiveMode {
               : nothing}
           </div>
           <div class="live-meter">
-            ${gauge(this.last, this.scale)} ${historyPlot(this.history, now, this.scale)} ${rates(this.history, this.last, now)}
+            ${this.scale ? html`${gauge(this.last, this.scale)} ${historyPlot(this.history, now, this.scale)}` : nothing} ${rates(this.history, this.last, now)}
             ${region ? html`<p class="small live-where">Measuring ${region.size}×${region.size} px at (${region.x}, ${region.y}) of ${size?.width}×${size?.height}.</p>` : nothing}
           </div>
         </div>
