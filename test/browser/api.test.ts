@@ -1,5 +1,6 @@
 import { createFocusQuality, type FocusQuality } from '../../src/api.js';
 import { METRICS, computeMetrics, metricPerPatch } from '../../src/core/metrics/index.js';
+import { splitIntoPatches } from '../../src/core/patches.js';
 import type { GrayImage } from '../../src/core/types.js';
 import { decodeImage } from '../../src/io/decode.js';
 import { regionAgreement } from '../inference/region-agreement.js';
@@ -155,6 +156,8 @@ describe('createFocusQuality (library API)', () => {
     observer.disconnect();
     m.release();
     assertEqual(m.best.width, 8000, 'width');
+    const grid = splitIntoPatches(8000, 8000, 84);
+    assert(m.best.patches.length === grid.length && m.best.patches.every((p, i) => p.x === grid[i]!.x && p.y === grid[i]!.y), 'all 9,216 patches, in grid order, through chunks');
     assertEqual(p.width, 800, 'preview width');
     assert(long.every((d) => d <= 100), `main-thread long tasks: ${long.map((d) => d.toFixed(0)).join(', ')} ms`);
   });
