@@ -48,8 +48,8 @@ async function load(options: WorkerInitOptions): Promise<Loaded> {
 }
 
 /**
- * Decoded files kept for `preview` (and their results, until the page has fetched their patches), oldest first;
- * beyond this many bytes of pixels the oldest are forgotten.
+ * Decoded files with their results, kept for `preview` and `compose`, oldest first; beyond this many bytes of pixels
+ * the oldest are forgotten.
  */
 const files = new Map<number, { stack: ImageStack; results?: readonly FocusResult[] }>();
 const KEEP_BYTES = 512 * 2 ** 20;
