@@ -11,7 +11,7 @@
  *   download(m.toCSV()); map.addGeoJSON(m.toGeoJSON());
  *   fq.dispose();
  */
-import { ImageContentError, withContext } from './core/errors.js';
+import { ImageContentError, OptionsError, withContext } from './core/errors.js';
 import { composeAllInFocus, type Composite, type CompositeOptions } from './core/composite.js';
 import { measureStack, planesOf, type Measurer } from './core/measure-stack.js';
 import { cardUrlFor, type ModelCard } from './core/model-card.js';
@@ -180,6 +180,10 @@ function measurement(
 }
 
 export function createFocusQuality(options: FocusQualityOptions = {}): FocusQuality {
+  const budget = options.decodeTimeoutMs;
+  if (budget !== undefined && !(typeof budget === 'number' && budget > 0 && Number.isFinite(budget))) {
+    throw new OptionsError(`option "decodeTimeoutMs" must be a positive number of milliseconds, got ${JSON.stringify(budget)}`);
+  }
   const base = globalThis.location?.href;
   // Assets "next to the bundle" mean something only where there is a bundle, i.e. a page or a worker (with a location).
   const defaults = base === undefined ? undefined : defaultAssetUrls();
@@ -220,7 +224,7 @@ export function createFocusQuality(options: FocusQualityOptions = {}): FocusQual
     }
     const t0 = performance.now();
     const isFile = typeof Blob !== 'undefined' && image instanceof Blob;
-    const stack = isFile ? await decodeImage(await image.arrayBuffer(), name) : toImageStack(image as ImageInput, name, call.channelOrder ? { channelOrder: call.channelOrder } : {});
+    const stack = isFile ? await decodeImage(await image.arrayBuffer(), name, budget === undefined ? {} : { timeLimitMs: budget }) : toImageStack(image as ImageInput, name, call.channelOrder ? { channelOrder: call.channelOrder } : {});
     const decodeMs = isFile ? performance.now() - t0 : undefined;
     const { results, best } = await measureStack(client ?? local!, stack, stackOptions, { current, onProgress, signal });
     const planes = planesOf(stack);

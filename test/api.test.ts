@@ -135,6 +135,10 @@ describe('createFocusQuality in Node', { timeout: 120_000 }, () => {
     assert.match(one.notes.join(' '), /only one slice/);
   });
 
+  it('refuses a decode budget that is not a positive number of milliseconds', () => {
+    for (const bad of [0, -5, Number.NaN, '30s']) assert.throws(() => createFocusQuality({ decodeTimeoutMs: bad as number }), (e: Error) => e.name === 'OptionsError' && /decodeTimeoutMs/.test(e.message), String(bad));
+  });
+
   it('rejects a bad option value with an OptionsError naming the option', async () => {
     const img = { data: new Uint8Array(100 * 100), width: 100, height: 100 };
     await assert.rejects(fq.measure(img, { batchSize: 0 }), (e: Error) => e.name === 'OptionsError' && /batchSize/.test(e.message));

@@ -14,7 +14,7 @@ import type { Measurer, PlaneHooks } from '../core/measure-stack.js';
 import { cardUrlFor } from '../core/model-card.js';
 import type { FocusResult, GrayImage, PatchScore } from '../core/types.js';
 import type { Preview } from '../io/preview.js';
-import { PATCH_CHUNK, type BackendPreference, type ProgressCallback, type WorkerApi, type WorkerFileOptions, type WorkerFileResult, type WorkerMeasureOptions, type WorkerModelInfo } from './worker-protocol.js';
+import { PATCH_CHUNK, type BackendPreference, type ProgressCallback, type SentResult, type WorkerApi, type WorkerFileOptions, type WorkerFileResult, type WorkerMeasureOptions, type WorkerModelInfo } from './worker-protocol.js';
 
 export interface WorkerClientOptions {
   /** The ONNX model; default `./models/focus-quality.onnx` next to the bundle. Relative URLs resolve against the page. */
@@ -153,6 +153,13 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     return r;
   }
 
+  /** A result with its patches fetched in chunks, each unpacked in a short task of its own (see SentResult). */
+  async function received(r: Running, sent: SentResult): Promise<FocusResult> {
+    const patches: PatchScore[] = [];
+    for (let start = 0; start < sent.patchCount; start += PATCH_CHUNK) patches.push(...(await r.remote.patches(sent.handle, start, PATCH_CHUNK)));
+    return { ...sent.result, patches };
+  }
+
   /**
    * One call into the worker that a signal can cancel and a dead worker cannot leave hanging. `guard` may replace the
    * watch on the worker's death with its own (adding e.g. a time budget) and tidy up after the call.
@@ -200,7 +207,7 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     // Copy unless asked to transfer: the caller usually still draws the image; a view into a larger buffer must not ship it whole.
     const data = hooks.transfer && image.data.byteOffset === 0 && image.data.byteLength === image.data.buffer.byteLength ? image.data : image.data.slice();
     const message: GrayImage = { data, width: image.width, height: image.height, bitDepth: image.bitDepth, ...(image.pixelSize ? { pixelSize: image.pixelSize } : {}) };
-    return call(hooks.signal, (r, jobId) => r.remote.measure(jobId, Comlink.transfer(message, [data.buffer]), measureOptions, onProgress ? Comlink.proxy(onProgress) : undefined));
+    return call(hooks.signal, async (r, jobId) => received(r, await r.remote.measure(jobId, Comlink.transfer(message, [data.buffer]), measureOptions, onProgress ? Comlink.proxy(onProgress) : undefined)));
   }
 
   function measureFile(file: Blob | ArrayBuffer, options: WorkerFileOptions, hooks: FileHooks = {}): Promise<WorkerFileResult> {
@@ -234,14 +241,9 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
       hooks.signal,
       async (r, jobId) => {
         const summary = await r.remote.measureFile(jobId, file instanceof ArrayBuffer ? Comlink.transfer(file, [file]) : file, { ...options, decodeTimeoutMs: budget }, onProgress ? Comlink.proxy(onProgress) : undefined, Comlink.proxy(onDecoded));
-        // The patches come in chunks, each unpacked in a short task of its own (see WorkerFileSummary).
         const results: FocusResult[] = [];
-        for (const [i, result] of summary.results.entries()) {
-          const patches: PatchScore[] = [];
-          for (let start = 0; start < summary.patchCounts[i]!; start += PATCH_CHUNK) patches.push(...(await r.remote.patches(summary.fileId, i, start, PATCH_CHUNK)));
-          results.push({ ...result, patches });
-        }
-        const { patchCounts: _, bestIndex, ...rest } = summary;
+        for (const sent of summary.results) results.push(await received(r, sent));
+        const { bestIndex, ...rest } = summary;
         return { ...rest, results, best: results[bestIndex]! };
       },
       guard,

@@ -84,14 +84,20 @@ export interface WorkerFileResult {
 }
 
 /**
- * What `measureFile` sends back at once: the results without their patches (`patches` empty) and which one is the
- * best. The patches follow in chunks (`patches`): one message of 9,216 patches (an 8000×8000 image) takes the page
- * 80 ms and more to unpack in one task; chunks of `PATCH_CHUNK` keep every task short.
+ * A result as the worker sends it: without its patches (`patches` empty), which follow in chunks of `PATCH_CHUNK`
+ * (`patches(handle, …)`): one message of 9,216 patches (an 8000×8000 image) takes the page 80 ms and more to unpack in
+ * one task; chunks keep every task short.
  */
+export interface SentResult {
+  readonly result: FocusResult;
+  /** Names the patches held in the worker until their last chunk has been fetched. */
+  readonly handle: number;
+  readonly patchCount: number;
+}
+
+/** What `measureFile` sends back at once (see SentResult), and which result is the best. */
 export interface WorkerFileSummary extends Omit<WorkerFileResult, 'results' | 'best'> {
-  readonly results: readonly FocusResult[];
-  /** How many patches each result has (to fetch). */
-  readonly patchCounts: readonly number[];
+  readonly results: readonly SentResult[];
   readonly bestIndex: number;
 }
 
@@ -102,14 +108,14 @@ export const PATCH_CHUNK = 1024;
 export interface WorkerApi {
   init(options: WorkerInitOptions): Promise<WorkerModelInfo>;
   /** `image.data` should be transferred (comlink `transfer`), not cloned. */
-  measure(jobId: number, image: GrayImage, options: WorkerMeasureOptions, onProgress?: ProgressCallback): Promise<FocusResult>;
+  measure(jobId: number, image: GrayImage, options: WorkerMeasureOptions, onProgress?: ProgressCallback): Promise<SentResult>;
   /**
    * Decodes a TIFF/PNG (a Blob, or bytes that should be transferred) and measures its slices here, so a hostile file
    * costs this worker only. `onDecoded` is called once decoding has finished (the page's time budget covers decoding).
    */
   measureFile(jobId: number, file: Blob | ArrayBuffer, options: WorkerFileOptions, onProgress?: ProgressCallback, onDecoded?: () => void): Promise<WorkerFileSummary>;
-  /** Patches `start` … `start + count − 1` of result `index` of a measured file (see WorkerFileSummary). */
-  patches(fileId: number, index: number, start: number, count: number): Promise<readonly PatchScore[]>;
+  /** Patches `start` … `start + count − 1` of a sent result (see SentResult); the last chunk frees them in the worker. */
+  patches(handle: number, start: number, count: number): Promise<readonly PatchScore[]>;
   /** The all-in-focus composite (core/composite.ts) of a measured file's slices, its buffers transferred. */
   compose(fileId: number, options: CompositeOptions): Promise<Composite>;
   /** A contrast-stretched RGBA picture of slice `slice` of a decoded file, longer side ≤ maxSide (its buffer transferred). */

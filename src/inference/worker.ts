@@ -16,7 +16,7 @@ import { defaultThreadCount } from './backend.js';
 import { modelMeasurer } from './measure.js';
 import { openModel } from './model-loader.js';
 import type { FocusModel } from './session.js';
-import type { ProgressCallback, WorkerApi, WorkerFileOptions, WorkerFileSummary, WorkerInitOptions, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
+import type { ProgressCallback, SentResult, WorkerApi, WorkerFileOptions, WorkerFileSummary, WorkerInitOptions, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
 
 interface Loaded {
   readonly key: string;
@@ -48,8 +48,8 @@ async function load(options: WorkerInitOptions): Promise<Loaded> {
 }
 
 /**
- * Decoded files kept for `preview` (and their results, until the page has fetched their patches), oldest first;
- * beyond this many bytes of pixels the oldest are forgotten.
+ * Decoded files with their results, kept for `preview` and `compose`, oldest first; beyond this many bytes of pixels
+ * the oldest are forgotten.
  */
 const files = new Map<number, { stack: ImageStack; results?: readonly FocusResult[] }>();
 const KEEP_BYTES = 512 * 2 ** 20;
@@ -66,6 +66,20 @@ function keep(stack: ImageStack): number {
     total -= bytesOf(f.stack);
   }
   return id;
+}
+
+/** Patches of results sent without them, until the page has fetched their last chunk (the oldest dropped past 64). */
+const handedOut = new Map<number, readonly PatchScore[]>();
+let nextHandle = 1;
+
+function send(result: FocusResult): SentResult {
+  const handle = nextHandle++;
+  handedOut.set(handle, result.patches);
+  for (const old of handedOut.keys()) {
+    if (handedOut.size <= 64) break;
+    handedOut.delete(old);
+  }
+  return { result: { ...result, patches: [] }, handle, patchCount: result.patches.length };
 }
 
 /**
@@ -120,8 +134,8 @@ const api: WorkerApi = {
     return (await loaded).info;
   },
 
-  measure(jobId: number, image: GrayImage, options: WorkerMeasureOptions, onProgress?: ProgressCallback): Promise<FocusResult> {
-    return job(jobId, (measurer, signal) => measurer.measure(image, options, { signal, ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}) }));
+  measure(jobId: number, image: GrayImage, options: WorkerMeasureOptions, onProgress?: ProgressCallback): Promise<SentResult> {
+    return job(jobId, async (measurer, signal) => send(await measurer.measure(image, options, { signal, ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}) })));
   },
 
   measureFile(jobId: number, file: Blob | ArrayBuffer, options: WorkerFileOptions, onProgress?: ProgressCallback, onDecoded?: () => void): Promise<WorkerFileSummary> {
@@ -143,8 +157,7 @@ const api: WorkerApi = {
       try {
         const { results, best } = await measureStack(measurer, stack, stackOptions, { current, signal, ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}) });
         files.get(fileId)!.results = results;
-        const summaries = results.map((r) => ({ ...r, patches: [] }));
-        return { fileId, width: stack.width, height: stack.height, slices: stack.slices.length, warnings: stack.warnings, results: summaries, patchCounts: results.map((r) => r.patches.length), bestIndex: results.indexOf(best), decodeMs };
+        return { fileId, width: stack.width, height: stack.height, slices: stack.slices.length, warnings: stack.warnings, results: results.map(send), bestIndex: results.indexOf(best), decodeMs };
       } catch (err) {
         files.delete(fileId);
         throw withContext(err, { file: name });
@@ -152,10 +165,11 @@ const api: WorkerApi = {
     });
   },
 
-  async patches(fileId: number, index: number, start: number, count: number): Promise<readonly PatchScore[]> {
-    const result = files.get(fileId)?.results?.[index];
-    if (!result) throw new ImageContentError('the results of this file are no longer held by the worker: measure it again');
-    return result.patches.slice(start, start + count);
+  async patches(handle: number, start: number, count: number): Promise<readonly PatchScore[]> {
+    const patches = handedOut.get(handle);
+    if (!patches) throw new ImageContentError('these patches are no longer held by the worker: measure again');
+    if (start + count >= patches.length) handedOut.delete(handle);
+    return patches.slice(start, start + count);
   },
 
   async compose(fileId: number, options: CompositeOptions): Promise<Composite> {

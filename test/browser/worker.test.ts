@@ -76,6 +76,15 @@ describe('focus-quality worker', () => {
     assert(long.every((d) => d <= 100), `main-thread long tasks during measurement: ${long.map((d) => d.toFixed(0)).join(', ')} ms`);
   });
 
+  it('a plane of more than one chunk of patches (1,296 > 1,024) comes back whole and in grid order', async () => {
+    const img = tile((await loadData(DEFOCUSED)).slices[0]!, 3024);
+    const { card } = await client.init();
+    const r = await within(120_000, client.measure(img, { batchSize: 256 }), 'measure 3024²');
+    const grid = splitIntoPatches(3024, 3024, card.patchSize);
+    assertEqual(r.patches.length, grid.length, 'patches');
+    assert(r.patches.every((p, i) => p.x === grid[i]!.x && p.y === grid[i]!.y && p.probs.length === card.levels), 'every patch in grid order, with its probabilities');
+  });
+
   it('control: the long-task observer does report a main thread blocked for 150 ms', async () => {
     const long: number[] = [];
     const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(e.duration)));
