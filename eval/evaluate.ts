@@ -33,7 +33,7 @@ interface Manifest {
   readonly split: string;
   readonly seed: number;
   readonly perSource: number;
-  readonly stacks: readonly { file: string; source: string; field: string; condition: string; levels: number; pixelNote: string }[];
+  readonly stacks: readonly { file: string; source: string; field: string; condition: string; levels: number; pixelSizeUm: number | null }[];
 }
 
 function sharedData(root: string): string | undefined {
@@ -74,7 +74,9 @@ async function main(): Promise<number> {
     if (manifest.stacks.some((s) => s.levels !== card.levels)) throw new Error(`${synth}: stacks of another level count than the card's ${card.levels}`);
     for (const [i, s] of manifest.stacks.entries()) {
       const stack = await readImageFile(join(synth, s.file));
-      const { results } = await measureStack(modelMeasurer(model), stack, { slices: 'all' });
+      // The pixel-size conditions give the camera's pixel size, so the product resamples to the card's (core/native-scale.ts).
+      const pixelSize = s.pixelSizeUm ? { x: s.pixelSizeUm, y: s.pixelSizeUm } : undefined;
+      const { results } = await measureStack(modelMeasurer(model), stack, { slices: 'all', ...(pixelSize ? { pixelSize } : {}) });
       results.forEach((r, level) => {
         records.push({ source: s.source, field: s.field, condition: s.condition, truth: level, level: r.level, score: r.score,
           certainty: r.certainty, verdict: verdictOf(r, card), plls: plls(stack.slices[level]!) });
@@ -114,7 +116,7 @@ async function main(): Promise<number> {
     model: { file: a.model!.replace(`${root}/`, ''), version: card.version, sha256: createHash('sha256').update(bytes).digest('hex'),
       aggregation: card.aggregation, verdict: card.verdict ?? null, scaling: card.scaling?.['rule'] ?? null },
     protocol: { split: manifest!.split, seed: manifest!.seed, perSource: manifest!.perSource,
-      pixelNote: manifest!.stacks.find((s) => s.pixelNote)?.pixelNote ?? '' },
+      pixelSizes: [...new Set(manifest!.stacks.map((s) => s.pixelSizeUm).filter((p): p is number => p !== null))], nativePixelSizeUm: card.pixelSizeUm ?? null },
     summary,
     plls: plLs,
     real: { what: 'the 22 real BBBC006 images of the shared data: the training plate (in distribution; 4 in-focus fields are training fields)', rows: real },

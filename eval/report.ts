@@ -4,7 +4,7 @@ import type { Block, SourceSummary } from './sources.js';
 interface Result {
   readonly generatedAt: string;
   readonly model: { readonly file: string; readonly version: string; readonly sha256: string; readonly aggregation?: string | undefined; readonly verdict: unknown; readonly scaling: unknown };
-  readonly protocol: { readonly split: string; readonly seed: number; readonly perSource: number; readonly pixelNote: string };
+  readonly protocol: { readonly split: string; readonly seed: number; readonly perSource: number; readonly pixelSizes: readonly number[]; readonly nativePixelSizeUm: number | null };
   readonly summary: SourceSummary;
   readonly plls: { readonly spearmanTypical: number; readonly oursSpearmanTypical: number; readonly perSource: Record<string, number>; readonly oursPerSource: Record<string, number> };
   readonly real: { readonly what: string; readonly rows: readonly { file: string; truth: string; level: number; score: number; certainty: number; verdict: string; right: boolean }[] };
@@ -35,7 +35,8 @@ export function writeReport(r: Result): string {
       + 'none used for training or for any choice, defocused to all 11 levels by the Born–Wolf PSF of training/psf.py and seen through every camera '
       + 'condition of training/acquisition.py (eval/synthesize.py, seed ' + r.protocol.seed + '). Each image is measured through the product\'s TypeScript '
       + 'path (TIFF decoding, the card\'s intensity rule, patch grid, onnxruntime-web, aggregation, verdict).',
-    `The pixel-size conditions: ${r.protocol.pixelNote || '–'}; the TypeScript resampling to the card's pixel size is the engine's, and was not in this build.`, '',
+    `The pixel-size conditions are cameras with ${r.protocol.pixelSizes.map((p) => `${p} µm`).join(' and ')} pixels (the native ${r.protocol.nativePixelSizeUm ?? '?'} µm upsampled or area-averaged), `
+      + 'measured with that pixel size given, so the product resamples them to the card\'s native pixel size (core/native-scale.ts).', '',
     '## Headline', '',
     `- Whole-image level within ±1: **${pct(s.typical?.within1 ?? s.all.within1)}** with a typical camera, ${pct(s.all.within1)} over all conditions (target ≥ 95 %: ${target(s.all.within1 >= 0.95)}); `
       + `worst source ${s.worstSource.name} ${pct(s.worstSource.within1)} (target ≥ 85 %: ${target(s.worstSource.within1 >= 0.85)}).`,

@@ -3,12 +3,12 @@
 Every test field (training/sources.py, rebuilt by training/fetch_data.py into .devdata/fields) is defocused to all
 11 levels with the training pipeline's Born–Wolf PSF and seen through each named camera condition of
 training/acquisition.py; page k of a file is level k. Files are stored as the camera would store them: uint8 for
-8-bit files, uint16 otherwise. The two pixel-size conditions (a camera with 0.5× or 2× the native pixel) are
-resampled back to the native 0.65 µm by the Python twin of the engine's resampling (training/sources_eval.resample)
-before they are written — the TypeScript resampling is the engine's to add; until then this is said in the report.
+8-bit files, uint16 otherwise. The two pixel-size conditions (a camera with 0.5× or 2× the native pixel) are written
+as that camera records them, at its own resolution, with the pixel size in the manifest: the product resamples them to
+the card's native pixel size when it is given that pixel size (evaluate.ts passes it).
 
 Usage: /usr/bin/python3 eval/synthesize.py --out DIR [--per_source 4] [--seed 11]
-Writes DIR/manifest.json: [{file, source, field, condition, levels, pixelNote}].
+Writes DIR/manifest.json: [{file, source, field, condition, levels, pixelSizeUm}] (pixelSizeUm null: native, not given).
 """
 import argparse
 import json
@@ -51,25 +51,24 @@ def main() -> int:
     for src, name, img in fields:
         stack = defocused_levels(img, args.levels, 2.0, Path(args.cache) if args.cache else None)
         for cond in list(CONDITIONS) + list(PIXEL_CONDITIONS):
-            planes, full, note = [], 65535, ""
+            planes, full, pixel = [], 65535, None
             for level in range(args.levels):
                 signal = torch.from_numpy(np.asarray(stack[level], dtype=np.float32))[None]
                 if cond in PIXEL_CONDITIONS:
                     f = PIXEL_CONDITIONS[cond]
                     values, full = acquire(signal, [CONDITIONS["typical"]], gen)
-                    camera = np.round(resample(values[0].numpy(), NATIVE_PIXEL_UM, NATIVE_PIXEL_UM * f))
-                    plane = np.clip(np.round(resample(camera, NATIVE_PIXEL_UM * f)), 0, 65535)
-                    note = f"camera pixel {NATIVE_PIXEL_UM * f:.3f} µm ({camera.shape[1]}×{camera.shape[0]}), resampled to 0.65 µm by the Python twin"
+                    plane = np.clip(np.round(resample(values[0].numpy(), NATIVE_PIXEL_UM, NATIVE_PIXEL_UM * f)), 0, 65535)
+                    pixel = NATIVE_PIXEL_UM * f
                 else:
                     values, full = acquire(signal, [CONDITIONS[cond]], gen)
                     plane = values[0].numpy()
                 planes.append(plane)
-            if min(planes[0].shape) < PATCH:
+            if min(planes[0].shape) < PATCH or (pixel and min(planes[0].shape) * pixel / NATIVE_PIXEL_UM < PATCH):
                 continue
             dtype = np.uint8 if int(full) == 255 else np.uint16
             file = f"{src}__{name}__{cond}.tif"
             tifffile.imwrite(os.path.join(args.out, file), np.stack(planes).astype(dtype))
-            manifest.append({"file": file, "source": src, "field": name, "condition": cond, "levels": args.levels, "pixelNote": note})
+            manifest.append({"file": file, "source": src, "field": name, "condition": cond, "levels": args.levels, "pixelSizeUm": pixel})
         print(f"  {src}/{name}: {len(CONDITIONS) + len(PIXEL_CONDITIONS)} stacks", file=sys.stderr, flush=True)
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump({"split": args.split, "seed": args.seed, "perSource": args.per_source, "stacks": manifest}, f)
