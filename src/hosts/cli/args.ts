@@ -37,6 +37,7 @@ export type ParsedCommand = { readonly kind: 'help' } | { readonly kind: 'versio
 export const DEFAULT_TIMEOUT_S = 300;
 
 export const USAGE = `Usage: focus-quality [options] <files|folders|globs...>
+       focus-quality merge <parts...> --out FILE [--expect <inputs...>]   (see merge --help; docs/cluster.md)
 
 Rates the focus of microscope images with a CNN (Yang et al. 2018): every 84x84 patch gets one of 11 defocus
 levels (0 = in focus) and a certainty; each image (each slice of a stack) gets a level, a score and an in-focus flag.

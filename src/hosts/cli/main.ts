@@ -15,6 +15,7 @@ import { acquireLock, partialPath } from '../../node/output-file.js';
 import { USAGE, parseCliArgs, type CliArgs } from './args.js';
 import { patchCsvFormat } from './formats.js';
 import type { FileJob } from './measure-file.js';
+import { mergeMain } from './merge.js';
 import { ResultSink, checkOutputs, resultsFormat, type TextSink } from './output.js';
 import { WorkerPool } from './pool.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
@@ -89,6 +90,7 @@ function prepareOutputs(args: CliArgs, files: readonly string[], levels: number,
 export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   ignoreClosedPipe(io.stdout);
   const say = (line: string): void => void io.stderr.write(`${PROGRAM}: ${line}\n`);
+  if (argv[0] === 'merge') return mergeMain(argv.slice(1), say);
   let args: CliArgs;
   let files: string[];
   try {
