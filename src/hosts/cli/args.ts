@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { OptionsError } from '../../core/errors.js';
 import { METRIC_NAMES, parseMetricNames, type MetricName } from '../../core/metrics/registry.js';
 import { AGGREGATIONS, type Aggregation } from '../../core/model-card.js';
-import { MAX_BATCH_SIZE, resolveOptions, type SliceSelection } from '../../core/options.js';
+import { MAX_BATCH_SIZE, MAX_PIXEL_SIZE_UM, MIN_PIXEL_SIZE_UM, parsePixelSize, resolveOptions, type SliceSelection } from '../../core/options.js';
+import type { PixelSize } from '../../core/types.js';
 import { parseShard, type Shard } from './shard.js';
 
 export type OutputFormat = 'csv' | 'json' | 'geojson' | 'table';
@@ -17,6 +18,8 @@ export interface CliArgs {
   readonly overlay: string | undefined;
   readonly slices: SliceSelection;
   readonly aggregation: Aggregation | undefined;
+  /** Pixel size in µm given with --pixel-size, overriding the one files state; undefined: each file's own, if any. */
+  readonly pixelSize: PixelSize | undefined;
   /** Classic focus metrics to add as columns (empty: none). */
   readonly metrics: readonly MetricName[];
   readonly model: string | undefined;
@@ -51,6 +54,9 @@ Output
 Measurement
       --slices S        stacks: all (default) | best (the sharpest slice) | N (0-based slice index)
       --aggregation A   median | argmax: how the image level is read (default: the model card's choice)
+      --pixel-size UM   pixel size in µm ("0.65", or "x,y"), overriding what the files state; images are
+                        resampled to the model's native pixel size. Default: each file's own (ImageJ
+                        calibration, OME-XML, resolution tags in cm), else measured as they are, with a warning
       --metrics M,...   also classic focus metrics (higher = sharper), one column each, per image and per
                         patch: ${METRIC_NAMES.join(', ')} | all
       --model PATH      ONNX model; its card PATH-without-.onnx.card.json must sit next to it
@@ -83,6 +89,7 @@ const OPTIONS = {
   overlay: { type: 'string' },
   slices: { type: 'string' },
   aggregation: { type: 'string' },
+  'pixel-size': { type: 'string' },
   metrics: { type: 'string' },
   model: { type: 'string' },
   batch: { type: 'string' },
@@ -100,6 +107,14 @@ function positiveSeconds(flag: string, value: string | undefined, fallback: numb
   if (value === undefined) return fallback;
   if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0 || Number(value) > 86400) throw new OptionsError(`--${flag} must be a number of seconds above 0 (at most 86400), got "${value}"`);
   return Number(value);
+}
+
+function pixelSizeOf(value: string | undefined): PixelSize | undefined {
+  try {
+    return parsePixelSize(value);
+  } catch {
+    throw new OptionsError(`--pixel-size must be a pixel size in µm from ${MIN_PIXEL_SIZE_UM} to ${MAX_PIXEL_SIZE_UM}, as "0.65" or "x,y", got "${value}"`);
+  }
 }
 
 function positiveInt(flag: string, value: string | undefined, fallback: number, max: number): number {
@@ -189,6 +204,7 @@ export function parseCliArgs(argv: readonly string[], stdoutIsTty = false): Pars
       slices,
       aggregation: v.aggregation as Aggregation | undefined,
       metrics,
+      pixelSize: pixelSizeOf(v['pixel-size']),
       model: v.model,
       batchSize: positiveInt('batch', v.batch, 64, MAX_BATCH_SIZE),
       jobs: v.jobs === undefined || v.jobs === 'auto' ? 'auto' : positiveInt('jobs', v.jobs, 1, 64),

@@ -144,7 +144,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     return EXIT.usage;
   }
 
-  const job: FileJob = { batchSize: args.batchSize, slices: args.slices, aggregation: args.aggregation, metrics: args.metrics, overlay: args.overlay !== undefined };
+  const job: FileJob = { batchSize: args.batchSize, slices: args.slices, aggregation: args.aggregation, metrics: args.metrics, pixelSize: args.pixelSize, overlay: args.overlay !== undefined };
   let failed = 0;
   let measured = 0;
   let written = 0;

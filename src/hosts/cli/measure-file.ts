@@ -8,7 +8,7 @@ import type { ResultRow } from '../../io/rows.js';
 import { readImageFile } from '../../node/image-files.js';
 import type { CliArgs } from './args.js';
 
-export type FileJob = Pick<CliArgs, 'batchSize' | 'slices' | 'aggregation' | 'metrics'> & { readonly overlay: boolean };
+export type FileJob = Pick<CliArgs, 'batchSize' | 'slices' | 'aggregation' | 'metrics' | 'pixelSize'> & { readonly overlay: boolean };
 
 export interface FileOutcome {
   readonly rows: ResultRow[];
@@ -25,7 +25,7 @@ export function messageFor(err: unknown): string {
 export async function measureFile(model: FocusModel, file: string, job: FileJob, onProgress: (fraction: number) => void, bytes?: Promise<Uint8Array>): Promise<FileOutcome> {
   try {
     const stack = await readImageFile(file, bytes);
-    const { results } = await measureStack(modelMeasurer(model), stack, { batchSize: job.batchSize, slices: job.slices, aggregation: job.aggregation, metrics: job.metrics }, { onProgress: (done, total) => onProgress(done / total) });
+    const { results } = await measureStack(modelMeasurer(model), stack, { batchSize: job.batchSize, slices: job.slices, aggregation: job.aggregation, metrics: job.metrics, pixelSize: job.pixelSize }, { onProgress: (done, total) => onProgress(done / total) });
     const overlays = new Map<number, Uint8Array>();
     if (job.overlay) for (const r of results) overlays.set(r.slice, renderOverlayPng(stack.slices[r.slice]!, r));
     return { rows: results.map((result) => ({ file, slice: result.slice, width: stack.width, height: stack.height, result, warnings: stack.warnings })), overlays };
