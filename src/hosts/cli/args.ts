@@ -16,6 +16,9 @@ export interface CliArgs {
   readonly format: OutputFormat;
   readonly patches: string | undefined;
   readonly overlay: string | undefined;
+  /** All-in-focus composite of the (one) input stack, and its slice-index map: TIFF paths. */
+  readonly composite: string | undefined;
+  readonly depthMap: string | undefined;
   readonly slices: SliceSelection;
   readonly aggregation: Aggregation | undefined;
   /** Pixel size in µm given with --pixel-size, overriding the one files state; undefined: each file's own, if any. */
@@ -51,6 +54,9 @@ Output
       --format F        stdout format when there is no --out: csv | table | json
       --patches FILE    one CSV row per patch: file, slice, x, y, w, h, level, certainty, p0..p10
       --overlay DIR     write a PNG per image: contrast-stretched, patch borders coloured by level, legend
+      --composite FILE  of one z-stack: the all-in-focus image (each region from its sharpest slices, blended
+                        without seams; same bit depth and pixel size as the input) as a TIFF
+      --depth-map FILE  of one z-stack: the 0-based index of the slice each pixel comes from (16-bit TIFF)
 Measurement
       --slices S        stacks: all (default) | best (the sharpest slice) | N (0-based slice index)
       --aggregation A   median | argmax: how the image level is read (default: the model card's choice)
@@ -87,6 +93,8 @@ const OPTIONS = {
   format: { type: 'string' },
   patches: { type: 'string' },
   overlay: { type: 'string' },
+  composite: { type: 'string' },
+  'depth-map': { type: 'string' },
   slices: { type: 'string' },
   aggregation: { type: 'string' },
   'pixel-size': { type: 'string' },
@@ -107,6 +115,11 @@ function positiveSeconds(flag: string, value: string | undefined, fallback: numb
   if (value === undefined) return fallback;
   if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0 || Number(value) > 86400) throw new OptionsError(`--${flag} must be a number of seconds above 0 (at most 86400), got "${value}"`);
   return Number(value);
+}
+
+function tiffPath(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !/\.tiff?$/i.test(value)) throw new OptionsError(`--${flag} ${value}: the file name must end in .tif or .tiff`);
+  return value;
 }
 
 function pixelSizeOf(value: string | undefined): PixelSize | undefined {
@@ -201,6 +214,8 @@ export function parseCliArgs(argv: readonly string[], stdoutIsTty = false): Pars
       format: formatOf(v.out, v.format, stdoutIsTty),
       patches: v.patches,
       overlay: v.overlay,
+      composite: tiffPath('composite', v.composite),
+      depthMap: tiffPath('depth-map', v['depth-map']),
       slices,
       aggregation: v.aggregation as Aggregation | undefined,
       metrics,

@@ -55,13 +55,15 @@ export function autoJobs(cores = availableParallelism(), free = freemem()): numb
   return Math.max(1, Math.min(cores, Math.floor(free / JOB_MEMORY), 16));
 }
 
-/** Locks for --out and --patches, released together (each release is idempotent). */
+/** Locks for every output, released together (each release works once). */
 class Locks {
   out?: () => void;
   patches?: () => void;
+  readonly images: (() => void)[] = [];
   release(): void {
     this.out?.();
     this.patches?.();
+    for (const r of this.images) r();
   }
 }
 
@@ -70,6 +72,7 @@ function prepareOutputs(args: CliArgs, files: readonly string[], levels: number,
   const outputs = [args.out, args.patches].filter((p): p is string => p !== undefined);
   if (args.out !== undefined) locks.out = acquireLock(args.out);
   if (args.patches !== undefined) locks.patches = acquireLock(args.patches);
+  for (const image of [args.composite, args.depthMap]) if (image !== undefined) locks.images.push(acquireLock(image));
   if (!args.resume) {
     for (const path of outputs) {
       try {
@@ -106,6 +109,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     args = command.args;
     const all = expandInputs(args.inputs);
     if (all.length === 0) throw new OptionsError(`no .tif, .tiff or .png images in ${args.inputs.join(', ')}`);
+    if ((args.composite ?? args.depthMap) !== undefined && (all.length !== 1 || args.shard)) throw new OptionsError(`--composite and --depth-map take one stack, got ${all.length} files${args.shard ? ' and --shard' : ''}`);
     checkOutputs(args, all);
     files = shardFiles(all, args.shard);
   } catch (err) {
@@ -144,7 +148,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     return EXIT.usage;
   }
 
-  const job: FileJob = { batchSize: args.batchSize, slices: args.slices, aggregation: args.aggregation, metrics: args.metrics, pixelSize: args.pixelSize, overlay: args.overlay !== undefined };
+  const job: FileJob = { batchSize: args.batchSize, slices: args.slices, aggregation: args.aggregation, metrics: args.metrics, pixelSize: args.pixelSize, overlay: args.overlay !== undefined, composite: (args.composite ?? args.depthMap) !== undefined };
   let failed = 0;
   let measured = 0;
   let written = 0;
@@ -166,8 +170,15 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
         }
       }
       if (outcome.rows.some((r) => r.result)) measured++;
+      if (job.composite) {
+        const why = outcome.compositeError ?? outcome.rows.find((r) => r.error)?.error;
+        if (why !== undefined) {
+          if (outcome.compositeError) failed++; // a failed row was counted above already
+          say(`no composite: ${why}`);
+        } else if (!args.quiet) for (const note of outcome.composite?.notes ?? []) say(`composite: ${note}`);
+      }
       try {
-        sink.write(outcome.rows, outcome.overlays);
+        sink.write(outcome);
         written++;
       } catch (err) {
         stop ??= { error: err as Error };
@@ -180,25 +191,23 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     live.clear();
     await pool.close();
   }
+  let code: number;
   if (stop) {
     const kept = sink.abandon();
     const where = kept.length ? `; the ${written} file(s) written so far are kept in ${kept.join(' and ')}: run again with --resume to continue` : '';
-    if (stop.signal) {
-      say(`interrupted (${stop.signal})${where}`);
-      return stop.signal === 'SIGTERM' ? 143 : 130;
+    say(`${stop.signal ? `interrupted (${stop.signal})` : stop.error!.message}${where}`);
+    code = stop.signal === 'SIGTERM' ? 143 : stop.signal ? 130 : EXIT.output;
+  } else {
+    try {
+      sink.commit();
+      code = failed > 0 ? EXIT.fileFailed : EXIT.ok;
+      const seconds = (Date.now() - started) / 1000;
+      if (!args.quiet) say(`${todo.length} file(s): ${measured} measured, ${failed} failed, in ${seconds.toFixed(1)} s${todo.length ? ` (${(todo.length / seconds).toFixed(2)} files/s)` : ''}${args.out ? `; results in ${args.out}` : ''}`);
+    } catch (err) {
+      say(`${(err as Error).message}; what was written is kept in the .partial file(s): run again with --resume`);
+      code = EXIT.output;
     }
-    say(`${stop.error!.message}${where}`);
-    return EXIT.output;
   }
-  try {
-    sink.commit();
-  } catch (err) {
-    say(`${(err as Error).message}; what was written is kept in the .partial file(s): run again with --resume`);
-    return EXIT.output;
-  }
-  const seconds = (Date.now() - started) / 1000;
-  if (!args.quiet) {
-    say(`${todo.length} file(s): ${measured} measured, ${failed} failed, in ${seconds.toFixed(1)} s${todo.length ? ` (${(todo.length / seconds).toFixed(2)} files/s)` : ''}${args.out ? `; results in ${args.out}` : ''}`);
-  }
-  return failed > 0 ? EXIT.fileFailed : EXIT.ok;
+  locks.release();
+  return code;
 }
