@@ -43,7 +43,8 @@ export function imjoyPluginHtml(baseUrl = process.env.FQ_PLUGIN_BASE_URL || DEFA
 # Focus Quality for ImageJ.JS
 
 Adds **Plugins › Measure Focus Quality**: every patch of the current image outlined in the colour of its defocus
-level (0 = in focus … 10), a "Focus Quality" results table, and for stacks the best-focused slice.
+level (0 = in focus … 10), a "Focus Quality" results table, and for stacks the best-focused slice; and **Plugins ›
+Compose All-in-Focus**: the stack's all-in-focus composite as a new image.
 Scripting: \`(await api.getPlugin("${PLUGIN_NAME}")).measure("border=2 overlay patches slices=all")\`.
 </docs>
 

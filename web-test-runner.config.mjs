@@ -106,20 +106,24 @@ function aloneModel(ctx, next) {
 }
 
 /**
- * GET /__tiff/<kind>.tif serves a TIFF made for a test, by the project's own Node helpers (tsc's output in build/):
- * - ifd-loop: one 100×100 page whose next-IFD pointer points back to itself (issue 12: a decoder that follows it loops);
+ * GET /__tiff/<kind>.tif serves a TIFF made for a test by the project's own Node helpers (tsc's output in build/):
+ * - the hostile files of issue 12 from test/io/hostile.ts: ifd-loop (a page pointing to itself), ifd-loop-back (page 1
+ *   pointing back to page 0), lzw-bomb (an LZW strip inflating far beyond its 256×256 header), deflate-bomb;
+ * - two-region: test/inference/two-region.ts's 2-slice stack (left sharp in slice 0, right in slice 1), 16-bit;
  * - big?size=N: an N×N 8-bit image tiled (mirrored) from a real in-focus field, uncompressed.
  */
 async function craftedTiff(ctx, next) {
   const m = /^\/__tiff\/([a-z-]+)\.tif$/.exec(ctx.path);
   if (!m) return next();
-  const { craftTiff } = await import(pathToFileURL(path.join(project, 'build/test/io/fixtures.js')).href);
+  const built = (f) => import(pathToFileURL(path.join(project, 'build', f)).href);
+  const hostile = await built('test/io/hostile.js');
+  const makers = { 'ifd-loop': () => hostile.ifdLoopTiff('self'), 'ifd-loop-back': () => hostile.ifdLoopTiff('back'), 'lzw-bomb': () => hostile.lzwBombTiff(), 'deflate-bomb': () => hostile.deflateBombTiff() };
   let bytes;
-  if (m[1] === 'ifd-loop') {
-    bytes = craftTiff(100, 100, Uint8Array.from({ length: 100 * 100 }, (_, i) => (i * 37) & 255));
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const first = view.getUint32(4, true);
-    view.setUint32(first + 2 + view.getUint16(first, true) * 12, first, true);
+  if (makers[m[1]]) {
+    bytes = makers[m[1]]();
+  } else if (m[1] === 'two-region') {
+    const [{ twoRegionStack }, { encodeTiff }] = await Promise.all([built('test/inference/two-region.js'), built('src/io/tiff-encode.js')]);
+    bytes = encodeTiff(await twoRegionStack());
   } else if (m[1] === 'big') {
     const size = Number(ctx.query.size);
     const { decodeImage } = await import(pathToFileURL(path.join(project, 'build/src/io/decode.js')).href);
@@ -130,6 +134,7 @@ async function craftedTiff(ctx, next) {
       const row = mirror(y, src.height) * src.width;
       for (let x = 0; x < size; x++) data[y * size + x] = Math.min(255, src.data[row + mirror(x, src.width)] >> 4);
     }
+    const { craftTiff } = await built('test/io/fixtures.js');
     bytes = craftTiff(size, size, data);
   } else return next();
   ctx.type = 'image/tiff';

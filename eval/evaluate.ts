@@ -9,7 +9,8 @@
  *    reports/evaluation.json and reports/evaluation.md. The real BBBC006 images of the shared data (in distribution)
  *    are measured too and reported apart.
  *
- * Options: --model PATH --synth DIR (reuse stacks) --per-source N --out DIR. Needs .devdata/fields (training/fetch_data.py).
+ * Options: --model PATH --synth DIR (reuse stacks) --per-source N --out DIR --split val (a check of this pipeline on
+ * validation sources; the report then says so). Needs .devdata/fields (training/fetch_data.py).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -46,6 +47,8 @@ async function main(): Promise<number> {
       model: { type: 'string', default: join(root, 'models/focus-quality.onnx') },
       synth: { type: 'string' },
       'per-source': { type: 'string', default: '4' },
+      // 'val' only to check this pipeline on validation sources; the report's numbers are the test sources'.
+      split: { type: 'string', default: 'test' },
       out: { type: 'string', default: join(root, 'reports') },
     },
   });
@@ -59,15 +62,15 @@ async function main(): Promise<number> {
   if (!synth) {
     temp = mkdtempSync(join(tmpdir(), 'fq-eval-'));
     synth = temp;
-    console.error(`synthesising the test sources' defocus stacks in ${synth} …`);
-    execFileSync(PYTHON, [join(root, 'eval/synthesize.py'), '--out', synth, '--per_source', a['per-source']!, '--levels', String(card.levels)], { stdio: 'inherit', cwd: root, timeout: 3_600_000 });
+    console.error(`synthesising the ${a.split} sources' defocus stacks in ${synth} …`);
+    execFileSync(PYTHON, [join(root, 'eval/synthesize.py'), '--out', synth, '--per_source', a['per-source']!, '--levels', String(card.levels), '--split', a.split!], { stdio: 'inherit', cwd: root, timeout: 3_600_000 });
   }
   const records: SourceRecord[] = [];
   const real: { file: string; truth: 'in' | 'out'; level: number; score: number; certainty: number; verdict: string; right: boolean }[] = [];
   let manifest: Manifest;
   try {
     manifest = JSON.parse(readFileSync(join(synth, 'manifest.json'), 'utf8')) as Manifest;
-    if (manifest.split !== 'test') throw new Error(`${synth}: stacks of the ${manifest.split} split, not the test sources`);
+    if (manifest.split !== a.split) throw new Error(`${synth}: stacks of the ${manifest.split} split, not the ${a.split} sources asked for`);
     if (manifest.stacks.some((s) => s.levels !== card.levels)) throw new Error(`${synth}: stacks of another level count than the card's ${card.levels}`);
     for (const [i, s] of manifest.stacks.entries()) {
       const stack = await readImageFile(join(synth, s.file));

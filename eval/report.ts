@@ -28,10 +28,10 @@ export function writeReport(r: Result): string {
   const worstUncertain = Math.max(...conds.map((b) => b.uncertain));
   const realRight = r.real.rows.filter((x) => x.right).length;
   const lines = [
-    '# Evaluation on never-seen sources', '',
+    r.protocol.split === 'test' ? '# Evaluation on never-seen sources' : `# Pipeline check on the ${r.protocol.split} sources (not the test report)`, '',
     `Model \`${r.model.file}\` ${r.model.version} (sha256 \`${r.model.sha256.slice(0, 16)}…\`), intensity rule \`${String(r.model.scaling)}\`, `
       + `aggregation ${r.model.aggregation ?? 'argmax'}, verdict rule \`${JSON.stringify(r.model.verdict)}\`. Generated ${r.generatedAt} by \`npm run eval\` in ${r.wallSeconds.toFixed(0)} s.`, '',
-    `**Data.** The in-focus fields of the ${s.sources.length} TEST sources of training/DATA.md (${s.sources.join(', ')}; up to ${r.protocol.perSource} fields each), `
+    `**Data.** The in-focus fields of the ${s.sources.length} ${r.protocol.split.toUpperCase()} sources of training/DATA.md (${s.sources.join(', ')}; up to ${r.protocol.perSource} fields each), `
       + 'none used for training or for any choice, defocused to all 11 levels by the Born–Wolf PSF of training/psf.py and seen through every camera '
       + 'condition of training/acquisition.py (eval/synthesize.py, seed ' + r.protocol.seed + '). Each image is measured through the product\'s TypeScript '
       + 'path (TIFF decoding, the card\'s intensity rule, patch grid, onnxruntime-web, aggregation, verdict).',
@@ -41,9 +41,10 @@ export function writeReport(r: Result): string {
       + `worst source ${s.worstSource.name} ${pct(s.worstSource.within1)} (target ≥ 85 %: ${target(s.worstSource.within1 >= 0.85)}).`,
     `- Spearman (score vs true level): ${num(s.all.spearman)} (target ≥ 0.95: ${target(s.all.spearman >= 0.95)}).`,
     `- Verdicts, worst condition: confident wrong ${pct(worstWrong)} (target ≤ 2 %: ${target(worstWrong <= 0.02)}), uncertain ${pct(worstUncertain)} (target ≤ 25 %: ${target(worstUncertain <= 0.25)}).`,
-    `- PLLS on the same images (typical camera): Spearman ${num(r.plls.spearmanTypical)} over all test sources together, ours ${num(r.plls.oursSpearmanTypical)}.`, '',
-    '## Per acquisition condition (all test sources)', '', ...table('condition', s.byCondition), '',
-    '## Per test source (all conditions)', '', ...table('source', s.bySource), '',
+    `- PLLS on the same images (typical camera): Spearman ${num(r.plls.spearmanTypical)} over all ${r.protocol.split} sources together, ours ${num(r.plls.oursSpearmanTypical)}; `
+      + 'per source (below) PLLS only ranks the images of one source, since its scale depends on content.', '',
+    `## Per acquisition condition (all ${r.protocol.split} sources)`, '', ...table('condition', s.byCondition), '',
+    `## Per ${r.protocol.split} source (all conditions)`, '', ...table('source', s.bySource), '',
     '| source | Spearman ours (typical camera) | Spearman PLLS (typical camera) |', '|---|---|---|',
     ...Object.keys(r.plls.perSource).map((k) => `| ${k} | ${num(r.plls.oursPerSource[k]!)} | ${num(r.plls.perSource[k]!)} |`), '',
     '## Real images (in distribution, not a headline)', '',

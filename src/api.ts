@@ -12,7 +12,8 @@
  *   fq.dispose();
  */
 import { ImageContentError, withContext } from './core/errors.js';
-import { measureStack, type Measurer } from './core/measure-stack.js';
+import { composeAllInFocus, type Composite, type CompositeOptions } from './core/composite.js';
+import { measureStack, planesOf, type Measurer } from './core/measure-stack.js';
 import { cardUrlFor, type ModelCard } from './core/model-card.js';
 import { resolveOptions, type MeasureOptions } from './core/options.js';
 import type { FocusResult, PixelSize } from './core/types.js';
@@ -27,10 +28,12 @@ import { toImageCsv, toPatchCsv } from './io/csv.js';
 import { decodeImage } from './io/decode.js';
 import { toGeoJSONCollection, type FeatureCollection } from './io/geojson.js';
 import { renderPreview, type Preview } from './io/preview.js';
+import { encodeTiff } from './io/tiff-encode.js';
 import type { ResultRow } from './io/rows.js';
 
 export type { ChannelOrder, ImageInput, ImJoyNdArray, NdArrayOptions, RawImage } from './image-input.js';
 export type { Preview } from './io/preview.js';
+export type { Composite, CompositeOptions } from './core/composite.js';
 export { decodeNdArray, toImageStack } from './image-input.js';
 
 export interface FocusQualityOptions {
@@ -80,6 +83,8 @@ export interface Measurement {
   readonly best: FocusResult;
   /** Remarks from reading the input (e.g. RGB measured as luminance). */
   readonly warnings: readonly string[];
+  /** Milliseconds spent decoding a file input (each result's `timings` has the measurement's stages). */
+  readonly decodeMs?: number;
   /** One row per slice, the CLI's columns. */
   toCSV(): string;
   /** One row per patch with its probabilities. */
@@ -92,8 +97,20 @@ export interface Measurement {
    * worker it is rendered there, so even a huge image costs the page nothing but that small copy.
    */
   preview(slice?: number, maxSide?: number): Promise<Preview>;
+  /**
+   * The all-in-focus composite of the measured slices (core/composite.ts: each region from the slice where its patches
+   * are sharpest, blended without seams), with a depth map; computed in the worker for a file measured there.
+   * Measure with `slices: 'all'` (the default) to compose the whole stack; one slice gives that slice, with a note.
+   */
+  composite(options?: CompositeOptions): Promise<AllInFocus>;
   /** Lets the worker forget this file's pixels (it keeps the latest files' for `preview`, up to 512 MB). */
   release(): void;
+}
+
+/** An all-in-focus composite, with its images as TIFF bytes (the stack's bit depth; the depth map 16-bit). */
+export interface AllInFocus extends Composite {
+  /** The composite (`'image'`, default) or the depth map (`'depth'`: 0-based slice index per pixel) as a TIFF. */
+  toTIFF(which?: 'image' | 'depth'): Uint8Array;
 }
 
 export interface FocusQuality {
@@ -136,8 +153,8 @@ function measurement(
   best: FocusResult,
   warnings: readonly string[],
   metrics: readonly string[],
-  draw: (slice: number, maxSide: number) => Promise<Preview>,
-  release: () => void,
+  held: { draw(slice: number, maxSide: number): Promise<Preview>; compose(options: CompositeOptions): Promise<Composite>; release(): void },
+  decodeMs: number | undefined,
 ): Measurement {
   const rows: ResultRow[] = results.map((r) => ({ file: name, slice: r.slice, width: r.width, height: r.height, result: r, warnings }));
   return {
@@ -145,11 +162,20 @@ function measurement(
     results,
     best,
     warnings,
+    ...(decodeMs === undefined ? {} : { decodeMs }),
     toCSV: () => toImageCsv(rows, metrics),
     toPatchCSV: () => toPatchCsv(rows, best.probs.length, metrics),
     toGeoJSON: () => toGeoJSONCollection(rows),
-    preview: (slice = best.slice, maxSide = 512) => draw(slice, maxSide),
-    release,
+    preview: (slice = best.slice, maxSide = 512) => held.draw(slice, maxSide),
+    composite: async (options = {}) => {
+      try {
+        const c = await held.compose(options);
+        return { ...c, toTIFF: (which = 'image') => encodeTiff(which === 'depth' ? c.depth : c.image) };
+      } catch (err) {
+        throw withContext(err, { file: name });
+      }
+    },
+    release: held.release,
   };
 }
 
@@ -189,16 +215,24 @@ export function createFocusQuality(options: FocusQualityOptions = {}): FocusQual
     if (typeof Blob !== 'undefined' && image instanceof Blob && client) {
       // A file goes to the worker undecoded: a hostile one can only cost its own call (see WorkerClient.measureFile).
       const found = await client.measureFile(image, { ...stackOptions, name, current }, { onProgress, signal, decodeTimeoutMs: options.decodeTimeoutMs });
-      return measurement(name, found.results, found.best, found.warnings, opts.metrics, (slice, maxSide) => client.preview(found.fileId, slice, maxSide), () => client.release(found.fileId));
+      const held = { draw: (slice: number, maxSide: number) => client.preview(found.fileId, slice, maxSide), compose: (o: CompositeOptions) => client.compose(found.fileId, o), release: () => client.release(found.fileId) };
+      return measurement(name, found.results, found.best, found.warnings, opts.metrics, held, found.decodeMs);
     }
-    const stack = typeof Blob !== 'undefined' && image instanceof Blob ? await decodeImage(await image.arrayBuffer(), name) : toImageStack(image as ImageInput, name, call.channelOrder ? { channelOrder: call.channelOrder } : {});
+    const t0 = performance.now();
+    const isFile = typeof Blob !== 'undefined' && image instanceof Blob;
+    const stack = isFile ? await decodeImage(await image.arrayBuffer(), name) : toImageStack(image as ImageInput, name, call.channelOrder ? { channelOrder: call.channelOrder } : {});
+    const decodeMs = isFile ? performance.now() - t0 : undefined;
     const { results, best } = await measureStack(client ?? local!, stack, stackOptions, { current, onProgress, signal });
-    const draw = async (slice: number, maxSide: number): Promise<Preview> => {
-      const plane = stack.slices[slice];
-      if (!plane) throw new ImageContentError(`slice ${slice} does not exist: the stack has ${stack.slices.length} slice(s), numbered from 0`, { file: name });
-      return renderPreview(plane, maxSide);
+    const planes = planesOf(stack);
+    const here = {
+      draw: async (slice: number, maxSide: number): Promise<Preview> => {
+        if (!(slice >= 0 && slice < planes.count)) throw new ImageContentError(`slice ${slice} does not exist: the stack has ${planes.count} slice(s), numbered from 0`, { file: name });
+        return renderPreview(await planes.plane(slice), maxSide);
+      },
+      compose: async (o: CompositeOptions): Promise<Composite> => composeAllInFocus(await Promise.all(Array.from({ length: planes.count }, (_, i) => planes.plane(i))), results, o),
+      release: () => undefined,
     };
-    return measurement(name, results, best, stack.warnings, opts.metrics, draw, () => undefined);
+    return measurement(name, results, best, stack.warnings, opts.metrics, here, decodeMs);
   }
 
   return {

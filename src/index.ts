@@ -22,7 +22,7 @@
 
 // The one-call API for embedders.
 export { createFocusQuality, decodeNdArray, toImageStack } from './api.js';
-export type { ChannelOrder, FocusQuality, FocusQualityOptions, MeasureCall, Measurement, ImageInput, ImJoyNdArray, NdArrayOptions, Preview, RawImage } from './api.js';
+export type { ChannelOrder, FocusQuality, FocusQualityOptions, MeasureCall, Measurement, ImageInput, ImJoyNdArray, NdArrayOptions, Preview, RawImage, AllInFocus } from './api.js';
 
 // Shapes and errors.
 export type { BitDepth, FocusResult, GrayImage, ImageStack, PatchRect, PatchScore, PixelArray, PixelSize, Verdict } from './core/types.js';
@@ -42,6 +42,8 @@ export { DEFAULT_OPTIONS, MAX_BATCH_SIZE, MAX_BORDER_WIDTH, resolveOptions } fro
 export type { MeasureOptions, SliceSelection } from './core/options.js';
 export { pickBestSlice, selectSlices } from './core/slices.js';
 export { measureStack, planesOf } from './core/measure-stack.js';
+export { composeAllInFocus } from './core/composite.js';
+export type { Composite, CompositeOptions } from './core/composite.js';
 export type { Measurer, PlaneHooks, PlaneOptions, PlaneSource, StackHooks, StackMeasurement, StackOptions } from './core/measure-stack.js';
 
 // Classic focus metrics (PLLS and friends).

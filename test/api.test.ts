@@ -10,6 +10,7 @@ import { createFocusQuality as createUniversal } from '../src/api.js';
 import { formatError } from '../src/core/errors.js';
 import { METRICS, computeMetrics, metricPerPatch } from '../src/core/metrics/index.js';
 import { decodeImage } from '../src/io/decode.js';
+import { regionAgreement, twoRegionStack } from './inference/two-region.js';
 
 const data = new URL('../../test/fixtures/images/', import.meta.url); // from build/test/
 
@@ -112,6 +113,26 @@ describe('createFocusQuality in Node', { timeout: 120_000 }, () => {
     assert.equal(Math.max(p.width, p.height), 100);
     assert.equal(p.data.length, 4 * p.width * p.height);
     await assert.rejects(m.preview(1), (e: Error) => e.name === 'ImageContentError' && /slice 1 does not exist/.test(e.message));
+  });
+
+  it('composite(): each region from its focal slice where it has content, a 16-bit depth map, TIFF bytes; one slice gives that slice', async () => {
+    const planes = await twoRegionStack();
+    const { width, height } = planes[0]!;
+    const z = new Uint16Array(2 * width * height);
+    planes.forEach((p, s) => z.set(p.data as Uint16Array, s * width * height));
+    const m = await fq.measure({ _rtype: 'ndarray', _rvalue: z, _rshape: [2, height, width], _rdtype: 'uint16' }, { name: 'two.tif' });
+    const c = await m.composite();
+    assert.deepEqual([c.image.width, c.image.height, c.image.bitDepth, c.depth.bitDepth], [width, height, 16, 16]);
+    const { left, right } = regionAgreement(planes, c.image);
+    assert.ok(left.focal >= 0.75 && left.other <= 0.25, `left: ${JSON.stringify(left)}`);
+    assert.ok(right.focal >= 0.75 && right.other <= 0.25, `right: ${JSON.stringify(right)}`);
+    assert.ok(Math.abs(c.share[0]! + c.share[1]! - 1) < 1e-9 && c.share[0]! > 0.2 && c.share[1]! > 0.2, `share ${c.share}`);
+    const back = await decodeImage(c.toTIFF());
+    assert.deepEqual(Array.from(back.slices[0]!.data.subarray(0, 5000)), Array.from(c.image.data.subarray(0, 5000)));
+    assert.equal((await decodeImage(c.toTIFF('depth'))).slices[0]!.data.length, width * height);
+    const one = await (await fq.measure(planes[0]!, { name: 'one.tif' })).composite();
+    assert.deepEqual(one.image.data, planes[0]!.data);
+    assert.match(one.notes.join(' '), /only one slice/);
   });
 
   it('rejects a bad option value with an OptionsError naming the option', async () => {

@@ -108,13 +108,41 @@ def plot(summary: dict, records: list[dict], level_key: str, levels: int, out: P
     plt.close(fig)
 
 
+def test_report(path: str, onnx_sha: str) -> dict | None:
+    """npm run eval's results when they describe this ONNX file (by sha256) on the test sources, else None."""
+    if not Path(path).is_file():
+        return None
+    rep = json.loads(Path(path).read_text())
+    same = rep.get("model", {}).get("sha256") == onnx_sha and rep.get("protocol", {}).get("split") == "test"
+    return rep if same else None
+
+
+def report_only(args) -> int:
+    card_path = Path(args.onnx).with_name(Path(args.onnx).name.replace(".onnx", ".card.json"))
+    if not card_path.is_file():
+        print(f"error: {card_path}: no such card", file=sys.stderr)
+        return 2
+    card = json.loads(card_path.read_text())
+    test = test_report(args.test_report, sha256(args.onnx))
+    if test is None:
+        print(f"error: {args.test_report} does not describe {args.onnx} (run npm run eval first)", file=sys.stderr)
+        return 2
+    card["metrics"]["test"] = {k: test[k] for k in ("summary", "plls", "protocol") if k in test}
+    write_card(card_path, card)
+    from training.report import markdown
+    (Path(args.out_dir) / "MODEL_CARD.md").write_text(markdown(card, test))
+    print(f"wrote {card_path} and {Path(args.out_dir) / 'MODEL_CARD.md'} with the test sources' figures")
+    return 0
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--ckpt", required=True, help="the checkpoint the ONNX file was exported from")
     p.add_argument("--onnx", default="models/focus-quality.onnx", help="its ONNX file (the card sits next to it)")
     p.add_argument("--fields", default=".devdata/fields", help="folder written by fetch_data.py")
     p.add_argument("--cache", default=".devdata/cache", help="defocused-field cache")
-    p.add_argument("--per_source", type=int, default=4, help="validation fields per source")
+    p.add_argument("--per_source", type=int, default=3, help="validation fields per source (3: the fields the rule comparison and 1.1.0 were measured on)")
+    p.add_argument("--baseline", default="training/results/v110-val.json", help="model 1.1.0 on the same validation images (sources_eval.py, seed 7)")
     p.add_argument("--real_dir", default=shared_data(), help="the shared data folder (bbbc006-in-focus, mcf7-defocused)")
     p.add_argument("--test_report", default="reports/evaluation.json", help="npm run eval's results (test sources)")
     p.add_argument("--out_dir", default="models", help="where MODEL_CARD.md and the plots go")
@@ -122,7 +150,11 @@ def main(argv=None) -> int:
     p.add_argument("--no_bench", action="store_true", help="skip the onnxruntime-web speed comparison")
     p.add_argument("--paper_onnx", default="build/models/paper-arch.onnx", help="paper-architecture ONNX for the speed comparison")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--report_only", action="store_true",
+                   help="re-measure nothing: add the test report (npm run eval) to the existing card and rewrite MODEL_CARD.md")
     args = p.parse_args(argv)
+    if args.report_only:
+        return report_only(args)
     torch.set_num_threads(1)
     try:
         model, meta = load_checkpoint(args.ckpt)
@@ -164,17 +196,20 @@ def main(argv=None) -> int:
                        "right": sum(r["right"] for r in real), "total": len(real), "rows": real},
         "size": {"parameters": count_parameters(model), "onnxBytes": Path(args.onnx).stat().st_size},
     }
+    if Path(args.baseline).is_file():
+        base = json.loads(Path(args.baseline).read_text())
+        if base.get("perSource") == args.per_source and base.get("seed") == args.seed:
+            b = base["summary"]
+            metrics["validation"]["baseline110"] = {"within1": b["all"]["within1"], "worstSource": b["worstSource"]["within1"],
+                                                    "spearman": b["all"]["spearman"], "source": args.baseline}
     if not args.no_bench:
         from training.report import bench
         speed = bench(args.onnx, args.paper_onnx)
         if speed:
             metrics["speed"] = speed
-    test = None
-    if Path(args.test_report).is_file():
-        rep = json.loads(Path(args.test_report).read_text())
-        if rep.get("model", {}).get("sha256") == card["sha256"]:
-            test = rep
-            metrics["test"] = {k: rep[k] for k in ("summary", "plls", "protocol") if k in rep}
+    test = test_report(args.test_report, card["sha256"])
+    if test:
+        metrics["test"] = {k: test[k] for k in ("summary", "plls", "protocol") if k in test}
     card["metrics"] = metrics
     write_card(card_path, card)
     out = Path(args.out_dir)

@@ -188,7 +188,7 @@ def main(argv=None) -> int:
     if args.card != "none":
         card_path = Path(args.card) if args.card else out.with_name(out.name.replace(".onnx", ".card.json"))
         training = {"arch": cfg["arch"], "parameters": count_parameters(net), "steps": meta.get("steps"),
-                    "device": meta.get("device"), "sources": meta.get("sources"), "fields": len(meta.get("fields") or []),
+                    "trainSeconds": meta.get("train_seconds_last_call"), "device": meta.get("device"), "sources": meta.get("sources"), "fields": len(meta.get("fields") or []),
                     "heldOut": ["BBBC006_a05", "BBBC006_a06"], "config": cfg}
         if args.notes:
             training["notes"] = args.notes

@@ -72,7 +72,9 @@ def markdown(card: dict, test: dict | None) -> str:
         f"- Architecture `{t.get('arch')}`, {t.get('parameters'):,} parameters, {m['size']['onnxBytes'] / 1024:.0f} KiB ONNX.",
         f"- {t.get('steps')} steps of {cfg.get('batch_size')} patches, AdamW lr {cfg.get('lr')} → {cfg.get('min_lr')} (warm-up "
         f"{cfg.get('warmup')}, cosine over the steps), ranked-probability-score loss, seed {cfg.get('seed')}, "
-        f"{cfg.get('threads')} CPU thread(s). Sources drawn evenly; flips/rotations; half of the crops the busier of two.",
+        f"{cfg.get('threads')} CPU thread(s)"
+        + (f", {t['trainSeconds'] / 60:.0f} minutes on a 2-core machine shared with other work" if t.get("trainSeconds") else "")
+        + ". Sources drawn evenly; flips/rotations; half of the crops the busier of two.",
         *([f"- {t['notes']}"] if t.get("notes") else []), "",
     ]
     if test:
@@ -96,6 +98,10 @@ def markdown(card: dict, test: dict | None) -> str:
               f"{val['all']['n']} images; within ±1 {pct(val['all']['within1'])}, worst source {pct(val['worstSource']['within1'])}, "
               f"Spearman {val['all']['spearman']:.3f}; with the chosen verdict: confident wrong {pct(val['all']['confidentWrong'])}, "
               f"uncertain {pct(val['all']['uncertain'])}.", ""]
+    if m["validation"].get("baseline110"):
+        b = m["validation"]["baseline110"]
+        lines += [f"Model 1.1.0 on the same validation images (same fields, conditions and noise seed): within ±1 {pct(b['within1'])}, "
+                  f"worst source {pct(b['worstSource'])}, Spearman {b['spearman']:.3f} ({b['source']}).", ""]
     lines += rates_table(val["conditions"], "condition (validation)") + [""]
     lines += rates_table(val["sources"], "validation source") + ["", "![per condition](conditions.png) ![confusion](confusion-validation.png)", ""]
     ind = m["inDistribution"]["summary"]

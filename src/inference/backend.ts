@@ -76,13 +76,16 @@ export async function probeBackends(): Promise<BackendProbe[]> {
 
 /**
  * Threads for wasm in a browser: several only where SharedArrayBuffer works, i.e. the page is cross-origin isolated
- * (COOP/COEP). Outside a browser (no `crossOriginIsolated` at all, e.g. Node) undefined: onnxruntime-web chooses.
+ * (COOP/COEP), and one core left to the page, the browser and the worker's own message handling — up to 4. Why not
+ * every core: onnxruntime splits each operator across its threads and waits for all of them, so one thread that loses
+ * its core to another process stalls every operator; with as many threads as cores that happens all the time, and 2
+ * threads on a 2-core machine ran slower than 1 (bench/browser-bench.mjs; docs/browser-speed.md). Outside a browser
+ * (no `crossOriginIsolated` at all, e.g. Node) undefined: onnxruntime-web chooses.
  */
-export function defaultThreadCount(): number | undefined {
+export function defaultThreadCount(cores = globalThis.navigator?.hardwareConcurrency ?? 1): number | undefined {
   if (globalThis.crossOriginIsolated === undefined) return undefined;
   if (!globalThis.crossOriginIsolated) return 1;
-  const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
-  return Math.max(1, Math.min(4, cores));
+  return Math.max(1, Math.min(4, cores - 1));
 }
 
 /**

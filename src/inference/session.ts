@@ -26,6 +26,11 @@ export interface LoadModelOptions {
   readonly wasmPaths?: string | { readonly wasm?: string | URL; readonly mjs?: string | URL };
   /** A label for error messages (e.g. the model's file name). */
   readonly name?: string;
+  /**
+   * Whether idle wasm threads spin-wait for work between operators (onnxruntime's `session.intra_op.allow_spinning`);
+   * default: onnxruntime's own (on). bench/browser-bench.mjs compares both with 2 threads.
+   */
+  readonly intraOpSpinning?: boolean;
 }
 
 export interface FocusModel {
@@ -98,7 +103,8 @@ export async function loadModel(options: LoadModelOptions): Promise<FocusModel> 
   }
   let session: Session;
   try {
-    const opts = { executionProviders: [backend], graphOptimizationLevel: 'all' as const };
+    const spinning = options.intraOpSpinning === undefined ? {} : { extra: { session: { intra_op: { allow_spinning: options.intraOpSpinning ? '1' : '0' } } } };
+    const opts = { executionProviders: [backend], graphOptimizationLevel: 'all' as const, ...spinning };
     session = await ort.InferenceSession.create(options.model, opts);
   } catch (err) {
     throw new ModelError(`cannot create an ONNX session on ${backend}: ${(err as Error).message}`, { file: label, cause: err });

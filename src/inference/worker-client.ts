@@ -9,11 +9,12 @@
  */
 import * as Comlink from 'comlink';
 import { CancelledError, ImageFormatError, ModelError, reviveError } from '../core/errors.js';
+import type { Composite, CompositeOptions } from '../core/composite.js';
 import type { Measurer, PlaneHooks } from '../core/measure-stack.js';
 import { cardUrlFor } from '../core/model-card.js';
-import type { FocusResult, GrayImage } from '../core/types.js';
+import type { FocusResult, GrayImage, PatchScore } from '../core/types.js';
 import type { Preview } from '../io/preview.js';
-import type { BackendPreference, ProgressCallback, WorkerApi, WorkerFileOptions, WorkerFileResult, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
+import { PATCH_CHUNK, type BackendPreference, type ProgressCallback, type WorkerApi, type WorkerFileOptions, type WorkerFileResult, type WorkerMeasureOptions, type WorkerModelInfo } from './worker-protocol.js';
 
 export interface WorkerClientOptions {
   /** The ONNX model; default `./models/focus-quality.onnx` next to the bundle. Relative URLs resolve against the page. */
@@ -61,6 +62,8 @@ export interface WorkerClient extends Measurer {
   measureFile(file: Blob | ArrayBuffer, options: WorkerFileOptions, hooks?: FileHooks): Promise<WorkerFileResult>;
   /** A contrast-stretched RGBA picture of a measured file's slice, rendered in the worker (longer side ≤ maxSide). */
   preview(fileId: number, slice: number, maxSide: number): Promise<Preview>;
+  /** The all-in-focus composite of a measured file's measured slices, computed in the worker. */
+  compose(fileId: number, options?: CompositeOptions): Promise<Composite>;
   /** Lets the worker forget a measured file's pixels. */
   release(fileId: number): void;
   /** Cancels every job in flight. */
@@ -209,8 +212,9 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
       decoded = true;
       clearTimeout(timer);
     };
-    // Decoding is where a hostile file hangs or eats memory, out of reach of any check inside the worker: past the
-    // budget the worker is terminated (the next call starts a fresh one) and only this file fails.
+    // Decoding is where a hostile file hangs or eats memory. The decoder checks its budget between strips and fails
+    // by itself; this timer covers what no check reaches (a read, a single huge chunk, a hang): past the budget the
+    // worker is terminated (the next call starts a fresh one) and only this file fails.
     const guard = (r: Running) => {
       let fail: (e: Error) => void = () => undefined;
       const race = new Promise<never>((_, reject) => (fail = reject));
@@ -228,15 +232,27 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     };
     return call(
       hooks.signal,
-      (r, jobId) => r.remote.measureFile(jobId, file instanceof ArrayBuffer ? Comlink.transfer(file, [file]) : file, options, onProgress ? Comlink.proxy(onProgress) : undefined, Comlink.proxy(onDecoded)),
+      async (r, jobId) => {
+        const summary = await r.remote.measureFile(jobId, file instanceof ArrayBuffer ? Comlink.transfer(file, [file]) : file, { ...options, decodeTimeoutMs: budget }, onProgress ? Comlink.proxy(onProgress) : undefined, Comlink.proxy(onDecoded));
+        // The patches come in chunks, each unpacked in a short task of its own (see WorkerFileSummary).
+        const results: FocusResult[] = [];
+        for (const [i, result] of summary.results.entries()) {
+          const patches: PatchScore[] = [];
+          for (let start = 0; start < summary.patchCounts[i]!; start += PATCH_CHUNK) patches.push(...(await r.remote.patches(summary.fileId, i, start, PATCH_CHUNK)));
+          results.push({ ...result, patches });
+        }
+        const { patchCounts: _, bestIndex, ...rest } = summary;
+        return { ...rest, results, best: results[bestIndex]! };
+      },
       guard,
     );
   }
 
-  async function preview(fileId: number, slice: number, maxSide: number): Promise<Preview> {
+  /** A call about a file the worker holds: no job to cancel, but a dead worker still ends it. */
+  async function ask<T>(question: (remote: Comlink.Remote<WorkerApi>) => Promise<T>): Promise<T> {
     const r = await ready();
     try {
-      return await Promise.race([r.remote.preview(fileId, slice, maxSide), r.crashed]);
+      return await Promise.race([question(r.remote), r.crashed]);
     } catch (err) {
       throw reviveError(err);
     }
@@ -248,7 +264,8 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     },
     measure,
     measureFile,
-    preview,
+    preview: (fileId, slice, maxSide) => ask((remote) => remote.preview(fileId, slice, maxSide)),
+    compose: (fileId, options = {}) => ask((remote) => remote.compose(fileId, options)),
     release(fileId) {
       void running?.remote.release(fileId).catch(() => undefined);
     },

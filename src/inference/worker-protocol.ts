@@ -1,8 +1,9 @@
 /**
- * The wire contract between a page and the focus-quality worker: types only, no runtime code.
+ * The wire contract between a page and the focus-quality worker: types (and one constant) only.
  * Kept apart (as comlink keeps `protocol.ts`) so the page side never pulls the worker's imports into its bundle.
  */
-import type { FocusResult, GrayImage } from '../core/types.js';
+import type { FocusResult, GrayImage, PatchScore } from '../core/types.js';
+import type { Composite, CompositeOptions } from '../core/composite.js';
 import type { PlaneOptions, StackOptions } from '../core/measure-stack.js';
 import type { Preview } from '../io/preview.js';
 import type { ModelCard } from '../core/model-card.js';
@@ -42,7 +43,7 @@ export interface WorkerInitOptions {
    */
   readonly ortUrl?: string;
   readonly backend?: BackendPreference;
-  /** wasm threads; default: up to 4 when cross-origin isolated, else 1. */
+  /** wasm threads; default: one fewer than the cores, up to 4, when cross-origin isolated, else 1 (backend.ts `defaultThreadCount`). */
   readonly numThreads?: number;
 }
 
@@ -63,6 +64,8 @@ export interface WorkerFileOptions extends StackOptions {
   readonly name: string;
   /** The slice that `slices: 'current'` means. */
   readonly current?: number | undefined;
+  /** Time for reading and decoding the file; the decoder stops by itself at it, and the page stops the worker. */
+  readonly decodeTimeoutMs?: number | undefined;
 }
 
 /** What the worker found in one file; the decoded planes stay in the worker (see `preview`, `release`). */
@@ -76,7 +79,24 @@ export interface WorkerFileResult {
   readonly warnings: readonly string[];
   readonly results: readonly FocusResult[];
   readonly best: FocusResult;
+  /** Milliseconds the worker spent reading and decoding the file (each result's `timings` has the rest). */
+  readonly decodeMs: number;
 }
+
+/**
+ * What `measureFile` sends back at once: the results without their patches (`patches` empty) and which one is the
+ * best. The patches follow in chunks (`patches`): one message of 9,216 patches (an 8000×8000 image) takes the page
+ * 80 ms and more to unpack in one task; chunks of `PATCH_CHUNK` keep every task short.
+ */
+export interface WorkerFileSummary extends Omit<WorkerFileResult, 'results' | 'best'> {
+  readonly results: readonly FocusResult[];
+  /** How many patches each result has (to fetch). */
+  readonly patchCounts: readonly number[];
+  readonly bestIndex: number;
+}
+
+/** Patches per `patches` message. */
+export const PATCH_CHUNK = 1024;
 
 /** The object the worker exposes with comlink. Jobs carry an id so `cancel` can name the one to stop. */
 export interface WorkerApi {
@@ -87,7 +107,11 @@ export interface WorkerApi {
    * Decodes a TIFF/PNG (a Blob, or bytes that should be transferred) and measures its slices here, so a hostile file
    * costs this worker only. `onDecoded` is called once decoding has finished (the page's time budget covers decoding).
    */
-  measureFile(jobId: number, file: Blob | ArrayBuffer, options: WorkerFileOptions, onProgress?: ProgressCallback, onDecoded?: () => void): Promise<WorkerFileResult>;
+  measureFile(jobId: number, file: Blob | ArrayBuffer, options: WorkerFileOptions, onProgress?: ProgressCallback, onDecoded?: () => void): Promise<WorkerFileSummary>;
+  /** Patches `start` … `start + count − 1` of result `index` of a measured file (see WorkerFileSummary). */
+  patches(fileId: number, index: number, start: number, count: number): Promise<readonly PatchScore[]>;
+  /** The all-in-focus composite (core/composite.ts) of a measured file's slices, its buffers transferred. */
+  compose(fileId: number, options: CompositeOptions): Promise<Composite>;
   /** A contrast-stretched RGBA picture of slice `slice` of a decoded file, longer side ≤ maxSide (its buffer transferred). */
   preview(fileId: number, slice: number, maxSide: number): Promise<Preview>;
   /** Forgets a decoded file (the worker also forgets the oldest ones by itself when they hold much memory). */

@@ -7,15 +7,16 @@
  */
 import * as Comlink from 'comlink';
 import { CancelledError, ERROR_NAMES, ImageContentError, ImageFormatError, ModelError, errorFields, withContext } from '../core/errors.js';
-import { measureStack, type Measurer } from '../core/measure-stack.js';
-import type { FocusResult, GrayImage, ImageStack } from '../core/types.js';
+import { composeAllInFocus, type Composite, type CompositeOptions } from '../core/composite.js';
+import { measureStack, planesOf, type Measurer } from '../core/measure-stack.js';
+import type { FocusResult, GrayImage, ImageStack, PatchScore } from '../core/types.js';
 import { decodeImage } from '../io/decode.js';
 import { renderPreview, type Preview } from '../io/preview.js';
 import { defaultThreadCount } from './backend.js';
 import { modelMeasurer } from './measure.js';
 import { openModel } from './model-loader.js';
 import type { FocusModel } from './session.js';
-import type { ProgressCallback, WorkerApi, WorkerFileOptions, WorkerFileResult, WorkerInitOptions, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
+import type { ProgressCallback, WorkerApi, WorkerFileOptions, WorkerFileSummary, WorkerInitOptions, WorkerMeasureOptions, WorkerModelInfo } from './worker-protocol.js';
 
 interface Loaded {
   readonly key: string;
@@ -27,9 +28,18 @@ let loaded: Promise<Loaded> | undefined;
 
 /**
  * A wasm inference call blocks this thread, so a `cancel` message can only run between batches, and only if each
- * batch starts from a fresh task: awaiting a resolved promise would not let the message queue run.
+ * batch starts from a fresh task: awaiting a resolved promise would not let the message queue run. A message to
+ * ourselves, not `setTimeout(0)`: nested timeouts are clamped to 4 ms from the fifth on (HTML timers), which cost
+ * ~40 ms for the 10 batches of a 2048×2048 image.
  */
-const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+const yieldChannel = new MessageChannel();
+const waiting: (() => void)[] = [];
+yieldChannel.port1.onmessage = () => waiting.shift()?.();
+const nextTask = (): Promise<void> =>
+  new Promise((resolve) => {
+    waiting.push(resolve);
+    yieldChannel.port2.postMessage(null);
+  });
 const jobs = new Map<number, AbortController>();
 
 async function load(options: WorkerInitOptions): Promise<Loaded> {
@@ -37,20 +47,23 @@ async function load(options: WorkerInitOptions): Promise<Loaded> {
   return { key: JSON.stringify(options), model, info: { card: model.card, report } };
 }
 
-/** Decoded files kept for `preview`, oldest first; beyond this many bytes of pixels the oldest are forgotten. */
-const files = new Map<number, ImageStack>();
+/**
+ * Decoded files kept for `preview` (and their results, until the page has fetched their patches), oldest first;
+ * beyond this many bytes of pixels the oldest are forgotten.
+ */
+const files = new Map<number, { stack: ImageStack; results?: readonly FocusResult[] }>();
 const KEEP_BYTES = 512 * 2 ** 20;
 let nextFileId = 1;
 
 function keep(stack: ImageStack): number {
   const id = nextFileId++;
-  files.set(id, stack);
+  files.set(id, { stack });
   const bytesOf = (s: ImageStack): number => s.slices.reduce((n, p) => n + p.data.byteLength, 0);
-  let total = [...files.values()].reduce((n, s) => n + bytesOf(s), 0);
-  for (const [old, s] of files) {
+  let total = [...files.values()].reduce((n, f) => n + bytesOf(f.stack), 0);
+  for (const [old, f] of files) {
     if (total <= KEEP_BYTES || old === id) break;
     files.delete(old);
-    total -= bytesOf(s);
+    total -= bytesOf(f.stack);
   }
   return id;
 }
@@ -111,20 +124,27 @@ const api: WorkerApi = {
     return job(jobId, (measurer, signal) => measurer.measure(image, options, { signal, ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}) }));
   },
 
-  measureFile(jobId: number, file: Blob | ArrayBuffer, options: WorkerFileOptions, onProgress?: ProgressCallback, onDecoded?: () => void): Promise<WorkerFileResult> {
-    const { name, current, ...stackOptions } = options;
+  measureFile(jobId: number, file: Blob | ArrayBuffer, options: WorkerFileOptions, onProgress?: ProgressCallback, onDecoded?: () => void): Promise<WorkerFileSummary> {
+    const { name, current, decodeTimeoutMs, ...stackOptions } = options;
     return job(jobId, async (measurer, signal) => {
       let stack: ImageStack;
+      const t0 = performance.now();
       try {
-        stack = await decodeImage(file instanceof ArrayBuffer ? file : await file.arrayBuffer(), name);
+        const bytes = file instanceof ArrayBuffer ? file : await file.arrayBuffer();
+        // The decoder's own budget (checked between strips) ends a slow file with a clear error, keeping this worker.
+        const left = decodeTimeoutMs === undefined ? undefined : Math.max(0, decodeTimeoutMs - (performance.now() - t0));
+        stack = await decodeImage(bytes, name, left === undefined ? {} : { timeLimitMs: left });
       } catch (err) {
         throw asFormatError(err, name);
       }
+      const decodeMs = performance.now() - t0;
       await onDecoded?.();
       const fileId = keep(stack);
       try {
         const { results, best } = await measureStack(measurer, stack, stackOptions, { current, signal, ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}) });
-        return { fileId, width: stack.width, height: stack.height, slices: stack.slices.length, warnings: stack.warnings, results, best };
+        files.get(fileId)!.results = results;
+        const summaries = results.map((r) => ({ ...r, patches: [] }));
+        return { fileId, width: stack.width, height: stack.height, slices: stack.slices.length, warnings: stack.warnings, results: summaries, patchCounts: results.map((r) => r.patches.length), bestIndex: results.indexOf(best), decodeMs };
       } catch (err) {
         files.delete(fileId);
         throw withContext(err, { file: name });
@@ -132,8 +152,23 @@ const api: WorkerApi = {
     });
   },
 
+  async patches(fileId: number, index: number, start: number, count: number): Promise<readonly PatchScore[]> {
+    const result = files.get(fileId)?.results?.[index];
+    if (!result) throw new ImageContentError('the results of this file are no longer held by the worker: measure it again');
+    return result.patches.slice(start, start + count);
+  },
+
+  async compose(fileId: number, options: CompositeOptions): Promise<Composite> {
+    const held = files.get(fileId);
+    if (!held?.results) throw new ImageContentError('this file is no longer held by the worker (it keeps the latest ones only): measure it again to compose it');
+    const source = planesOf(held.stack);
+    const planes = Array.from({ length: source.count }, (_, i) => source.plane(i) as GrayImage);
+    const composite = composeAllInFocus(planes, held.results, options);
+    return Comlink.transfer(composite, [composite.image.data.buffer, composite.depth.data.buffer]);
+  },
+
   async preview(fileId: number, slice: number, maxSide: number): Promise<Preview> {
-    const stack = files.get(fileId);
+    const stack = files.get(fileId)?.stack;
     if (!stack) throw new ImageContentError('this file is no longer held by the worker (it keeps the latest ones only): measure it again to draw it');
     const plane = stack.slices[slice];
     if (!plane) throw new ImageContentError(`slice ${slice} does not exist: the stack has ${stack.slices.length} slice(s), numbered from 0`);

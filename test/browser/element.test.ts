@@ -148,6 +148,8 @@ describe('<focus-quality-view>', () => {
     ['a text file named .tif', async () => new Blob(['plate 3, well B4: see notes\n']), /not a TIFF or PNG.*text/, 'ImageFormatError'],
     ['a 1×1 image', async () => new Blob([encode({ width: 1, height: 1, data: new Uint8Array([7]), channels: 1, depth: 8 })]), /1×1.*smaller than one/, 'ImageContentError'],
     ['a truncated TIFF', async () => new Blob([(await fetchBytes(DATA + IN_FOCUS)).slice(0, 5000)]), /truncated|corrupt/i, 'ImageFormatError'],
+    // Decoded in the worker: issue 12's page-freezing file (its page chain loops) now fails alone (web-test-runner.config.mjs makes it).
+    ['a TIFF whose page chain loops', async () => new Blob([await fetchBytes('/__tiff/ifd-loop.tif')]), /loops/, 'ImageFormatError'],
   ];
   for (const [what, make, pattern, name] of badInputs) {
     it(`${what}: shows a clear message naming the file, fires focus-quality-error and keeps the earlier result`, async () => {

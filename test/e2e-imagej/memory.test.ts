@@ -1,7 +1,7 @@
 /**
- * Memory: measuring a 50-slice stack twice through the plugin does not grow the browser's renderer memory (the page,
- * the plugin frame and its inference worker share that process here) by more than 10% the second time. The original
- * Fiji plugin leaked on stacks. Memory is read as the resident set size of this test's own Chromium renderers.
+ * Memory: measuring a 50-slice stack again and again through the plugin does not keep growing the browser's renderer
+ * memory (the page, the plugin frame and its inference worker share that process here). The original Fiji plugin
+ * leaked on stacks. Memory is read as the resident set size of this test's own Chromium renderers.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -72,22 +72,25 @@ describe('memory over repeated stack measurements', { timeout: 600_000 }, () => 
     await ij?.stop();
   });
 
-  it('a 50-slice stack measured twice: renderer memory grows ≤ 10% the second time, overlay not doubled', async () => {
+  it('a 50-slice stack measured five times: renderer memory levels off (≤ 5% more after the fifth run than after the fourth), overlay not doubled', async () => {
     await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); run("Select All"); run("Copy");
 for (i = 1; i < 50; i++) { run("Add Slice"); run("Paste"); }
 run("Select None"); setSlice(1);`, 120_000);
-    const measure = () => page.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<{ results: unknown[] }> } } }).__plugin.api.measure('border=1 overlay slices=all'));
-    const first = await measure();
-    assert.equal(first.results.length, 50);
-    const afterFirst = rendererRssKb();
-    const second = await measure();
-    assert.equal(second.results.length, 50);
-    const afterSecond = rendererRssKb();
-    const growth = (afterSecond - afterFirst) / afterFirst;
-    console.log(`renderer RSS after the first run ${(afterFirst / 1024).toFixed(0)} MB, after the second ${(afterSecond / 1024).toFixed(0)} MB (${(100 * growth).toFixed(1)}%)`);
-    assert.ok(afterFirst > 0, 'found no renderer process of ours');
-    assert.ok(growth <= 0.1, `renderer memory grew ${(100 * growth).toFixed(1)}% on the second run`);
-    const patchesPerSlice = (first.results[0] as { patches: unknown[] }).patches.length;
-    assert.equal((await readOverlay(ij)).length, 50 * patchesPerSlice);
+    const measure = () => page.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<{ results: { patches: unknown[] }[] }> } } }).__plugin.api.measure('border=1 overlay slices=all'));
+    // Planes are read one at a time, ~1 MB of garbage each: V8 and Chromium's allocators hold on to some of it for a
+    // few runs (measured here: +9 %, +9 %, +7 %, then +0.3 %; six runs elsewhere: … +7 %, +0.2 %, −0.3 %), so a leak
+    // shows as growth that does not level off.
+    const rss: number[] = [];
+    let last: { results: { patches: unknown[] }[] } | undefined;
+    for (let run = 1; run <= 5; run++) {
+      last = await measure();
+      assert.equal(last.results.length, 50);
+      rss.push(rendererRssKb());
+    }
+    console.log(`renderer RSS after runs 1–5: ${rss.map((kb) => (kb / 1024).toFixed(0)).join(', ')} MB`);
+    assert.ok(rss[0]! > 0, 'found no renderer process of ours');
+    const growth = (rss[4]! - rss[3]!) / rss[3]!;
+    assert.ok(growth <= 0.05, `renderer memory still grew ${(100 * growth).toFixed(1)}% from the fourth to the fifth run`);
+    assert.equal((await readOverlay(ij)).length, 50 * last!.results[0]!.patches.length);
   });
 });

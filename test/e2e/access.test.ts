@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { FocusResult } from '../../src/core/types.js';
-import { IMAGE, openEmpty, openWithSamples, start, writeStack, type Session } from './harness.js';
+import { IMAGE, openEmpty, openWithSamples, start, viewerShows, writeStack, type Session } from './harness.js';
 
 interface Stop {
   /** What has focus, e.g. `button#csv`, `tr[3:12]`, `div.stage (shadow)`. */
@@ -113,6 +113,7 @@ describe('keyboard and touch', { timeout: 300_000 }, () => {
       const picked = order[2]!.key;
       assert.equal(await page.getAttribute(`tr[data-key="${picked}"]`, 'aria-selected'), 'true');
       const pickedSlice = Number(await page.getAttribute(`tr[data-key="${picked}"]`, 'data-slice'));
+      await viewerShows(page, (await page.getAttribute(`tr[data-key="${picked}"]`, 'data-file'))!, pickedSlice);
       assert.equal((await viewer(page)).result.slice, pickedSlice, 'Enter shows that row');
       await page.keyboard.press('End');
       assert.equal((await focused(page)).what, `tr[${order[order.length - 1]!.key}]`);
@@ -128,6 +129,7 @@ describe('keyboard and touch', { timeout: 300_000 }, () => {
       await page.keyboard.press('Home');
       for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
       await page.keyboard.press('Enter');
+      await viewerShows(page, path.basename(IMAGE));
       await tabTo(page, (w) => w.includes('.stage'));
       const expect = async (x: number, y: number) => {
         const { result, reading } = await viewer(page);
@@ -160,14 +162,18 @@ describe('keyboard and touch', { timeout: 300_000 }, () => {
         await page.keyboard.press('ArrowDown');
       }
       await page.keyboard.press('Enter');
+      await page.waitForFunction(() => /^stack50\.tif \[slice \d+\]:/.test(document.querySelector('focus-quality-view')!.shadowRoot!.querySelector('.stage')?.getAttribute('aria-label') ?? ''));
       const start = (await viewer(page)).result.slice;
       await tabTo(page, (w) => w.startsWith('svg'));
       await page.keyboard.press('ArrowRight');
+      await viewerShows(page, 'stack50.tif', Math.min(49, start + 1));
       assert.equal((await viewer(page)).result.slice, Math.min(49, start + 1));
       assert.equal(Number(await page.getAttribute('figure.plot svg', 'aria-valuenow')), Math.min(49, start + 1));
       await page.keyboard.press('End');
+      await viewerShows(page, 'stack50.tif', 49);
       assert.equal((await viewer(page)).result.slice, 49);
       await page.keyboard.press('Home');
+      await viewerShows(page, 'stack50.tif', 0);
       assert.equal((await viewer(page)).result.slice, 0);
       assert.match((await page.getAttribute('figure.plot svg', 'aria-valuetext')) ?? '', /^slice 0 \(1 of 50\): score/);
     } finally {
@@ -184,6 +190,7 @@ describe('keyboard and touch', { timeout: 300_000 }, () => {
       await page.tap(`.cards li[data-key="${target}"]`);
       assert.equal(await page.getAttribute(`.cards li[data-key="${target}"]`, 'aria-selected'), 'true');
       const file = await page.getAttribute(`.cards li[data-key="${target}"]`, 'data-file');
+      await viewerShows(page, file!);
       await page.waitForFunction(() => {
         const box = document.querySelector('focus-quality-view')!.getBoundingClientRect();
         return box.top >= -1 && box.top < innerHeight / 2;

@@ -12,7 +12,7 @@ import { decode, encode } from 'fast-png';
 import type { Browser } from 'playwright-core';
 import { levelColor } from '../../src/core/colormap.js';
 import type { FocusResult } from '../../src/core/types.js';
-import { IMAGE, dist, drop, openEmpty, start, writeStack, type Served, type Session } from './harness.js';
+import { IMAGE, dist, drop, openEmpty, start, viewerShows, writeStack, type Served, type Session } from './harness.js';
 
 describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
   let session: Session;
@@ -62,6 +62,7 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
       const name = path.basename(IMAGE);
       await drop(page, [{ name, bytes: readFileSync(IMAGE) }]);
       await page.waitForSelector(`table.results tbody tr[data-file="${name}"]`, { timeout: 120_000 });
+      await viewerShows(page, name);
       const shot = path.join(tmpdir(), 'focus-quality-e2e.png');
       writeFileSync(shot, await page.screenshot());
       console.log(`# screenshot: ${shot}`);
@@ -117,6 +118,7 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
       const name = path.basename(IMAGE);
       await drop(page, [{ name, bytes: readFileSync(IMAGE) }]);
       await page.waitForSelector(`table.results tbody tr[data-file="${name}"]`, { timeout: 120_000 });
+      await viewerShows(page, name);
       await drop(page, [{ name: 'notes.tif', bytes: Buffer.from('exposure 200 ms, gain 2\n') }]);
       const message = await page.waitForSelector('.messages li.error', { timeout: 30_000 });
       const text = (await message.textContent()) ?? '';
@@ -218,6 +220,7 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
       data[5] = data[40_000] = 65535;
       await drop(page, [{ name: 'blank.png', bytes: Buffer.from(encode({ width: 336, height: 336, data, depth: 16, channels: 1 })) }]);
       await page.waitForSelector('table.results tbody tr[data-file="blank.png"]', { timeout: 120_000 });
+      await viewerShows(page, 'blank.png');
       const result = (await page.evaluate(() => document.querySelector('focus-quality-view')!.result)) as FocusResult;
       assert.equal(result.verdict, 'uncertain', 'the engine calls it uncertain');
       assert.equal((await page.textContent('tr[data-file="blank.png"] td.col-verdict'))?.trim(), 'uncertain');

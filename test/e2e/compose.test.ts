@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { GrayImage } from '../../src/core/types.js';
 import { decodeImage } from '../../src/io/decode.js';
-import { IMAGE, openEmpty, start, type Session } from './harness.js';
+import { IMAGE, openEmpty, start, viewerShows, type Session } from './harness.js';
 
 async function downloaded(page: Page, button: string): Promise<GrayImage[]> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
@@ -57,6 +57,7 @@ describe('Compose all-in-focus in the app', { timeout: 300_000 }, () => {
       assert.equal(slices.length, 3);
       await page.click('#compose');
       await page.waitForSelector('tr[data-file="split.tif (all-in-focus)"]', { timeout: 120_000 });
+      await viewerShows(page, 'split.tif (all-in-focus)');
       const row = await page.$eval('tr[data-file="split.tif (all-in-focus)"]', (tr) => ({ verdict: tr.querySelector('td.col-verdict')!.textContent!.trim(), level: Number(tr.querySelector('td.col-level')!.textContent) }));
       assert.equal(row.verdict, 'in focus', 'the composite is in focus');
       assert.ok(row.level <= 1, `composite level ${row.level}`);

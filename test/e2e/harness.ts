@@ -105,3 +105,15 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 
 export const describeViolations = (vs: readonly AxeViolation[]): string =>
   vs.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join('\n  ')}`).join('\n');
+
+/** The app's viewer draws a measured file once the worker has rendered its picture: waits until it shows `file`. */
+export async function viewerShows(page: Page, file: string, slice?: number): Promise<void> {
+  await page.waitForFunction(
+    ([f, s]) => {
+      const label = document.querySelector('focus-quality-view')?.shadowRoot?.querySelector('.stage')?.getAttribute('aria-label') ?? '';
+      return label.startsWith(s === null ? `${f}:` : `${f} [slice ${s}]:`);
+    },
+    [file, slice ?? null] as const,
+    { timeout: 60_000 },
+  );
+}

@@ -1,6 +1,6 @@
 /**
- * The standalone web app (dist/index.html, what `npm start` serves): open or drop TIFF/PNG files, measure them one by
- * one in the worker with a progress bar and Cancel, then browse the results (a sortable table on wide screens, cards on
+ * The standalone web app (dist/index.html, what `npm start` serves): open or drop TIFF/PNG files, decode and measure
+ * them one by one in the worker (a huge or malformed file costs only its own row) with a progress bar and Cancel, then browse the results (a sortable table on wide screens, cards on
  * phones; CSV/GeoJSON download in the order shown), the image with its patch overlay, a score-per-slice plot for stacks
  * and a plate-style grid for many files. Every list is one tab stop with arrow keys inside. A first visit loads the
  * bundled samples so a new user sees a result at once; later visits start with a drop zone. A file that fails gets a
@@ -8,33 +8,27 @@
  */
 import { html, nothing, render } from 'lit';
 import { errorFields, formatError, withContext } from '../../core/errors.js';
-import { measureStack, planesOf } from '../../core/measure-stack.js';
-import type { ImageStack } from '../../core/types.js';
 import { createWorkerClient } from '../../inference/worker-client.js';
 import { toImageCsv } from '../../io/csv.js';
-import { decodeImage } from '../../io/decode.js';
 import { toGeoJSONCollection } from '../../io/geojson.js';
 import type { ResultRow } from '../../io/rows.js';
 import type { FocusQualityView } from '../element/focus-quality-view.js';
 import '../element/register.js';
 import { composeEntry, composeTools, type Composed } from './compose.js';
-import { download, thumbnail } from './files.js';
+import { download } from './files.js';
+import { downloadBar, emptyState, messageLog, progressBar, type Busy, type Message } from './panels.js';
+import { Pictures } from './pictures.js';
 import { plateGrid } from './grid.js';
 import { LiveMode } from './live/live.js';
 import { slicePlot } from './plot.js';
 import { handleRovingKey } from './roving.js';
 import { resultCards, resultsTable, rowKey, sortRows, type Entry, type Failure, type Sort } from './table.js';
 
-interface Message {
-  readonly kind: 'error' | 'warning' | 'info';
-  readonly text: string;
-}
-
 /** Phones get cards instead of the table; the same breakpoint as the single-column layout in index.html. */
 const NARROW = matchMedia('(max-width: 640px)');
 
 const client = createWorkerClient();
-const stacks = new Map<number, ImageStack>();
+const pictures = new Pictures(client);
 /** All-in-focus composites, by the id of their own entry. */
 const composites = new Map<number, Composed>();
 const state = {
@@ -44,7 +38,7 @@ const state = {
   messages: [] as Message[],
   sort: { key: 'name', descending: false } as Sort,
   selected: undefined as { id: number; slice: number } | undefined,
-  busy: undefined as { file: string; index: number; count: number; done: number; total: number; controller: AbortController } | undefined,
+  busy: undefined as Busy | undefined,
   backend: '',
   /** Id of the entry being composed (all-in-focus), if any. */
   composing: undefined as number | undefined,
@@ -57,25 +51,27 @@ function say(kind: Message['kind'], text: string): void {
   state.messages = [...state.messages.slice(-19), { kind, text }];
 }
 
-/** Decodes and measures every slice of one file (the one stack loop, core measureStack); throws on failure, leaving state untouched. */
-async function measureFile(name: string, bytes: ArrayBuffer, signal: AbortSignal): Promise<void> {
-  const stack = await decodeImage(bytes, name);
+/** Decodes and measures every slice of one file in the worker (the one stack loop runs there); throws on failure, leaving state untouched. */
+async function measureFile(name: string, file: Blob, signal: AbortSignal): Promise<void> {
   const onProgress = (done: number, total: number): void => {
     if (state.busy) [state.busy.done, state.busy.total] = [done, total];
     update();
   };
-  const { results, best } = await measureStack(client, planesOf(stack), { slices: 'all' }, { signal, onProgress });
-  const entry: Entry = { id: nextId++, name, results, best, thumbnail: thumbnail(stack.slices[best.slice]!), warnings: stack.warnings };
-  stacks.set(entry.id, stack);
+  const found = await client.measureFile(file, { name, slices: 'all' }, { signal, onProgress });
+  const { results, best } = found;
+  const id = nextId++;
+  pictures.inWorker(id, found.fileId, file, name, found);
+  const thumbnail = await pictures.thumbnail(id, best.slice).catch(() => undefined);
+  const entry: Entry = { id, name, results, best, thumbnail, warnings: found.warnings };
   state.entries = [...state.entries, entry];
   state.backend = best.backend ?? state.backend;
-  for (const w of stack.warnings) say('warning', `${name}: ${w}`);
-  show(entry, best.slice);
+  for (const w of found.warnings) say('warning', `${name}: ${w}`);
+  void show(entry, best.slice);
 }
 
 interface Pending {
   readonly name: string;
-  readonly bytes: () => Promise<ArrayBuffer>;
+  readonly file: () => Promise<Blob>;
 }
 const queue: Pending[] = [];
 let draining = false;
@@ -92,7 +88,7 @@ async function measureFiles(files: readonly Pending[]): Promise<void> {
     state.busy = { file: f.name, index, count: index + 1 + queue.length, done: 0, total: 0, controller };
     update();
     try {
-      await measureFile(f.name, await f.bytes(), controller.signal);
+      await measureFile(f.name, await f.file(), controller.signal);
     } catch (err) {
       const e = err as { name?: string; message?: string };
       if (e?.name === 'CancelledError') say('info', `cancelled at ${f.name}; ${queue.length + 1} file(s) not measured`);
@@ -111,30 +107,41 @@ async function measureFiles(files: readonly Pending[]): Promise<void> {
   update();
 }
 
-/** Shows a slice in the viewer; a tap on a phone also brings the viewer into sight (it sits below the list there). */
-function show(entry: Entry, slice: number, reveal = false): void {
+let showing = 0;
+
+/**
+ * Shows a slice in the viewer (its picture drawn in the worker); a tap on a phone also brings the viewer into sight
+ * (it sits below the list there). A later pick wins over an earlier one still waiting for its picture.
+ */
+async function show(entry: Entry, slice: number, reveal = false): Promise<void> {
+  const ticket = ++showing;
   state.selected = { id: entry.id, slice };
-  const stack = stacks.get(entry.id);
-  const plane = stack?.slices[slice];
-  const result = entry.results.find((r) => r.slice === slice);
-  const view = document.querySelector<FocusQualityView>('focus-quality-view')!;
-  if (plane) view.display(plane, result, stack.slices.length > 1 ? `${entry.name} [slice ${slice}]` : entry.name);
   update();
+  const view = document.querySelector<FocusQualityView>('focus-quality-view')!;
   if (reveal && NARROW.matches) view.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  const result = entry.results.find((r) => r.slice === slice);
+  try {
+    const shown = await pictures.picture(entry.id, slice, view.pictureSide);
+    if (ticket !== showing) return;
+    view.displayPicture(shown.picture, shown, result, entry.results.length > 1 ? `${entry.name} [slice ${slice}]` : entry.name);
+  } catch (err) {
+    if (ticket !== showing) return;
+    say('error', formatError(withContext(err, { file: entry.name })));
+    update();
+  }
 }
 
 async function compose(entry: Entry): Promise<void> {
-  const stack = stacks.get(entry.id);
-  if (!stack || state.composing !== undefined) return;
+  if (state.composing !== undefined) return;
   state.composing = entry.id;
   update();
   try {
-    const made = await composeEntry(entry, stack, client, nextId++);
-    stacks.set(made.entry.id, made.stack);
+    const made = await composeEntry(entry, await pictures.stack(entry.id), client, nextId++);
+    pictures.here(made.entry.id, made.stack);
     composites.set(made.entry.id, made);
     state.entries = [...state.entries, made.entry];
     for (const n of made.composite.notes) say('info', `${entry.name}: ${n}`);
-    show(made.entry, 0);
+    void show(made.entry, 0);
   } catch (err) {
     say('error', formatError(withContext(err, { file: entry.name })));
   } finally {
@@ -168,18 +175,7 @@ function pickKey(key: string, byTile: boolean): void {
   if (key.startsWith('failed:')) return; // nothing to show: the row says why
   const [id, slice] = key.split(':').map(Number) as [number, number | undefined];
   const entry = state.entries.find((e) => e.id === id);
-  if (entry) show(entry, byTile ? entry.best!.slice : slice!);
-}
-
-function emptyState() {
-  return html`<div class="dropzone">
-    <p><strong>Drop TIFF or PNG files here</strong> — single images or z-stacks, as many as you like.</p>
-    <p>
-      <button type="button" @click=${() => document.querySelector<HTMLInputElement>('#files')!.click()}>Open images…</button>
-      <button type="button" id="try-samples" @click=${() => void loadSamples(true)}>Try the samples</button>
-    </p>
-    <p class="hint">Images stay in your browser: nothing is uploaded.</p>
-  </div>`;
+  if (entry) void show(entry, byTile ? entry.best!.slice : slice!);
 }
 
 function update(): void {
@@ -191,41 +187,28 @@ function update(): void {
   const handlers = {
     onSort: (sort: Sort) => ((state.sort = sort), update()),
     onKey: (ev: KeyboardEvent, keys: readonly string[]) => rove('rows', ev, keys, (key) => pickKey(key, false)),
-    onPick: (entry: Entry, slice: number) => show(entry, slice, true),
+    onPick: (entry: Entry, slice: number) => void show(entry, slice, true),
   };
   const empty = entries.length === 0 && state.failures.length === 0 && !busy;
   document.querySelector('main')!.classList.toggle('empty', empty);
   render(
     html`
-      ${busy
-        ? html`<div class="progress">
-            <span>Measuring ${busy.file} (${busy.index + 1} of ${busy.count})</span>
-            <progress max=${busy.total || 1} value=${busy.done} aria-label="progress"></progress>
-            <button type="button" id="cancel" @click=${() => busy.controller.abort()}>Cancel</button>
-          </div>`
-        : nothing}
-      <div class="messages" role="log" aria-label="messages">
-        <ul>
-          ${state.messages.map((m) => html`<li class=${m.kind}>${m.kind === 'info' ? '' : html`<span class="sr-only">${m.kind}: </span>`}${m.text}</li>`)}
-        </ul>
-      </div>
-      ${empty ? emptyState() : nothing}
+      ${progressBar(busy)} ${messageLog(state.messages)}
+      ${empty ? emptyState(() => document.querySelector<HTMLInputElement>('#files')!.click(), () => void loadSamples(true)) : nothing}
       ${entries.length + state.failures.length > 0
-        ? html`<div class="downloads">
-            <button type="button" id="csv" @click=${() => download('focus-quality.csv', toImageCsv(rows()), 'text/csv')}>Download CSV</button>
-            <button type="button" id="geojson" @click=${() => download('focus-quality.geojson', JSON.stringify(toGeoJSONCollection(rows())), 'application/geo+json')}>
-              Download GeoJSON
-            </button>
-            <span class="backend">${state.backend ? `backend: ${state.backend}` : ''}</span>
-          </div>`
+        ? downloadBar(
+            () => download('focus-quality.csv', toImageCsv(rows()), 'text/csv'),
+            () => download('focus-quality.geojson', JSON.stringify(toGeoJSONCollection(rows())), 'application/geo+json'),
+            state.backend,
+          )
         : nothing}
       ${NARROW.matches ? resultCards(sorted, listState, handlers) : resultsTable(sorted, listState, handlers)}
-      ${plateGrid(entries, state.active.tiles, (ev, keys) => rove('tiles', ev, keys, (key) => pickKey(key, true)), (e, s) => show(e, s, true))}
+      ${plateGrid(entries, state.active.tiles, (ev, keys) => rove('tiles', ev, keys, (key) => pickKey(key, true)), (e, s) => void show(e, s, true))}
     `,
     document.querySelector<HTMLElement>('#results')!,
   );
   render(
-    html`${slicePlot(selectedEntry, state.selected?.slice, (e, s) => show(e, s))}
+    html`${slicePlot(selectedEntry, state.selected?.slice, (e, s) => void show(e, s))}
     ${composeTools(selectedEntry, selectedEntry && composites.get(selectedEntry.id), state.composing !== undefined, (e) => void compose(e))}`,
     document.querySelector<HTMLElement>('#plot')!,
   );
@@ -237,7 +220,7 @@ function wire(): void {
   input.addEventListener('change', () => {
     const files = [...(input.files ?? [])];
     input.value = '';
-    void measureFiles(files.map((f) => ({ name: f.name, bytes: () => f.arrayBuffer() })));
+    void measureFiles(files.map((f) => ({ name: f.name, file: async () => f })));
   });
   document.querySelector('#open')!.addEventListener('click', () => input.click());
   const zone = document.body;
@@ -250,7 +233,7 @@ function wire(): void {
     ev.preventDefault();
     document.body.classList.remove('dragging');
     const files = [...(ev.dataTransfer?.files ?? [])];
-    void measureFiles(files.map((f) => ({ name: f.name, bytes: () => f.arrayBuffer() })));
+    void measureFiles(files.map((f) => ({ name: f.name, file: async () => f })));
   });
   document.querySelector('focus-quality-view')!.client = client;
   NARROW.addEventListener('change', update);
@@ -287,10 +270,10 @@ async function loadSamples(force = false): Promise<void> {
     await measureFiles(
       names.map((n) => ({
         name: n,
-        bytes: async () => {
+        file: async () => {
           const r = await fetch(`samples/${encodeURIComponent(n)}`);
           if (!r.ok) throw new Error(`samples/${n}: HTTP ${r.status}`);
-          return r.arrayBuffer();
+          return r.blob();
         },
       })),
     );

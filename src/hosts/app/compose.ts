@@ -5,10 +5,11 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { composeAllInFocus, type Composite } from '../../core/composite.js';
-import type { ImageStack } from '../../core/types.js';
+import type { GrayImage, ImageStack } from '../../core/types.js';
 import type { WorkerClient } from '../../inference/worker-client.js';
+import { renderPreview } from '../../io/preview.js';
 import { encodeTiff } from '../../io/tiff-encode.js';
-import { download, thumbnail } from './files.js';
+import { download } from './files.js';
 import type { Entry } from './table.js';
 
 export interface Composed {
@@ -21,12 +22,21 @@ export interface Composed {
 
 /** Composes every measured slice of `entry` and measures the composite. Throws (ImageContentError, …) on failure. */
 export async function composeEntry(entry: Entry, stack: ImageStack, client: Pick<WorkerClient, 'measure'>, id: number): Promise<Composed> {
-  // On the main thread for now: a few ms for a 696×520×50 stack; the worker-side compose of the API will replace it.
+  // On the page for now: a few ms for a 696×520×50 stack; the worker-side compose of the API will replace it.
   const composite = composeAllInFocus(stack.slices, entry.results);
   const result = await client.measure(composite.image);
-  const made: Entry = { id, name: `${entry.name} (all-in-focus)`, results: [result], best: result, thumbnail: thumbnail(composite.image), warnings: composite.notes };
+  const made: Entry = { id, name: `${entry.name} (all-in-focus)`, results: [result], best: result, thumbnail: thumbnailOf(composite.image), warnings: composite.notes };
   const slices = [composite.image];
   return { entry: made, stack: { width: stack.width, height: stack.height, bitDepth: stack.bitDepth, slices, warnings: composite.notes }, composite, source: entry.name };
+}
+
+/** A small PNG data URL of the composite, drawn here (it was made here). */
+function thumbnailOf(plane: GrayImage, size = 96): string {
+  const picture = renderPreview(plane, size);
+  const canvas = document.createElement('canvas');
+  [canvas.width, canvas.height] = [picture.width, picture.height];
+  canvas.getContext('2d')?.putImageData(new ImageData(picture.data as Uint8ClampedArray<ArrayBuffer>, picture.width, picture.height), 0, 0);
+  return canvas.toDataURL('image/png');
 }
 
 const base = (name: string): string => name.replace(/\.(tiff?|png)$/i, '');

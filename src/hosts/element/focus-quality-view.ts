@@ -5,9 +5,11 @@
  * move with the arrow keys (Home/End: row ends, PageUp/PageDown: column ends, Escape: clear); the highlighted patch's
  * level and certainty are announced in a live region.
  *
- * Give it an image by `src` (URL of a TIFF/PNG), by `loadFile(file)`, by the `image` property (a GrayImage or a decoded
- * ImageStack; measured on assignment) or by `display(image, result)` for a result computed elsewhere (not re-measured).
- * A failed load or measurement shows a message and keeps the image and result shown before.
+ * Give it an image by `src` (URL of a TIFF/PNG) or `loadFile(file)` — decoded, measured and drawn in the worker, so a
+ * huge or malformed file never blocks the page — by the `image` property (a GrayImage or a decoded ImageStack, measured
+ * on assignment), or show a result computed elsewhere with `display(image, result)` / `displayPicture(...)`.
+ * `slice` picks the slice of a stack (an index the stack lacks is an error, never clamped). A failed load or
+ * measurement shows a message and keeps the image and result shown before.
  *
  * @event focus-quality-result - `CustomEvent<FocusQualityResultDetail>` after each successful measurement.
  * @event focus-quality-error - `CustomEvent<FocusQualityErrorDetail>` when loading, decoding or measuring fails (not on cancel).
@@ -21,20 +23,18 @@
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { ImageFormatError, formatError, withContext } from '../../core/errors.js';
-import { measureStack, planesOf } from '../../core/measure-stack.js';
 import type { ModelCard } from '../../core/model-card.js';
 import type { FocusResult, GrayImage, ImageStack } from '../../core/types.js';
-import { decodeImage } from '../../io/decode.js';
 import type { WorkerClient } from '../../inference/worker-client.js';
 import type { BackendPreference } from '../../inference/worker-protocol.js';
+import { renderPreview, type Preview } from '../../io/preview.js';
 import { describePatches } from './describe.js';
 import { drawOverlay } from './draw-overlay.js';
 import { PatchFocus } from './patch-focus.js';
-import { legend, patchReading, tooltip } from './patch-info.js';
+import { legend, patchReading, summaryLine, tooltip } from './patch-info.js';
 import { sharedClient } from './shared-client.js';
-import { stretchToRgba } from './stretch.js';
+import { showFile, showPixels, type Shown } from './sources.js';
 import { styles } from './focus-quality-view.styles.js';
-import { VERDICT_TEXT, displayVerdict } from './verdict.js';
 
 export interface FocusQualityResultDetail {
   readonly result: FocusResult;
@@ -51,7 +51,6 @@ export interface FocusQualityErrorDetail {
 
 const isStack = (v: GrayImage | ImageStack): v is ImageStack => Array.isArray((v as ImageStack).slices);
 const asStack = (plane: GrayImage): ImageStack => ({ width: plane.width, height: plane.height, bitDepth: plane.bitDepth, slices: [plane], warnings: [] });
-const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 export class FocusQualityView extends LitElement {
   static override styles = styles;
@@ -66,7 +65,7 @@ export class FocusQualityView extends LitElement {
     client: { attribute: false },
     card: { attribute: false },
     result: { attribute: false },
-    shown: { state: true },
+    picture: { state: true },
     status: { state: true },
     progress: { state: true },
     error: { state: true },
@@ -79,7 +78,7 @@ export class FocusQualityView extends LitElement {
   declare backend: BackendPreference | undefined;
   /** Patch border width in image pixels (default 2). */
   declare borderWidth: number;
-  /** Slice of a stack to show and measure (0-based). */
+  /** Slice of a stack to show and measure (0-based); changing it measures that slice. */
   declare slice: number;
   /** The image to measure; assigning measures it. */
   declare image: GrayImage | ImageStack | undefined;
@@ -89,21 +88,23 @@ export class FocusQualityView extends LitElement {
   declare card: ModelCard | undefined;
   /** The result on display (read it; use `display()` to show one computed elsewhere). */
   declare result: FocusResult | undefined;
-  declare protected shown: GrayImage | undefined;
+  /** What is drawn: a picture of the image, at most about the element's width in device pixels. */
+  declare protected picture: { readonly pixels: ImageData; readonly width: number; readonly height: number } | undefined;
   declare protected status: 'idle' | 'loading' | 'measuring';
   declare protected progress: { done: number; total: number } | undefined;
   declare protected error: string | undefined;
   declare protected warnings: readonly string[];
 
   private source: string | undefined;
-  /** The stack decoded from the last file or `src`, so a new `slice` is measured without loading it again. */
-  private stack: ImageStack | undefined;
+  /** The file or `src` loaded last, so a new `slice` is measured without fetching it again. */
+  private file: { readonly blob: Blob; readonly name: string } | undefined;
   private running: AbortController | undefined;
-  private pixels: ImageData | undefined;
   private drawn = new WeakMap<HTMLCanvasElement, ImageData>();
+  /** What the overlay was last drawn from. */
+  private overlayDrawn: readonly unknown[] | undefined;
   private patchFocus = new PatchFocus(this, () => ({
     patches: this.result?.patches ?? [],
-    imageSize: this.shown,
+    imageSize: this.picture,
     canvas: this.renderRoot?.querySelector<HTMLCanvasElement>('canvas.overlay') ?? null,
   }));
 
@@ -120,23 +121,41 @@ export class FocusQualityView extends LitElement {
     return this.card?.levels ?? (this.result?.probs.length || undefined);
   }
 
-  /** Decodes a TIFF/PNG file (or any Blob) and measures slice `slice` of it. */
-  async loadFile(file: Blob, name = (file as File).name ?? 'image'): Promise<FocusResult | undefined> {
-    return this.run(name, async () => decodeImage(await file.arrayBuffer(), name));
+  /**
+   * Longest side of the picture it draws (for `displayPicture`): the element's width in device pixels, at least 1024
+   * (images up to that size are drawn pixel for pixel) and at most 2048 (an 8000² image costs the page a 2048² draw).
+   */
+  get pictureSide(): number {
+    const css = this.getBoundingClientRect().width || 0;
+    return Math.round(Math.min(2048, Math.max(1024, css * (globalThis.devicePixelRatio || 1))));
   }
 
-  /** Measures the image (`image`, else the file or `src` loaded last) again, e.g. after changing the model or `slice`. */
+  /** Measures slice `slice` of a TIFF/PNG file (or any Blob) in the worker. */
+  async loadFile(file: Blob, name = (file as File).name ?? 'image'): Promise<FocusResult | undefined> {
+    this.file = { blob: file, name };
+    return this.measure();
+  }
+
+  /** Measures again (`image`, else the file or `src` loaded last), e.g. after changing the model or `slice`. */
   async measure(): Promise<FocusResult | undefined> {
-    const target = this.image ?? this.stack ?? this.shown;
-    if (!target) return undefined;
-    return this.run(this.source, async () => (isStack(target) ? target : asStack(target)));
+    const client = this.currentClient();
+    const image = this.image;
+    if (image) return this.run(this.source, (hooks) => showPixels(client, isStack(image) ? image : asStack(image), this.slice, this.pictureSide, hooks));
+    const file = this.file;
+    if (file) return this.run(file.name, (hooks) => showFile(client, file.blob, file.name, this.slice, this.pictureSide, hooks));
+    return undefined;
   }
 
   /** Shows an image with a result computed elsewhere (e.g. by the app for a whole stack), without measuring. */
   display(image: GrayImage, result?: FocusResult, source?: string): void {
+    this.displayPicture(renderPreview(image, this.pictureSide), image, result, source);
+  }
+
+  /** Shows a picture already rendered (e.g. by the worker's `preview`) of an image of `size`, with its result. */
+  displayPicture(picture: Preview, size: { readonly width: number; readonly height: number }, result?: FocusResult, source?: string): void {
     this.running?.abort();
     if (this.client) this.readCard(this.client);
-    this.commit(image, result, source, []);
+    this.commit(picture, size, result, source, []);
   }
 
   /** Stops a measurement in progress; the previous view stays. */
@@ -146,19 +165,20 @@ export class FocusQualityView extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('src') && this.src) void this.loadUrl(this.src);
-    if (changed.has('image') && this.image) void this.measure();
-    else if (changed.has('slice') && changed.get('slice') !== undefined && (this.image ?? this.stack)) void this.measure();
-    if (changed.has('modelUrl') || changed.has('ortUrl') || changed.has('backend')) {
-      if (changed.get('modelUrl') !== undefined || changed.get('ortUrl') !== undefined || changed.get('backend') !== undefined) void this.measure();
-    }
+    else if (changed.has('image') && this.image) void this.measure();
+    else if (changed.has('slice') && changed.get('slice') !== undefined && (this.image ?? this.file)) void this.measure();
+    else if (changed.get('modelUrl') !== undefined || changed.get('ortUrl') !== undefined || changed.get('backend') !== undefined) void this.measure();
   }
 
   private async loadUrl(url: string): Promise<void> {
     const name = decodeURIComponent(url.split('/').pop()?.split('?')[0] ?? url);
-    await this.run(name, async (signal) => {
-      const response = await fetch(url, { signal });
+    const client = this.currentClient();
+    await this.run(name, async (hooks) => {
+      const response = await fetch(url, { signal: hooks.signal });
       if (!response.ok) throw new ImageFormatError(`cannot fetch the image: HTTP ${response.status} ${response.statusText}`.trim(), { file: url });
-      return decodeImage(await response.arrayBuffer(), name);
+      const blob = await response.blob();
+      this.file = { blob, name };
+      return showFile(client, blob, name, this.slice, this.pictureSide, hooks);
     });
   }
 
@@ -180,35 +200,26 @@ export class FocusQualityView extends LitElement {
     this.dispatchEvent(new CustomEvent('focus-quality-progress', { detail: { done, total }, bubbles: true, composed: true }));
   }
 
-  /**
-   * One load-and-measure at a time: a newer one cancels the older; failures keep what was shown before. The slice is
-   * chosen by the one stack loop (core measureStack): a slice the stack does not have is an error, never clamped.
-   */
-  private async run(source: string | undefined, load: (signal: AbortSignal) => Promise<ImageStack>): Promise<FocusResult | undefined> {
+  /** One load-and-measure at a time: a newer one cancels the older; failures keep what was shown before. */
+  private async run(source: string | undefined, work: (hooks: { signal: AbortSignal; onProgress: (done: number, total: number) => void }) => Promise<Shown>): Promise<FocusResult | undefined> {
     this.running?.abort();
     const controller = new AbortController();
     this.running = controller;
     this.error = undefined;
-    this.status = 'loading';
+    this.status = 'measuring';
     this.progress = undefined;
+    this.readCard(this.currentClient());
     try {
-      const stack = await load(controller.signal);
+      const shown = await work({ signal: controller.signal, onProgress: (done, total) => this.onProgress(done, total) });
       if (this.running !== controller) return undefined;
-      if (stack !== this.image) this.stack = stack;
-      this.status = 'measuring';
-      const client = this.currentClient();
-      this.readCard(client);
-      const { best: result } = await measureStack(client, planesOf(stack), { slices: this.slice }, { signal: controller.signal, onProgress: (done, total) => this.onProgress(done, total) });
-      const plane = stack.slices[result.slice]!;
-      if (this.running !== controller) return undefined;
-      this.commit(plane, result, source, stack.warnings);
+      this.commit(shown.picture, shown, shown.result, source, shown.warnings);
+      const result = shown.result;
       this.dispatchEvent(new CustomEvent<FocusQualityResultDetail>('focus-quality-result', { detail: { result, source }, bubbles: true, composed: true }));
       return result;
     } catch (err) {
       if (this.running !== controller) return undefined; // superseded: the newer run reports for itself
-      const e = err as { name?: string; message?: string };
+      const e = err as { name?: string };
       if (e?.name === 'CancelledError' || e?.name === 'AbortError') return undefined;
-      // Worker-side errors (e.g. "image is 1×1 pixels, …") do not know the file: name it here.
       this.error = formatError(withContext(err, { file: source }));
       const detail: FocusQualityErrorDetail = { name: e?.name ?? 'Error', message: this.error, source };
       this.dispatchEvent(new CustomEvent<FocusQualityErrorDetail>('focus-quality-error', { detail, bubbles: true, composed: true }));
@@ -222,9 +233,8 @@ export class FocusQualityView extends LitElement {
     }
   }
 
-  private commit(plane: GrayImage, result: FocusResult | undefined, source: string | undefined, warnings: readonly string[]): void {
-    if (plane !== this.shown) this.pixels = new ImageData(stretchToRgba(plane), plane.width, plane.height);
-    this.shown = plane;
+  private commit(picture: Preview, size: { width: number; height: number }, result: FocusResult | undefined, source: string | undefined, warnings: readonly string[]): void {
+    this.picture = { pixels: new ImageData(picture.data as Uint8ClampedArray<ArrayBuffer>, picture.width, picture.height), width: size.width, height: size.height };
     this.result = result;
     this.source = source;
     // The decoder's remarks and the result's (e.g. "no content to judge"), each once.
@@ -236,35 +246,28 @@ export class FocusQualityView extends LitElement {
   protected override updated(): void {
     const image = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.image');
     const overlay = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.overlay');
-    if (!image || !overlay || !this.shown || !this.pixels) return;
+    const picture = this.picture;
+    if (!image || !overlay || !picture) return;
     // Lit may replace the canvas (first image after none): remember per canvas which pixels it holds.
-    if (this.drawn.get(image) !== this.pixels) {
-      image.width = overlay.width = this.shown.width;
-      image.height = overlay.height = this.shown.height;
-      image.getContext('2d')?.putImageData(this.pixels, 0, 0);
-      this.drawn.set(image, this.pixels);
+    if (this.drawn.get(image) !== picture.pixels) {
+      image.width = overlay.width = picture.pixels.width;
+      image.height = overlay.height = picture.pixels.height;
+      image.getContext('2d')?.putImageData(picture.pixels, 0, 0);
+      this.drawn.set(image, picture.pixels);
     }
     const ctx = overlay.getContext('2d');
     if (!ctx) return;
-    const [patches, levels] = [this.result?.patches ?? [], this.levels ?? 1];
     const shownWidth = overlay.getBoundingClientRect().width || overlay.width;
-    drawOverlay(ctx, patches, this.patchFocus.highlightedPatch, { levels, borderWidth: this.borderWidth, imagePixelsPerScreenPixel: overlay.width / shownWidth });
-  }
-
-  private renderSummary() {
-    const r = this.result;
-    if (!r) return nothing;
-    const ms = r.timings.totalMs ?? Object.values(r.timings).reduce((a, b) => a + b, 0);
-    const verdict = displayVerdict(r);
-    const level = verdict === 'uncertain' ? `level ${r.level} is a guess` : `level ${r.level}`;
-    return html`<div class="summary" part="summary" aria-live="polite">
-      <span class="verdict ${verdict}">${capitalise(VERDICT_TEXT[verdict])}</span> — ${level} · score ${r.score.toFixed(2)} · certainty
-      ${r.certainty.toFixed(2)} · ${r.patches.length} patches${r.backend ? ` · ${r.backend}` : ''} · ${Math.round(ms)} ms
-    </div>`;
+    const style = { levels: this.levels ?? 1, borderWidth: this.borderWidth, scale: overlay.width / picture.width, canvasPixelsPerScreenPixel: overlay.width / shownWidth };
+    // Redraw only when something drawn changed (not for progress or a message): thousands of patches take a while.
+    const drawn = [overlay, this.result, this.patchFocus.highlightedPatch, ...Object.values(style)];
+    if (this.overlayDrawn?.length === drawn.length && drawn.every((v, i) => v === this.overlayDrawn![i])) return;
+    this.overlayDrawn = drawn;
+    drawOverlay(ctx, this.result?.patches ?? [], this.patchFocus.highlightedPatch, style);
   }
 
   private renderStage() {
-    if (!this.shown) return nothing;
+    if (!this.picture) return nothing;
     const name = this.source ?? 'image';
     if (!this.result) {
       return html`<div class="stage" part="stage" role="img" aria-label="${name} (not measured)">
@@ -273,42 +276,40 @@ export class FocusQualityView extends LitElement {
     }
     // role=application: the arrow keys belong to the patch map, not to a screen reader's browse mode.
     return html`<div
-        class="stage"
-        part="stage"
-        tabindex="0"
-        role="application"
-        aria-roledescription="patch map"
-        aria-label="${name}: patch levels. Arrow keys move between patches."
-        aria-describedby="description"
-        @keydown=${this.patchFocus.onKeyDown}
-        @pointerdown=${this.patchFocus.onPointerDown}
-        @pointermove=${this.patchFocus.onPointerMove}
-        @pointerleave=${this.patchFocus.onPointerLeave}
-      >
-        <canvas class="image" part="image" aria-hidden="true"></canvas>
-        <canvas class="overlay" part="overlay" aria-hidden="true"></canvas>
-        ${tooltip(this.patchFocus.hover, this.levels ?? this.result.probs.length)}
-      </div>`;
+      class="stage"
+      part="stage"
+      tabindex="0"
+      role="application"
+      aria-roledescription="patch map"
+      aria-label="${name}: patch levels. Arrow keys move between patches."
+      aria-describedby="description"
+      @keydown=${this.patchFocus.onKeyDown}
+      @pointerdown=${this.patchFocus.onPointerDown}
+      @pointermove=${this.patchFocus.onPointerMove}
+      @pointerleave=${this.patchFocus.onPointerLeave}
+    >
+      <canvas class="image" part="image" aria-hidden="true"></canvas>
+      <canvas class="overlay" part="overlay" aria-hidden="true"></canvas>
+      ${tooltip(this.patchFocus.hover, this.levels ?? this.result.probs.length)}
+    </div>`;
   }
 
   /** The words for what the overlay shows in colour: all patches in one sentence, and the highlighted one. */
   private renderReading() {
     if (!this.result) return nothing;
     const max = this.card?.inFocusMaxLevel;
-    const levels = this.levels ?? this.result.probs.length;
     return html`<p id="description" class="description" part="description">${describePatches(this.result.patches, max)}</p>
-      ${patchReading(this.result.patches, this.patchFocus.highlighted, levels, max)}`;
+      ${patchReading(this.result.patches, this.patchFocus.highlighted, this.levels ?? this.result.probs.length, max)}`;
   }
 
   protected override render() {
-    const busy = this.status !== 'idle';
     return html`
       ${this.renderStage()}
-      ${busy
+      ${this.status !== 'idle'
         ? html`<progress part="progress" aria-label="measuring" max=${this.progress?.total ?? 1} value=${this.progress?.done ?? 0}></progress>`
         : nothing}
       ${this.error ? html`<div class="error" part="error" role="alert">${this.error}</div>` : nothing}
-      ${this.warnings.map((w) => html`<div class="warning" part="warning">${w}</div>`)} ${this.renderSummary()}
+      ${this.warnings.map((w) => html`<div class="warning" part="warning">${w}</div>`)} ${this.result ? summaryLine(this.result) : nothing}
       ${this.renderReading()} ${this.levels ? legend(this.levels) : nothing}
     `;
   }

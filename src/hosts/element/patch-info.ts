@@ -1,13 +1,14 @@
 /**
- * The element's words and pictures about patches, as lit templates over plain data: the hover tooltip, the
- * highlighted patch's reading (a live region, so keyboard and screen-reader users hear it) and the colour legend.
+ * The element's words and pictures about the result, as lit templates over plain data: the verdict line, the hover
+ * tooltip, the highlighted patch's reading (a live region, so keyboard and screen-reader users hear it) and the legend.
  * Display only; focus-quality-view.ts owns the state.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { levelColor } from '../../core/colormap.js';
-import type { PatchScore } from '../../core/types.js';
+import type { FocusResult, PatchScore } from '../../core/types.js';
 import { readableText } from './contrast.js';
 import { describePatch } from './describe.js';
+import { VERDICT_TEXT, displayVerdict } from './verdict.js';
 
 /** One bar per level, its length the probability (hidden from screen readers: the sentence says what matters). */
 function probabilityBars(patch: PatchScore, levels: number): TemplateResult {
@@ -48,5 +49,18 @@ export function legend(levels: number): TemplateResult {
       return html`<span class="swatch" style="background:${bg.hex};color:${readableText(bg).color}" title="level ${k}">${k}</span>`;
     })}
     <span>level: 0 in focus → ${levels - 1} most defocused; dimmer = less certain</span>
+  </div>`;
+}
+
+const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** "In focus — level 1 · score 0.97 · …": the verdict first, then the numbers behind it; a polite live region. */
+export function summaryLine(r: FocusResult): TemplateResult {
+  const ms = r.timings.totalMs ?? Object.values(r.timings).reduce((a, b) => a + b, 0);
+  const verdict = displayVerdict(r);
+  const level = verdict === 'uncertain' ? `level ${r.level} is a guess` : `level ${r.level}`;
+  return html`<div class="summary" part="summary" aria-live="polite">
+    <span class="verdict ${verdict}">${capitalise(VERDICT_TEXT[verdict])}</span> — ${level} · score ${r.score.toFixed(2)} · certainty
+    ${r.certainty.toFixed(2)} · ${r.patches.length} patches${r.backend ? ` · ${r.backend}` : ''} · ${Math.round(ms)} ms
   </div>`;
 }

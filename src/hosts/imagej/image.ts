@@ -14,14 +14,8 @@ import type { ImageJService } from './host.js';
 import type { ChannelOrder } from '../../image-input.js';
 import { planeFromImageJ } from './ndarray.js';
 import { block, VALUES } from './macros/code.js';
+import type { Position } from './macros/overlay.js';
 import { macroValues } from './probe.js';
-
-/** A hyperstack position, 1-based as ImageJ counts. */
-export interface Position {
-  readonly channel: number;
-  readonly slice: number;
-  readonly frame: number;
-}
 
 export interface ImageJImage {
   readonly id: number;
