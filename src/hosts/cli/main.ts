@@ -6,20 +6,18 @@
  * not be written (disk full, permissions: what was written is kept in its .partial file); 130/143 interrupted.
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism, freemem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { OptionsError, formatError } from '../../core/errors.js';
 import { expandInputs } from '../../node/inputs.js';
 import { cardPathFor, defaultModelPath, packageRoot, readModelCard } from '../../node/model-files.js';
-import { acquireLock, partialPath } from '../../node/output-file.js';
 import { USAGE, parseCliArgs, type CliArgs } from './args.js';
-import { patchCsvFormat } from './formats.js';
 import type { FileJob } from './measure-file.js';
 import { mergeMain } from './merge.js';
-import { ResultSink, checkOutputs, resultsFormat, type TextSink } from './output.js';
-import { WorkerPool } from './pool.js';
+import { ResultSink, checkOutputs, type TextSink } from './output.js';
+import { WorkerPool, autoJobs } from './pool.js';
+import { Locks, prepareOutputs } from './prepare.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
-import { NO_PREVIOUS, doneKeys, fileKey, keptRecords, readPreviousOutput, type PreviousOutput } from './resume.js';
+import { doneKeys, fileKey, keptRecords } from './resume.js';
 import { measureInOrder } from './schedule.js';
 import { shardFiles } from './shard.js';
 
@@ -42,52 +40,6 @@ function ignoreClosedPipe(stream: unknown): void {
       if (err.code !== 'EPIPE') throw err;
     });
   }
-}
-
-/** Memory one measuring thread needs at most for ordinary images (model session, one decoded file, buffers). */
-const JOB_MEMORY = 300 * 2 ** 20;
-
-/**
- * `--jobs auto`: one thread per core (decoding and inference of different files then overlap), as many as free memory
- * allows at ~300 MB each, at most 16 (beyond that, split the plate with --shard and run several processes).
- */
-export function autoJobs(cores = availableParallelism(), free = freemem()): number {
-  return Math.max(1, Math.min(cores, Math.floor(free / JOB_MEMORY), 16));
-}
-
-/** Locks for every output, released together (each release works once). */
-class Locks {
-  out?: () => void;
-  patches?: () => void;
-  readonly images: (() => void)[] = [];
-  release(): void {
-    this.out?.();
-    this.patches?.();
-    for (const r of this.images) r();
-  }
-}
-
-/** Takes the output locks and reads what --resume keeps; refuses to overwrite an interrupted run's rows. */
-function prepareOutputs(args: CliArgs, files: readonly string[], levels: number, locks: Locks): { results: PreviousOutput; patches: PreviousOutput } {
-  const outputs = [args.out, args.patches].filter((p): p is string => p !== undefined);
-  if (args.out !== undefined) locks.out = acquireLock(args.out);
-  if (args.patches !== undefined) locks.patches = acquireLock(args.patches);
-  for (const image of [args.composite, args.depthMap]) if (image !== undefined) locks.images.push(acquireLock(image));
-  if (!args.resume) {
-    for (const path of outputs) {
-      try {
-        readFileSync(partialPath(path));
-      } catch {
-        continue;
-      }
-      throw new OptionsError(`${partialPath(path)} holds the rows of an interrupted run: continue it with --resume, or delete it to start over`);
-    }
-    return { results: NO_PREVIOUS, patches: NO_PREVIOUS };
-  }
-  return {
-    results: readPreviousOutput(args.out!, resultsFormat(args, files)),
-    patches: args.patches === undefined ? NO_PREVIOUS : readPreviousOutput(args.patches, patchCsvFormat(levels, args.metrics)),
-  };
 }
 
 export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
