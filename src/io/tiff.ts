@@ -4,16 +4,18 @@
  * of core/scaling.ts. Both byte orders, classic and BigTIFF, strips and tiles, chunky and planar, compression none,
  * LZW, deflate and PackBits with the horizontal and floating-point predictors. Each full-resolution page is one slice
  * (ImageJ stacks and hyperstacks store one page per plane); reduced-resolution pages (thumbnails, pyramids) are
- * skipped. RGB is measured as luminance with a warning; WhiteIsZero is inverted.
+ * skipped. RGB is measured as luminance with a warning; WhiteIsZero is inverted. A pixel size the file states (ImageJ
+ * calibration, OME-XML, centimetre resolution tags: io/tiff-pixel-size.ts) goes on the stack and on every slice.
  *
  * Every page's layout is read and checked (sizes, chunk extents, the total decoded size) before any pixel buffer is
  * allocated, and the work per file is bounded: see io/limits.ts and io/tiff-ifd.ts.
  */
 import { ImageContentError, ImageFormatError } from '../core/errors.js';
-import type { BitDepth, GrayImage, ImageStack, PixelArray } from '../core/types.js';
+import type { BitDepth, GrayImage, ImageStack, PixelArray, PixelSize } from '../core/types.js';
 import { DecodeBudget, MAX_DECODED_BYTES } from './limits.js';
 import { firstChannel, interleavedToLuminance } from './luminance.js';
-import { TiffFile } from './tiff-ifd.js';
+import { TiffFile, type Ifd } from './tiff-ifd.js';
+import { readPixelSize } from './tiff-pixel-size.js';
 import { decodePageBytes, isReducedResolution, readLayout, type PageLayout } from './tiff-page.js';
 
 export interface DecodeOptions {
@@ -113,8 +115,7 @@ function toGray(layout: PageLayout, bytes: Uint8Array, warnings: string[]): Gray
 }
 
 /** Reads every full-resolution page's layout, checking sizes and the total before anything is decoded. */
-function planPages(tf: TiffFile, warnings: string[]): PageLayout[] {
-  const ifds = tf.readIfds();
+function planPages(tf: TiffFile, ifds: readonly Ifd[], warnings: string[]): PageLayout[] {
   const pages: PageLayout[] = [];
   let total = 0;
   let skipped = 0;
@@ -141,10 +142,16 @@ export async function decodeTiff(bytes: Uint8Array, file?: string, options: Deco
   const budget = new DecodeBudget(file, options.timeLimitMs);
   const warnings: string[] = [];
   const slices: GrayImage[] = [];
+  let pixelSize: PixelSize | undefined;
   try {
     const tf = new TiffFile(bytes, file);
-    for (const layout of planPages(tf, warnings)) {
-      slices.push(toGray(layout, decodePageBytes(tf, layout, budget), warnings));
+    const ifds = tf.readIfds();
+    const pages = planPages(tf, ifds, warnings);
+    // The first full-resolution page speaks for the stack (ImageJ and OME write the calibration there).
+    pixelSize = readPixelSize(tf, ifds[pages[0]!.index]!);
+    for (const layout of pages) {
+      const gray = toGray(layout, decodePageBytes(tf, layout, budget), warnings);
+      slices.push(pixelSize ? { ...gray, pixelSize } : gray);
     }
   } catch (err) {
     const name = (err as Error).name;
@@ -155,5 +162,5 @@ export async function decodeTiff(bytes: Uint8Array, file?: string, options: Deco
   if (bitDepths.size > 1) throw new ImageFormatError(`pages have different bit depths (${[...bitDepths].join(', ')})`, { file });
   const s0 = slices[0]!;
   // Pages usually share their remarks: report each once.
-  return { width: s0.width, height: s0.height, bitDepth: s0.bitDepth, slices, warnings: [...new Set(warnings)] };
+  return { width: s0.width, height: s0.height, bitDepth: s0.bitDepth, slices, warnings: [...new Set(warnings)], ...(pixelSize ? { pixelSize } : {}) };
 }

@@ -5,7 +5,7 @@
  * `<path>.lock` (created exclusively, holding the writer's pid and host) keeps two runs from writing one output;
  * a lock whose process is gone is taken over.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { OptionsError } from '../core/errors.js';
@@ -87,7 +87,11 @@ export function acquireLock(path: string): () => void {
       const fd = openSync(lock, 'wx');
       writeSync(fd, JSON.stringify(mine) + '\n');
       closeSync(fd);
+      let held = true;
+      // Once only: a second call must not delete the lock another run has taken since.
       return () => {
+        if (!held) return;
+        held = false;
         try {
           unlinkSync(lock);
         } catch {
@@ -111,6 +115,16 @@ export function acquireLock(path: string): () => void {
     unlinkSync(lock);
   }
   throw new OptionsError(`cannot take the lock ${lock}`);
+}
+
+/** Writes a whole binary file (an image) through `<path>.partial` and a rename: the file is complete or absent. */
+export function writeFileAtomically(path: string, bytes: Uint8Array): void {
+  try {
+    writeFileSync(partialPath(path), bytes);
+    renameSync(partialPath(path), path);
+  } catch (err) {
+    throw new OutputWriteError(path, err);
+  }
 }
 
 /** A locked output being written through its `.partial` file. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { autoJobs } from '../../src/hosts/cli/main.js';
+import { autoJobs } from '../../src/hosts/cli/pool.js';
 import { parseCliArgs, type CliArgs } from '../../src/hosts/cli/args.js';
 import { ProgressBar } from '../../src/hosts/cli/progress.js';
 import { parseShard, shardFiles } from '../../src/hosts/cli/shard.js';

@@ -4,7 +4,7 @@ import { WorkerPool } from '../../src/hosts/cli/pool.js';
 import type { FileJob } from '../../src/hosts/cli/measure-file.js';
 
 const script = new URL('./misbehaving-worker.js', import.meta.url);
-const job: FileJob = { batchSize: 64, slices: 'all', aggregation: undefined, metrics: [], overlay: false };
+const job: FileJob = { batchSize: 64, slices: 'all', aggregation: undefined, metrics: [], pixelSize: undefined, overlay: false };
 
 describe('WorkerPool: one file costs only its own row', { timeout: 60_000 }, () => {
   it('turns a heap overflow, an exit, a busy loop and a rejection into error rows, replacing the thread each time', async () => {

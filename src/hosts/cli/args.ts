@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { OptionsError } from '../../core/errors.js';
 import { METRIC_NAMES, parseMetricNames, type MetricName } from '../../core/metrics/registry.js';
 import { AGGREGATIONS, type Aggregation } from '../../core/model-card.js';
-import { MAX_BATCH_SIZE, resolveOptions, type SliceSelection } from '../../core/options.js';
+import { MAX_BATCH_SIZE, MAX_PIXEL_SIZE_UM, MIN_PIXEL_SIZE_UM, parsePixelSize, resolveOptions, type SliceSelection } from '../../core/options.js';
+import type { PixelSize } from '../../core/types.js';
 import { parseShard, type Shard } from './shard.js';
 
 export type OutputFormat = 'csv' | 'json' | 'geojson' | 'table';
@@ -15,8 +16,13 @@ export interface CliArgs {
   readonly format: OutputFormat;
   readonly patches: string | undefined;
   readonly overlay: string | undefined;
+  /** All-in-focus composite of the (one) input stack, and its slice-index map: TIFF paths. */
+  readonly composite: string | undefined;
+  readonly depthMap: string | undefined;
   readonly slices: SliceSelection;
   readonly aggregation: Aggregation | undefined;
+  /** Pixel size in µm given with --pixel-size, overriding the one files state; undefined: each file's own, if any. */
+  readonly pixelSize: PixelSize | undefined;
   /** Classic focus metrics to add as columns (empty: none). */
   readonly metrics: readonly MetricName[];
   readonly model: string | undefined;
@@ -37,6 +43,7 @@ export type ParsedCommand = { readonly kind: 'help' } | { readonly kind: 'versio
 export const DEFAULT_TIMEOUT_S = 300;
 
 export const USAGE = `Usage: focus-quality [options] <files|folders|globs...>
+       focus-quality merge <parts...> --out FILE [--expect <inputs...>]   (see merge --help; docs/cluster.md)
 
 Rates the focus of microscope images with a CNN (Yang et al. 2018): every 84x84 patch gets one of 11 defocus
 levels (0 = in focus) and a certainty; each image (each slice of a stack) gets a level, a score and an in-focus flag.
@@ -47,9 +54,15 @@ Output
       --format F        stdout format when there is no --out: csv | table | json
       --patches FILE    one CSV row per patch: file, slice, x, y, w, h, level, certainty, p0..p10
       --overlay DIR     write a PNG per image: contrast-stretched, patch borders coloured by level, legend
+      --composite FILE  of one z-stack: the all-in-focus image (each region from its sharpest slices, blended
+                        without seams; same bit depth and pixel size as the input) as a TIFF
+      --depth-map FILE  of one z-stack: the 0-based index of the slice each pixel comes from (16-bit TIFF)
 Measurement
       --slices S        stacks: all (default) | best (the sharpest slice) | N (0-based slice index)
       --aggregation A   median | argmax: how the image level is read (default: the model card's choice)
+      --pixel-size UM   pixel size in µm ("0.65", or "x,y"), overriding what the files state; images are
+                        resampled to the model's native pixel size. Default: each file's own (ImageJ
+                        calibration, OME-XML, resolution tags in cm), else measured as they are, with a warning
       --metrics M,...   also classic focus metrics (higher = sharper), one column each, per image and per
                         patch: ${METRIC_NAMES.join(', ')} | all
       --model PATH      ONNX model; its card PATH-without-.onnx.card.json must sit next to it
@@ -80,8 +93,11 @@ const OPTIONS = {
   format: { type: 'string' },
   patches: { type: 'string' },
   overlay: { type: 'string' },
+  composite: { type: 'string' },
+  'depth-map': { type: 'string' },
   slices: { type: 'string' },
   aggregation: { type: 'string' },
+  'pixel-size': { type: 'string' },
   metrics: { type: 'string' },
   model: { type: 'string' },
   batch: { type: 'string' },
@@ -99,6 +115,19 @@ function positiveSeconds(flag: string, value: string | undefined, fallback: numb
   if (value === undefined) return fallback;
   if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0 || Number(value) > 86400) throw new OptionsError(`--${flag} must be a number of seconds above 0 (at most 86400), got "${value}"`);
   return Number(value);
+}
+
+function tiffPath(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !/\.tiff?$/i.test(value)) throw new OptionsError(`--${flag} ${value}: the file name must end in .tif or .tiff`);
+  return value;
+}
+
+function pixelSizeOf(value: string | undefined): PixelSize | undefined {
+  try {
+    return parsePixelSize(value);
+  } catch {
+    throw new OptionsError(`--pixel-size must be a pixel size in µm from ${MIN_PIXEL_SIZE_UM} to ${MAX_PIXEL_SIZE_UM}, as "0.65" or "x,y", got "${value}"`);
+  }
 }
 
 function positiveInt(flag: string, value: string | undefined, fallback: number, max: number): number {
@@ -185,9 +214,12 @@ export function parseCliArgs(argv: readonly string[], stdoutIsTty = false): Pars
       format: formatOf(v.out, v.format, stdoutIsTty),
       patches: v.patches,
       overlay: v.overlay,
+      composite: tiffPath('composite', v.composite),
+      depthMap: tiffPath('depth-map', v['depth-map']),
       slices,
       aggregation: v.aggregation as Aggregation | undefined,
       metrics,
+      pixelSize: pixelSizeOf(v['pixel-size']),
       model: v.model,
       batchSize: positiveInt('batch', v.batch, 64, MAX_BATCH_SIZE),
       jobs: v.jobs === undefined || v.jobs === 'auto' ? 'auto' : positiveInt('jobs', v.jobs, 1, 64),

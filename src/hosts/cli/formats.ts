@@ -91,6 +91,17 @@ export const imageCsvFormat = (metrics: readonly string[]): RecordFormat => csvF
 
 export const patchCsvFormat = (levels: number, metrics: readonly string[]): RecordFormat => csvFormat(patchColumns(levels, metrics), (row) => formatPatchRows(row, metrics));
 
+/** A CSV output of whatever columns `header` (its first line) names, for reading parts back (`merge`); writes nothing. */
+export const csvFormatOf = (header: string): RecordFormat => csvFormat(parseCsv(header)[0] ?? [], () => []);
+
+/** The format of an output file, from its extension (.csv, .json, .geojson); a CSV's columns from its first line. */
+export function formatOfFile(path: string, text: string): RecordFormat | undefined {
+  const ext = /\.(csv|json|geojson)$/i.exec(path)?.[1]?.toLowerCase();
+  if (ext === 'json') return jsonFormat();
+  if (ext === 'geojson') return geojsonFormat();
+  return ext === 'csv' ? csvFormatOf(csvRecords(text)[0] ?? '') : undefined;
+}
+
 interface JsonLayout {
   readonly header: string;
   readonly footer: (tail: readonly string[]) => string;

@@ -6,19 +6,18 @@
  * not be written (disk full, permissions: what was written is kept in its .partial file); 130/143 interrupted.
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism, freemem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { OptionsError, formatError } from '../../core/errors.js';
 import { expandInputs } from '../../node/inputs.js';
 import { cardPathFor, defaultModelPath, packageRoot, readModelCard } from '../../node/model-files.js';
-import { acquireLock, partialPath } from '../../node/output-file.js';
 import { USAGE, parseCliArgs, type CliArgs } from './args.js';
-import { patchCsvFormat } from './formats.js';
 import type { FileJob } from './measure-file.js';
-import { ResultSink, checkOutputs, resultsFormat, type TextSink } from './output.js';
-import { WorkerPool } from './pool.js';
+import { mergeMain } from './merge.js';
+import { ResultSink, checkOutputs, type TextSink } from './output.js';
+import { WorkerPool, autoJobs } from './pool.js';
+import { Locks, prepareOutputs } from './prepare.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
-import { NO_PREVIOUS, doneKeys, fileKey, keptRecords, readPreviousOutput, type PreviousOutput } from './resume.js';
+import { doneKeys, fileKey, keptRecords } from './resume.js';
 import { measureInOrder } from './schedule.js';
 import { shardFiles } from './shard.js';
 
@@ -43,52 +42,10 @@ function ignoreClosedPipe(stream: unknown): void {
   }
 }
 
-/** Memory one measuring thread needs at most for ordinary images (model session, one decoded file, buffers). */
-const JOB_MEMORY = 300 * 2 ** 20;
-
-/**
- * `--jobs auto`: one thread per core (decoding and inference of different files then overlap), as many as free memory
- * allows at ~300 MB each, at most 16 (beyond that, split the plate with --shard and run several processes).
- */
-export function autoJobs(cores = availableParallelism(), free = freemem()): number {
-  return Math.max(1, Math.min(cores, Math.floor(free / JOB_MEMORY), 16));
-}
-
-/** Locks for --out and --patches, released together (each release is idempotent). */
-class Locks {
-  out?: () => void;
-  patches?: () => void;
-  release(): void {
-    this.out?.();
-    this.patches?.();
-  }
-}
-
-/** Takes the output locks and reads what --resume keeps; refuses to overwrite an interrupted run's rows. */
-function prepareOutputs(args: CliArgs, files: readonly string[], levels: number, locks: Locks): { results: PreviousOutput; patches: PreviousOutput } {
-  const outputs = [args.out, args.patches].filter((p): p is string => p !== undefined);
-  if (args.out !== undefined) locks.out = acquireLock(args.out);
-  if (args.patches !== undefined) locks.patches = acquireLock(args.patches);
-  if (!args.resume) {
-    for (const path of outputs) {
-      try {
-        readFileSync(partialPath(path));
-      } catch {
-        continue;
-      }
-      throw new OptionsError(`${partialPath(path)} holds the rows of an interrupted run: continue it with --resume, or delete it to start over`);
-    }
-    return { results: NO_PREVIOUS, patches: NO_PREVIOUS };
-  }
-  return {
-    results: readPreviousOutput(args.out!, resultsFormat(args, files)),
-    patches: args.patches === undefined ? NO_PREVIOUS : readPreviousOutput(args.patches, patchCsvFormat(levels, args.metrics)),
-  };
-}
-
 export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   ignoreClosedPipe(io.stdout);
   const say = (line: string): void => void io.stderr.write(`${PROGRAM}: ${line}\n`);
+  if (argv[0] === 'merge') return mergeMain(argv.slice(1), say);
   let args: CliArgs;
   let files: string[];
   try {
@@ -104,6 +61,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     args = command.args;
     const all = expandInputs(args.inputs);
     if (all.length === 0) throw new OptionsError(`no .tif, .tiff or .png images in ${args.inputs.join(', ')}`);
+    if ((args.composite ?? args.depthMap) !== undefined && (all.length !== 1 || args.shard)) throw new OptionsError(`--composite and --depth-map take one stack, got ${all.length} files${args.shard ? ' and --shard' : ''}`);
     checkOutputs(args, all);
     files = shardFiles(all, args.shard);
   } catch (err) {
@@ -142,7 +100,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     return EXIT.usage;
   }
 
-  const job: FileJob = { batchSize: args.batchSize, slices: args.slices, aggregation: args.aggregation, metrics: args.metrics, overlay: args.overlay !== undefined };
+  const job: FileJob = { batchSize: args.batchSize, slices: args.slices, aggregation: args.aggregation, metrics: args.metrics, pixelSize: args.pixelSize, overlay: args.overlay !== undefined, composite: (args.composite ?? args.depthMap) !== undefined };
   let failed = 0;
   let measured = 0;
   let written = 0;
@@ -164,8 +122,15 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
         }
       }
       if (outcome.rows.some((r) => r.result)) measured++;
+      if (job.composite) {
+        const why = outcome.compositeError ?? outcome.rows.find((r) => r.error)?.error;
+        if (why !== undefined) {
+          if (outcome.compositeError) failed++; // a failed row was counted above already
+          say(`no composite: ${why}`);
+        } else if (!args.quiet) for (const note of outcome.composite?.notes ?? []) say(`composite: ${note}`);
+      }
       try {
-        sink.write(outcome.rows, outcome.overlays);
+        sink.write(outcome);
         written++;
       } catch (err) {
         stop ??= { error: err as Error };
@@ -178,25 +143,23 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     live.clear();
     await pool.close();
   }
+  let code: number;
   if (stop) {
     const kept = sink.abandon();
     const where = kept.length ? `; the ${written} file(s) written so far are kept in ${kept.join(' and ')}: run again with --resume to continue` : '';
-    if (stop.signal) {
-      say(`interrupted (${stop.signal})${where}`);
-      return stop.signal === 'SIGTERM' ? 143 : 130;
+    say(`${stop.signal ? `interrupted (${stop.signal})` : stop.error!.message}${where}`);
+    code = stop.signal === 'SIGTERM' ? 143 : stop.signal ? 130 : EXIT.output;
+  } else {
+    try {
+      sink.commit();
+      code = failed > 0 ? EXIT.fileFailed : EXIT.ok;
+      const seconds = (Date.now() - started) / 1000;
+      if (!args.quiet) say(`${todo.length} file(s): ${measured} measured, ${failed} failed, in ${seconds.toFixed(1)} s${todo.length ? ` (${(todo.length / seconds).toFixed(2)} files/s)` : ''}${args.out ? `; results in ${args.out}` : ''}`);
+    } catch (err) {
+      say(`${(err as Error).message}; what was written is kept in the .partial file(s): run again with --resume`);
+      code = EXIT.output;
     }
-    say(`${stop.error!.message}${where}`);
-    return EXIT.output;
   }
-  try {
-    sink.commit();
-  } catch (err) {
-    say(`${(err as Error).message}; what was written is kept in the .partial file(s): run again with --resume`);
-    return EXIT.output;
-  }
-  const seconds = (Date.now() - started) / 1000;
-  if (!args.quiet) {
-    say(`${todo.length} file(s): ${measured} measured, ${failed} failed, in ${seconds.toFixed(1)} s${todo.length ? ` (${(todo.length / seconds).toFixed(2)} files/s)` : ''}${args.out ? `; results in ${args.out}` : ''}`);
-  }
-  return failed > 0 ? EXIT.fileFailed : EXIT.ok;
+  locks.release();
+  return code;
 }

@@ -39,7 +39,8 @@ const api: MeasureWorkerApi = {
     const outcome = await measureFile(model, file, job, onProgress, bytes);
     // The callback arrived as a comlink proxy over its own MessagePort: close it, or every file leaves one open.
     (onProgress as unknown as Comlink.Remote<unknown>)[Comlink.releaseProxy]();
-    return Comlink.transfer(outcome, [...new Set([...outcome.overlays.values()].map((png) => png.buffer as ArrayBuffer))]);
+    const buffers = [...outcome.overlays.values(), ...(outcome.composite ? [outcome.composite.image, outcome.composite.depth] : [])].map((b) => b.buffer as ArrayBuffer);
+    return Comlink.transfer(outcome, [...new Set(buffers)]);
   },
   async dispose() {
     await model?.dispose();

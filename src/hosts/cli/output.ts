@@ -3,13 +3,14 @@
  * CSV) and --overlay PNGs, each through the one writer of its format (formats.ts). Rows arrive in input order.
  * Before anything runs, `checkOutputs` refuses outputs that would destroy an input or each other.
  */
-import { accessSync, constants, existsSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OptionsError } from '../../core/errors.js';
 import type { ResultRow } from '../../io/rows.js';
-import { AtomicOutput, OutputWriteError, describeFsError, makeFolder, partialPath } from '../../node/output-file.js';
+import { AtomicOutput, describeFsError, makeFolder, writeFileAtomically } from '../../node/output-file.js';
 import type { CliArgs } from './args.js';
 import { geojsonFormat, imageCsvFormat, jsonFormat, patchCsvFormat, recordsText, tableFormat, type RecordFormat } from './formats.js';
+import type { FileOutcome } from './measure-file.js';
 import type { KeptRecords } from './resume.js';
 
 export interface TextSink {
@@ -54,12 +55,16 @@ export function checkOutputs(args: CliArgs, files: readonly string[]): void {
     if (!/\.csv$/i.test(args.patches)) throw new OptionsError(`--patches ${args.patches}: the patch table is CSV, so the file name must end in .csv`);
     outputs.push(['--patches', args.patches]);
   }
+  if (args.composite !== undefined) outputs.push(['--composite', args.composite]);
+  if (args.depthMap !== undefined) outputs.push(['--depth-map', args.depthMap]);
+  const seen = new Map<string, string>();
   for (const [flag, path] of outputs) {
     const real = realOrResolved(path);
     if (inputs.has(real)) throw new OptionsError(`${flag} ${path} is one of the input images; refusing to overwrite it`);
     if (existsSync(path) && statSync(path).isDirectory()) throw new OptionsError(`${flag} ${path} is a folder`);
+    if (seen.has(real)) throw new OptionsError(`${seen.get(real)} and ${flag} name the same file (${path}); give them different names`);
+    seen.set(real, flag);
   }
-  if (outputs.length === 2 && realOrResolved(outputs[0]![1]) === realOrResolved(outputs[1]![1])) throw new OptionsError(`--out and --patches name the same file (${args.out}); give them different names`);
   if (args.overlay !== undefined) {
     if (existsSync(args.overlay) && !statSync(args.overlay).isDirectory()) throw new OptionsError(`--overlay ${args.overlay}: a file of that name exists; the overlays need a folder`);
     try {
@@ -157,21 +162,19 @@ export class ResultSink {
    * written first: a file's rows appear only once everything it produced exists, so --resume never skips a file
    * whose overlay was lost.
    */
-  write(rows: readonly ResultRow[], overlays: ReadonlyMap<number, Uint8Array> = new Map()): void {
+  write(outcome: Pick<FileOutcome, 'rows' | 'overlays' | 'composite'>): void {
+    const { rows, overlays } = outcome;
     const dir = this.o.args.overlay;
     for (const row of dir === undefined ? [] : rows) {
       const png = overlays.get(row.slice);
       if (!png) continue;
       const suffix = overlays.size > 1 || row.slice > 0 ? `_s${String(row.slice).padStart(3, '0')}` : '';
       const path = join(dir!, `${this.names.get(row.file) ?? basename(row.file)}${suffix}.overlay.png`);
-      try {
-        // A whole PNG or none: a cut-off overlay would look like a decoding bug to whoever opens it.
-        writeFileSync(partialPath(path), png);
-        renameSync(partialPath(path), path);
-      } catch (err) {
-        throw new OutputWriteError(path, err);
-      }
+      // A whole PNG or none: a cut-off overlay would look like a decoding bug to whoever opens it.
+      writeFileAtomically(path, png);
     }
+    if (outcome.composite && this.o.args.composite !== undefined) writeFileAtomically(this.o.args.composite, outcome.composite.image);
+    if (outcome.composite && this.o.args.depthMap !== undefined) writeFileAtomically(this.o.args.depthMap, outcome.composite.depth);
     for (const row of rows) {
       this.results.add(row);
       this.patches?.add(row);

@@ -6,6 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { availableParallelism, freemem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ModelError } from '../../core/errors.js';
 import type { FileJob, FileOutcome } from './measure-file.js';
@@ -18,6 +19,17 @@ export interface PoolOptions extends WorkerInit {
   readonly script?: URL;
   /** JS heap limit per worker in MB: a runaway file ends its worker with an error row, not the process. */
   readonly heapMb?: number;
+}
+
+/** Memory one measuring thread needs at most for ordinary images (model session, one decoded file, buffers). */
+const JOB_MEMORY = 300 * 2 ** 20;
+
+/**
+ * `--jobs auto`: one thread per core (decoding and inference of different files then overlap), as many as free memory
+ * allows at ~300 MB each, at most 16 (beyond that, split the plate with --shard and run several processes).
+ */
+export function autoJobs(cores = availableParallelism(), free = freemem()): number {
+  return Math.max(1, Math.min(cores, Math.floor(free / JOB_MEMORY), 16));
 }
 
 const failed = (file: string, error: string): FileOutcome => ({ rows: [{ file, slice: 0, error }], overlays: new Map() });
