@@ -9,8 +9,9 @@
  *    reports/evaluation.json and reports/evaluation.md. The real BBBC006 images of the shared data (in distribution)
  *    are measured too and reported apart.
  *
- * Options: --model PATH --synth DIR (reuse stacks) --per-source N --out DIR --split val (a check of this pipeline on
- * validation sources; the report then says so). Needs .devdata/fields (training/fetch_data.py).
+ * Options: --model PATH --synth DIR (reuse stacks) --per-source N --out DIR --compare OTHER.json (another model's
+ * evaluation.json on the same stacks, quoted beside) --split val (a check of this pipeline on validation sources; the
+ * report then says so). Needs .devdata/fields (training/fetch_data.py).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -25,7 +26,7 @@ import { readImageFile } from '../src/node/image-files.js';
 import { cardPathFor, loadModelFromDisk, packageRoot, readModelCard } from '../src/node/model-files.js';
 import { spearman } from './protocol.js';
 import { writeReport } from './report.js';
-import { summarise, verdictOf, type SourceRecord } from './sources.js';
+import { summarise, verdictOf, type SourceRecord, type SourceSummary } from './sources.js';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -49,6 +50,8 @@ async function main(): Promise<number> {
       'per-source': { type: 'string', default: '4' },
       // 'val' only to check this pipeline on validation sources; the report's numbers are the test sources'.
       split: { type: 'string', default: 'test' },
+      // Another model's results on the same stacks (its evaluation.json), quoted beside this one's.
+      compare: { type: 'string' },
       out: { type: 'string', default: join(root, 'reports') },
     },
   });
@@ -121,6 +124,7 @@ async function main(): Promise<number> {
     plls: plLs,
     real: { what: 'the 22 real BBBC006 images of the shared data: the training plate (in distribution; 4 in-focus fields are training fields)', rows: real },
     realStack: null,
+    compare: a.compare ? (JSON.parse(readFileSync(a.compare, 'utf8')) as { model: { version: string; sha256: string }; protocol: { seed: number; perSource: number }; summary: SourceSummary }) : null,
     wallSeconds: (Date.now() - started) / 1000,
     records,
   };

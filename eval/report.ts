@@ -9,6 +9,7 @@ interface Result {
   readonly plls: { readonly spearmanTypical: number; readonly oursSpearmanTypical: number; readonly perSource: Record<string, number>; readonly oursPerSource: Record<string, number> };
   readonly real: { readonly what: string; readonly rows: readonly { file: string; truth: string; level: number; score: number; certainty: number; verdict: string; right: boolean }[] };
   readonly wallSeconds: number;
+  readonly compare?: { readonly model: { readonly version: string; readonly sha256: string }; readonly protocol: { readonly seed: number; readonly perSource: number }; readonly summary: SourceSummary } | null;
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
@@ -42,6 +43,10 @@ export function writeReport(r: Result): string {
       + `worst source ${s.worstSource.name} ${pct(s.worstSource.within1)} (target ≥ 85 %: ${target(s.worstSource.within1 >= 0.85)}).`,
     `- Spearman (score vs true level): ${num(s.all.spearman)} (target ≥ 0.95: ${target(s.all.spearman >= 0.95)}).`,
     `- Verdicts, worst condition: confident wrong ${pct(worstWrong)} (target ≤ 2 %: ${target(worstWrong <= 0.02)}), uncertain ${pct(worstUncertain)} (target ≤ 25 %: ${target(worstUncertain <= 0.25)}).`,
+    ...(r.compare && r.compare.protocol.seed === r.protocol.seed && r.compare.protocol.perSource === r.protocol.perSource ? [
+      `- Model ${r.compare.model.version} on the same images: within ±1 ${pct(r.compare.summary.typical?.within1 ?? NaN)} typical camera, `
+        + `${pct(r.compare.summary.all.within1)} all conditions, worst source ${pct(r.compare.summary.worstSource.within1)}, Spearman ${num(r.compare.summary.all.spearman)}, `
+        + `worst-condition confident wrong ${pct(Math.max(...Object.values(r.compare.summary.byCondition).map((b) => b.confidentWrong)))} (no verdict rule in its card).`] : []),
     `- PLLS on the same images (typical camera): Spearman ${num(r.plls.spearmanTypical)} over all ${r.protocol.split} sources together, ours ${num(r.plls.oursSpearmanTypical)}; `
       + 'per source (below) PLLS only ranks the images of one source, since its scale depends on content.', '',
     `## Per acquisition condition (all ${r.protocol.split} sources)`, '', ...table('condition', s.byCondition), '',

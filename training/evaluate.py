@@ -128,6 +128,8 @@ def report_only(args) -> int:
         print(f"error: {args.test_report} does not describe {args.onnx} (run npm run eval first)", file=sys.stderr)
         return 2
     card["metrics"]["test"] = {k: test[k] for k in ("summary", "plls", "protocol") if k in test}
+    if test.get("compare"):
+        card["metrics"]["test"]["baseline"] = {"version": test["compare"]["model"]["version"], "summary": test["compare"]["summary"]}
     write_card(card_path, card)
     from training.report import markdown
     (Path(args.out_dir) / "MODEL_CARD.md").write_text(markdown(card, test))

@@ -86,7 +86,14 @@ def markdown(card: dict, test: dict | None) -> str:
                   f"- **Whole-image level within ±1: {pct(typical['within1'])}** with a typical camera, "
                   f"{pct(s['all']['within1'])} over all conditions; worst source {pct(s['worstSource']['within1'])}; "
                   f"Spearman {s['all']['spearman']:.3f}.",
-                  f"- Confident wrong in/out calls {pct(s['all']['confidentWrong'])}, uncertain {pct(s['all']['uncertain'])} (all conditions).", ""]
+                  f"- Confident wrong in/out calls {pct(s['all']['confidentWrong'])}, uncertain {pct(s['all']['uncertain'])} (all conditions)."]
+        if test.get("compare"):
+            c = test["compare"]["summary"]
+            worst = max(b["confidentWrong"] for b in c["byCondition"].values())
+            lines += [f"- Model {test['compare']['model']['version']} on the same images: within ±1 {pct(c.get('typical', c['all'])['within1'])} "
+                      f"typical camera, {pct(c['all']['within1'])} all conditions, worst source {pct(c['worstSource']['within1'])}, "
+                      f"Spearman {c['all']['spearman']:.3f}, confident wrong up to {pct(worst)} in one condition (it has no verdict rule)."]
+        lines += [""]
         lines += rates_table(s["bySource"], "test source (all conditions)") + [""]
         lines += rates_table(s["byCondition"], "condition (test sources)") + [""]
         if test.get("plls"):

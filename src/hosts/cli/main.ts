@@ -45,7 +45,7 @@ function ignoreClosedPipe(stream: unknown): void {
 export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   ignoreClosedPipe(io.stdout);
   const say = (line: string): void => void io.stderr.write(`${PROGRAM}: ${line}\n`);
-  if (argv[0] === 'merge') return mergeMain(argv.slice(1), say);
+  if (argv[0] === 'merge') return mergeMain(argv.slice(1), say, (text) => void io.stdout.write(text));
   let args: CliArgs;
   let files: string[];
   try {

@@ -79,7 +79,7 @@ function readParts(parts: readonly string[], out: string): { format: RecordForma
   return { format: format!, groups, header };
 }
 
-export function mergeMain(argv: readonly string[], say: (line: string) => void): number {
+export function mergeMain(argv: readonly string[], say: (line: string) => void, print: (text: string) => void): number {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: { out: { type: 'string', short: 'o' }, expect: { type: 'string', multiple: true }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
@@ -89,7 +89,7 @@ export function mergeMain(argv: readonly string[], say: (line: string) => void):
   }
   const { values: v, positionals } = parsed;
   if (v.help) {
-    say(MERGE_USAGE);
+    print(MERGE_USAGE + '\n');
     return 0;
   }
   let release: (() => void) | undefined;
