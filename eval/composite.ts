@@ -21,23 +21,14 @@ import { modelMeasurer } from '../src/inference/measure.js';
 import { loadModelFromDisk, packageRoot } from '../src/node/model-files.js';
 import { readImageFile } from '../src/node/image-files.js';
 import { gaussianBlur } from '../test/core/metrics/fixtures.js';
+import { seededRandom } from './protocol.js';
 
 const SLICES = 7;
 const STEP_PX = 2;
 const W = 672;
 const H = 504;
 
-/** A seeded generator (mulberry32) and Poisson draws (Knuth below 30, normal approximation above). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Poisson draws (Knuth below 30, normal approximation above). */
 function poisson(mean: number, u: () => number): number {
   if (mean <= 0) return 0;
   if (mean > 30) {
@@ -66,7 +57,7 @@ interface Stack {
 }
 
 function makeStack(name: string, a: GrayImage, b: GrayImage, focus: readonly [number, number], layout: Layout, seed: number): Stack {
-  const u = rng(seed);
+  const u = seededRandom(seed);
   const cache = new Map<string, Float64Array>();
   const blurred = (img: GrayImage, key: string, sigma: number): Float64Array => {
     const k = `${key}:${sigma}`;

@@ -12,7 +12,7 @@ import { decode, encode } from 'fast-png';
 import type { Browser } from 'playwright-core';
 import { levelColor } from '../../src/core/colormap.js';
 import type { FocusResult } from '../../src/core/types.js';
-import { IMAGE, dist, drop, openEmpty, start, viewerShows, writeStack, type Served, type Session } from './harness.js';
+import { IMAGE, dist, drop, openEmpty, openWithImage, start, viewerShows, writeStack, type Served, type Session } from './harness.js';
 
 describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
   let session: Session;
@@ -58,11 +58,7 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
   it('dropping a real TIFF fills the table and draws each patch border in its level colour', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     try {
-      await openEmpty(page, served);
-      const name = path.basename(IMAGE);
-      await drop(page, [{ name, bytes: readFileSync(IMAGE) }]);
-      await page.waitForSelector(`table.results tbody tr[data-file="${name}"]`, { timeout: 120_000 });
-      await viewerShows(page, name);
+      const name = await openWithImage(page, served);
       const shot = path.join(tmpdir(), 'focus-quality-e2e.png');
       writeFileSync(shot, await page.screenshot());
       console.log(`# screenshot: ${shot}`);
@@ -114,11 +110,7 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
   it('a dropped non-image file shows a message naming it and costs only its own row; the downloads hold both, as the CLI writes them', async () => {
     const page = await browser.newPage({ acceptDownloads: true });
     try {
-      await openEmpty(page, served);
-      const name = path.basename(IMAGE);
-      await drop(page, [{ name, bytes: readFileSync(IMAGE) }]);
-      await page.waitForSelector(`table.results tbody tr[data-file="${name}"]`, { timeout: 120_000 });
-      await viewerShows(page, name);
+      const name = await openWithImage(page, served);
       await drop(page, [{ name: 'notes.tif', bytes: Buffer.from('exposure 200 ms, gain 2\n') }]);
       const message = await page.waitForSelector('.messages li.error', { timeout: 30_000 });
       const text = (await message.textContent()) ?? '';

@@ -65,6 +65,16 @@ export async function openEmpty(page: Page, served: Served): Promise<void> {
   await page.waitForFunction(() => customElements.get('focus-quality-view') !== undefined);
 }
 
+/** Opens the empty app, drops the real in-focus sample and waits until its row is in the table and the viewer shows it. */
+export async function openWithImage(page: Page, served: Served): Promise<string> {
+  await openEmpty(page, served);
+  const name = path.basename(IMAGE);
+  await drop(page, [{ name, bytes: readFileSync(IMAGE) }]);
+  await page.waitForSelector(`table.results tbody tr[data-file="${name}"]`, { timeout: 120_000 });
+  await viewerShows(page, name);
+  return name;
+}
+
 /** Opens the app with the bundled samples and waits until every one has a row or card. */
 export async function openWithSamples(page: Page, served: Served): Promise<string[]> {
   const samples = JSON.parse(readFileSync(path.join(dist, 'samples/index.json'), 'utf8')) as string[];

@@ -4,7 +4,7 @@
  * loop or repeat a page, absurd PNG chunk lengths and header fields, duplicated and missing chunks. Case k of seed s is
  * always the same bytes, so a failure is reproduced from the two numbers the test prints.
  */
-import { rng } from '../io/hostile.js';
+import { seededRandom as rng } from '../../eval/protocol.js';
 
 export interface FuzzCase {
   readonly bytes: Uint8Array;

@@ -4,18 +4,7 @@
  * Deterministic (seeded), small, and written without any TIFF library, so they stay exactly as hostile as designed.
  */
 import { deflateSync } from 'node:zlib';
-
-/** A seeded PRNG (mulberry32): the same seed gives the same bytes on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../eval/protocol.js';
 
 interface Page {
   readonly width: number;
@@ -130,7 +119,7 @@ export function lzwBombTiff(): Uint8Array<ArrayBuffer> {
 
 /** A 128×128 LZW page whose strip is `bytes` random bytes (seeded). */
 export function randomLzwTiff(seed: number, bytes = 65536): Uint8Array<ArrayBuffer> {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const data = Uint8Array.from({ length: bytes }, () => Math.floor(r() * 256));
   data[0] = 0x80; // starts with a Clear code, as a real LZW strip does
   return buildTiff([{ width: 128, height: 128, compression: 5, data }]);

@@ -7,32 +7,8 @@ from pathlib import Path
 import numpy as np
 import tifffile
 
-
-def packbits(data: bytes) -> bytes:
-    """PackBits (TIFF 6.0 section 9): runs of 3+ equal bytes as (1 - n, byte), the rest as literal blocks of <= 128."""
-    out, i, lit = bytearray(), 0, bytearray()
-
-    def flush():
-        while lit:
-            block = lit[:128]
-            out.append(len(block) - 1)
-            out.extend(block)
-            del lit[:128]
-
-    while i < len(data):
-        j = i
-        while j < len(data) and j - i < 128 and data[j] == data[i]:
-            j += 1
-        if j - i >= 3:
-            flush()
-            out.append((1 - (j - i)) & 0xFF)
-            out.append(data[i])
-            i = j
-        else:
-            lit.append(data[i])
-            i += 1
-    flush()
-    return bytes(out)
+# One PackBits encoder for both fixture writers (this folder is on sys.path when run as a script).
+from make_codec_tiffs import packbits
 
 
 def write_packbits_u8(path, arr):

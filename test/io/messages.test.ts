@@ -6,7 +6,8 @@ import { encode } from 'fast-png';
 import { formatError } from '../../src/core/errors.js';
 import { decodeImage } from '../../src/io/decode.js';
 import { craftTiff } from './fixtures.js';
-import { buildTiff, rng } from './hostile.js';
+import { seededRandom as rng } from '../../eval/protocol.js';
+import { buildTiff } from './hostile.js';
 
 const fails = (pattern: RegExp) => (e: Error) => {
   assert.equal(e.name, 'ImageFormatError', e.message);

@@ -12,24 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { extractPatches, FULL_SCALE_RULE, fullScale, inputMapping, intensityRuleOf, type IntensityRule } from '../../src/core/scaling.js';
 import type { GrayImage } from '../../src/core/types.js';
+import { seededRandom } from '../../eval/protocol.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PERCENTILE: IntensityRule = { rule: 'percentile', low: 1, high: 99.9, maxSamples: 65536 };
 
-/** A deterministic pseudo-random generator (mulberry32), so the images are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function image(kind: string, width: number, height: number, seed: number): GrayImage {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const n = width * height;
   if (kind === 'u8') return { width, height, bitDepth: 8, data: Uint8Array.from({ length: n }, () => (r() < 0.1 ? 40 + r() * 200 : 3 + r() * 10) | 0) };
   if (kind === 'u16') return { width, height, bitDepth: 16, data: Uint16Array.from({ length: n }, () => (1000 + (r() < 0.2 ? r() * 3000 : r() * 40)) | 0) };

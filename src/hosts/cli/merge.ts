@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { OptionsError, formatError } from '../../core/errors.js';
 import { expandInputs } from '../../node/inputs.js';
-import { AtomicOutput, acquireLock } from '../../node/output-file.js';
+import { AtomicOutput, OutputWriteError, acquireLock } from '../../node/output-file.js';
 import { formatOfFile, recordsText, type RecordFormat } from './formats.js';
 import { fileKey } from './resume.js';
 
@@ -116,6 +116,6 @@ export function mergeMain(argv: readonly string[], say: (line: string) => void, 
   } catch (err) {
     release?.();
     say(`merge: ${formatError(err)}`);
-    return (err as Error).name === 'OutputWriteError' ? 3 : 2;
+    return err instanceof OutputWriteError ? 3 : 2; // 3: results could not be written, as for a measuring run
   }
 }
