@@ -173,7 +173,7 @@ async function main(): Promise<void> {
   const md = [
     '# All-in-focus composite vs best slice vs per-pixel local contrast',
     '',
-    `Stacks: ${rows.length / methods.length} synthetic ${SLICES}-slice stacks, two real in-focus BBBC006 fields each (${dir.includes('shared') ? '../shared/data' : 'test/fixtures/images'}), in focus at slices 1 and 5, Gaussian defocus ${STEP_PX} px σ per slice, Poisson noise. Made by \`npm run eval:composite\` on ${new Date().toISOString().slice(0, 10)}.`,
+    `Stacks: ${rows.length / methods.length} synthetic ${SLICES}-slice stacks, two real in-focus BBBC006 fields each (${dir.includes('shared') ? '../shared/data' : 'test/fixtures/images'}), in focus at slices 1 and 5, Gaussian defocus ${STEP_PX} px σ per slice, Poisson noise. BBBC006 is one of the model's training sources, so these fields are in distribution for the model: this compares ways of composing, not the model's accuracy on new microscopes. Made by \`npm run eval:composite\` on ${new Date().toISOString().slice(0, 10)}.`,
     '',
     'RMSE against the sharp, noise-free truth (in units of its standard deviation; the oracle row, each field from its own focal slice, is the floor the noise sets); score = our model\'s score of the result (lower = sharper); Tenengrad (higher = sharper); time in ms on this 2-core machine (ours includes measuring every slice).',
     '',
