@@ -103,11 +103,13 @@ for (const c of configs) {
   console.log(r.ok ? `${c.label.padEnd(30)} ${r.patchesPerSecond.toFixed(0).padStart(7)} patches/s  (${r.msPerBatch.toFixed(0)} ms per ${c.batch}, ${r.runs} runs, load ${r.loadMs.toFixed(0)} ms)` : `${c.label.padEnd(30)} did not start: ${oneLine(r.error)}`);
 }
 
+// [threads (0: the page's default), batch (0: the API's default)]
+const E2E_RUNS = (process.env.FQ_E2E_RUNS ?? '1:0,2:0,0:0').split(',').map((x) => x.split(':').map(Number));
 console.log(`\n## end to end through the API (worker): a 2048×2048 16-bit TIFF Blob, decode + inference, median of ${RUNS} after a warm-up`);
 const tiff = rel(await e2eTiff());
-for (const threads of [1, 2, 0]) {
-  const label = threads ? `${threads} thread${threads > 1 ? 's' : ''}` : "the page's default";
-  const r = await page({ e2e: tiff, threads, runs: RUNS });
+for (const [threads, batch] of E2E_RUNS) {
+  const label = `${threads ? `${threads} thread${threads > 1 ? 's' : ''}` : "the page's default"}${batch ? `, batch ${batch}` : ''}`;
+  const r = await page({ e2e: tiff, threads, runs: RUNS, ...(batch ? { batch } : {}) });
   const s = r.stages;
   const split = s ? `decode ${s.decode.toFixed(0)} + inference ${s.inference.toFixed(0)} + rest of the measurement ${(s.measure - s.inference).toFixed(0)} ms in the worker, ${(r.medianMs - s.decode - s.measure).toFixed(0)} ms transfer and messages` : '';
   console.log(r.ok ? `${label.padEnd(30)} ${r.medianMs.toFixed(0).padStart(7)} ms  (median run: ${split}; runs ${r.ms.map((v) => v.toFixed(0)).join(', ')}; ${r.patches} patches, ${r.numThreads} thread(s))` : `${label.padEnd(30)} failed: ${oneLine(r.error)}`);
