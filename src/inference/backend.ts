@@ -2,7 +2,7 @@
  * Chooses the onnxruntime-web backend in a browser (page or worker): WebGPU, WebGL or wasm, with automatic fallback.
  *
  * Why not "GPU if present": a browser may offer WebGPU/WebGL that is only a CPU emulation (SwiftShader, llvmpipe), and there
- * the model runs 20–150× slower than on wasm (measured in ../shared/runtime-facts.md). So `auto` skips software adapters,
+ * the model runs 20–150× slower than on wasm (measured here: docs/browser-speed.md). So `auto` skips software adapters,
  * tries real GPU backends first, times one warm-up batch on each backend that loaded, keeps the fastest and reports why.
  */
 import type { ModelCard } from '../core/model-card.js';
