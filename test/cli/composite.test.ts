@@ -72,6 +72,21 @@ describe('focus-quality --composite / --depth-map', { timeout: 600_000 }, () => 
     assert.deepEqual(readBytes(join(dir, 'c-best.tif')), readBytes(join(dir, 'c.tif')));
   });
 
+  it('--resume measures the stack again when its composite is not on disk yet, keeping one set of rows', () => {
+    const out = join(dir, 'resume.csv');
+    assert.equal(cli([join(dir, 'stack.tif'), '--quiet', '--out', out]).status, 0);
+    const rows = readFileSync(out, 'utf8');
+    const again = cli([join(dir, 'stack.tif'), '--resume', '--out', out, '--composite', join(dir, 'c-resume.tif')]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual(readBytes(join(dir, 'c-resume.tif')), readBytes(join(dir, 'c.tif')));
+    assert.equal(readFileSync(out, 'utf8'), rows);
+    // Now that it exists, a further --resume skips the stack and leaves the composite as it is.
+    const third = cli([join(dir, 'stack.tif'), '--resume', '--out', out, '--composite', join(dir, 'c-resume.tif')]);
+    assert.equal(third.status, 0, third.stderr);
+    assert.match(third.stderr, /1 file\(s\) already in/);
+    assert.equal(readFileSync(out, 'utf8'), rows);
+  });
+
   it('gives back the slice itself for a one-slice file, with a note', async () => {
     const r = cli([join(dir, 'single.tif'), '--composite', join(dir, 'c1.tif')]);
     assert.equal(r.status, 0, r.stderr);

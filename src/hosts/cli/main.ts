@@ -5,7 +5,7 @@
  * (bad flags, missing inputs, unusable model, an output that would destroy an input or is in use); 3 an output could
  * not be written (disk full, permissions: what was written is kept in its .partial file); 130/143 interrupted.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { OptionsError, formatError } from '../../core/errors.js';
 import { expandInputs } from '../../node/inputs.js';
@@ -80,6 +80,9 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     const card = await readModelCard(cardPathFor(modelPath));
     const previous = prepareOutputs(args, files, card.levels, locks);
     const done = doneKeys(previous.results);
+    // A composite is made only while its stack is measured: with --resume, a stack whose composite or depth map is not
+    // on disk yet (the run that measured it did not ask for one, or stopped before writing it) is measured again.
+    if ([args.composite, args.depthMap].some((p) => p !== undefined && !existsSync(p))) for (const f of files) done.delete(fileKey(f));
     todo = files.filter((f) => !done.has(fileKey(f)));
     const retried = files.filter((f) => previous.results.files.get(fileKey(f))?.error).length;
     const bar = (live = new ProgressBar(todo.length, io.stderr, io.stderr.isTTY === true && !args.quiet));
