@@ -72,25 +72,25 @@ describe('memory over repeated stack measurements', { timeout: 600_000 }, () => 
     await ij?.stop();
   });
 
-  it('a 50-slice stack measured five times: renderer memory levels off (≤ 5% more after the fifth run than after the fourth), overlay not doubled', async () => {
+  it('a 50-slice stack measured seven times: renderer memory levels off (≤ 5% more after the seventh run than after the fifth), overlay not doubled', async () => {
     await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); run("Select All"); run("Copy");
 for (i = 1; i < 50; i++) { run("Add Slice"); run("Paste"); }
 run("Select None"); setSlice(1);`, 120_000);
     const measure = () => page.evaluate(() => (window as unknown as { __plugin: { api: { measure(s: string): Promise<{ results: { patches: unknown[] }[] }> } } }).__plugin.api.measure('border=1 overlay slices=all'));
     // Planes are read one at a time, ~1 MB of garbage each: V8 and Chromium's allocators hold on to some of it for a
-    // few runs (measured here: +9 %, +9 %, +7 %, then +0.3 %; six runs elsewhere: … +7 %, +0.2 %, −0.3 %), so a leak
-    // shows as growth that does not level off.
+    // few runs, then level off (twelve runs here: 544, 601, 662, 716, 729, 723, 734, 738, 718, 735, 716, 737 MB; the
+    // fourth or fifth run may still add 5 %), so a leak shows as growth that goes on after the fifth run.
     const rss: number[] = [];
     let last: { results: { patches: unknown[] }[] } | undefined;
-    for (let run = 1; run <= 5; run++) {
+    for (let run = 1; run <= 7; run++) {
       last = await measure();
       assert.equal(last.results.length, 50);
       rss.push(rendererRssKb());
     }
-    console.log(`renderer RSS after runs 1–5: ${rss.map((kb) => (kb / 1024).toFixed(0)).join(', ')} MB`);
+    console.log(`renderer RSS after runs 1–7: ${rss.map((kb) => (kb / 1024).toFixed(0)).join(', ')} MB`);
     assert.ok(rss[0]! > 0, 'found no renderer process of ours');
-    const growth = (rss[4]! - rss[3]!) / rss[3]!;
-    assert.ok(growth <= 0.05, `renderer memory still grew ${(100 * growth).toFixed(1)}% from the fourth to the fifth run`);
+    const growth = (rss[6]! - rss[4]!) / rss[4]!;
+    assert.ok(growth <= 0.05, `renderer memory still grew ${(100 * growth).toFixed(1)}% from the fifth to the seventh run`);
     assert.equal((await readOverlay(ij)).length, 50 * last!.results[0]!.patches.length);
   });
 });
