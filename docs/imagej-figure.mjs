@@ -10,7 +10,7 @@ import { measureImage } from '../build/src/inference/measure.js';
 import { writeResultsMacros } from '../build/src/hosts/imagej/macros/results.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const data = path.join(here, '../../shared/data');
+const data = path.join(here, '../test/fixtures/images'); // the repository's own real fixtures
 const files = [path.join(data, 'bbbc006-in-focus/BBBC006_a02_s1_w1_z10.tif'), path.join(data, 'mcf7-defocused/mcf7_a19_s2_w1.tif')];
 const model = await loadModelFromDisk();
 const ij = await LiveImageJ.start();
