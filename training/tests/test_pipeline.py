@@ -12,7 +12,7 @@ import onnx
 import tifffile
 import torch
 
-from training import evaluate, export_onnx, sources_eval, train
+from training import bn_recalibrate, evaluate, export_onnx, sources_eval, train
 from training.data import read_image
 from training.inputs import PERCENTILE
 from training.model import load_checkpoint
@@ -85,6 +85,25 @@ class SmokePipelineTest(unittest.TestCase):
         first = next(iter(start.state_dict()))
         self.assertEqual(start.state_dict()[first].shape, tuned.state_dict()[first].shape)
         self.assertFalse(torch.equal(start.state_dict()[first], tuned.state_dict()[first]))  # trained further
+
+    def test_bn_recalibration_replaces_the_running_statistics_and_keeps_every_weight(self):
+        self.assertEqual(self.train_rc, 0)
+        out = self.tmp / "bn.ckpt.npz"
+        rc, _ = run(bn_recalibrate.main, ["--ckpt", str(self.tmp / "smoke.ckpt.npz"), "--out", str(out), "--batches", "2", "--batch_size", "16", "--threads", "1"])
+        self.assertEqual(rc, 0)
+        before, _ = load_checkpoint(self.tmp / "smoke.ckpt.npz")
+        after, meta = load_checkpoint(out)
+        self.assertEqual(meta["config"], load_checkpoint(self.tmp / "smoke.ckpt.npz")[1]["config"])
+        changed = []
+        for name, value in before.state_dict().items():
+            if name.endswith(("running_mean", "running_var")):
+                changed.append(not torch.allclose(value, after.state_dict()[name]))
+            elif value.is_floating_point():
+                self.assertTrue(torch.equal(value, after.state_dict()[name]), name)
+        self.assertTrue(changed and all(changed), "every batch-norm layer gets new statistics")
+        rc, err = run(bn_recalibrate.main, ["--ckpt", str(self.tmp / "missing.ckpt.npz"), "--out", str(out)])
+        self.assertEqual(rc, 2)
+        self.assertIn("missing.ckpt.npz: no such checkpoint", err)
 
     def test_export_is_opset_17_with_dynamic_batch_softmax_and_metadata(self):
         self.assertEqual(self.export_rc, 0)
