@@ -44,6 +44,7 @@ public class FqImageJ {
   /** Error dialogs closed while the current request ran, as ImageJ.JS would have reported them. */
   private static final List<String> errors = Collections.synchronizedList(new ArrayList<>());
   private static final Set<Window> closing = Collections.newSetFromMap(new WeakHashMap<>());
+  private static final Set<Window> reported = Collections.newSetFromMap(new WeakHashMap<>());
 
   public static void main(String[] args) throws Exception {
     new ImageJ();
@@ -169,25 +170,43 @@ public class FqImageJ {
       } catch (InterruptedException e) {
         return;
       }
-      for (Window w : Window.getWindows()) {
-        if (!(w instanceof Dialog) || !w.isShowing() || closing.contains(w)) continue;
-        Dialog d = (Dialog) w;
-        String title = d.getTitle();
-        String text = textOf(d).trim();
-        String last = IJ.getErrorMessage();
-        if ("Macro Error".equals(title) || "No Image".equals(title)) {
-          // ImageJ.JS: Interpreter.showError → onMacroReject(title + ": " + msg + "\n" + variables)
-          errors.add(title + ": " + text);
-        } else if (d instanceof MessageDialog && last != null && text.equals(last.trim())) {
-          // ImageJ.JS: IJ.error → onMacroReject(title + ":" + msg)
-          errors.add(title + ":" + last);
-        } else if (!(d instanceof MessageDialog)) {
-          continue; // a command's own dialog: left for the request's timeout
-        }
-        // What the user's OK does; a plain message box (showMessage, exit("…")) is acknowledged the same way.
-        closing.add(d);
-        EventQueue.invokeLater(d::dispose);
+      try {
+        closeErrorDialogs();
+      } catch (RuntimeException e) {
+        // A dialog changing while it is read must not end the watcher: every later error would then block until the
+        // request's timeout. Say so and look again.
+        System.err.println("fq-imagej: dialog watcher: " + e);
       }
+    }
+  }
+
+  private static void closeErrorDialogs() {
+    for (Window w : Window.getWindows()) {
+      if (!(w instanceof Dialog) || !w.isShowing()) continue;
+      Dialog d = (Dialog) w;
+      if (closing.contains(w)) {
+        // Still showing after its dispose: on a loaded machine the dispose can run before the modal dialog's own
+        // show() has finished, which then leaves it open and the macro blocked. Dispose again until it is gone.
+        EventQueue.invokeLater(d::dispose);
+        continue;
+      }
+      String title = d.getTitle();
+      String text = textOf(d).trim();
+      String last = IJ.getErrorMessage();
+      if ("Macro Error".equals(title) || "No Image".equals(title)) {
+        // ImageJ.JS: Interpreter.showError → onMacroReject(title + ": " + msg + "\n" + variables)
+        errors.add(title + ": " + text);
+      } else if (d instanceof MessageDialog && last != null && text.equals(last.trim())) {
+        // ImageJ.JS: IJ.error → onMacroReject(title + ":" + msg)
+        errors.add(title + ":" + last);
+      } else if (!(d instanceof MessageDialog)) {
+        // A command's own dialog: left for the request's timeout; named once on stderr, for whoever reads the log.
+        if (reported.add(d)) System.err.println("fq-imagej: dialog left open: " + d.getClass().getName() + " \"" + title + "\" " + text.replace('\n', ' '));
+        continue;
+      }
+      // What the user's OK does; a plain message box (showMessage, exit("…")) is acknowledged the same way.
+      closing.add(d);
+      EventQueue.invokeLater(d::dispose);
     }
   }
 
