@@ -37,6 +37,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 
@@ -45,6 +46,9 @@ public class FqImageJ {
   private static final List<String> errors = Collections.synchronizedList(new ArrayList<>());
   private static final Set<Window> closing = Collections.newSetFromMap(new WeakHashMap<>());
   private static final Set<Window> reported = Collections.newSetFromMap(new WeakHashMap<>());
+  private static final Set<Window> recorded = Collections.newSetFromMap(new WeakHashMap<>());
+  private static final Map<Window, Long> firstSeen = new WeakHashMap<>();
+  private static final long SETTLE_MS = 300;
 
   public static void main(String[] args) throws Exception {
     new ImageJ();
@@ -185,25 +189,31 @@ public class FqImageJ {
       if (!(w instanceof Dialog) || !w.isShowing()) continue;
       Dialog d = (Dialog) w;
       if (closing.contains(w)) {
-        // Still showing after its dispose: on a loaded machine the dispose can run before the modal dialog's own
-        // show() has finished, which then leaves it open and the macro blocked. Dispose again until it is gone.
+        // Still showing after its dispose (the dispose event not handled yet, or lost): dispose again until it is gone.
         EventQueue.invokeLater(d::dispose);
         continue;
       }
       String title = d.getTitle();
       String text = textOf(d).trim();
       String last = IJ.getErrorMessage();
+      boolean first = !recorded.contains(d);
       if ("Macro Error".equals(title) || "No Image".equals(title)) {
         // ImageJ.JS: Interpreter.showError → onMacroReject(title + ": " + msg + "\n" + variables)
-        errors.add(title + ": " + text);
+        if (first) errors.add(title + ": " + text);
       } else if (d instanceof MessageDialog && last != null && text.equals(last.trim())) {
         // ImageJ.JS: IJ.error → onMacroReject(title + ":" + msg)
-        errors.add(title + ":" + last);
+        if (first) errors.add(title + ":" + last);
       } else if (!(d instanceof MessageDialog)) {
         // A command's own dialog: left for the request's timeout; named once on stderr, for whoever reads the log.
         if (reported.add(d)) System.err.println("fq-imagej: dialog left open: " + d.getClass().getName() + " \"" + title + "\" " + text.replace('\n', ' '));
         continue;
       }
+      recorded.add(d);
+      // A modal dialog disposed while its show() is still entering the modal loop leaves that loop waiting for ever
+      // (the macro blocks with no dialog left on screen): close it only once it has been showing for SETTLE_MS.
+      long now = System.currentTimeMillis();
+      firstSeen.putIfAbsent(d, now);
+      if (now - firstSeen.get(d) < SETTLE_MS) continue;
       // What the user's OK does; a plain message box (showMessage, exit("…")) is acknowledged the same way.
       closing.add(d);
       EventQueue.invokeLater(d::dispose);
