@@ -38,15 +38,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.WeakHashMap;
 
 public class FqImageJ {
   /** Error dialogs closed while the current request ran, as ImageJ.JS would have reported them. */
   private static final List<String> errors = Collections.synchronizedList(new ArrayList<>());
-  private static final Set<Window> closing = Collections.newSetFromMap(new WeakHashMap<>());
-  private static final Set<Window> reported = Collections.newSetFromMap(new WeakHashMap<>());
-  private static final Set<Window> recorded = Collections.newSetFromMap(new WeakHashMap<>());
+  /** When each dialog was first seen showing: it is read once, then closed once it has shown for SETTLE_MS. */
   private static final Map<Window, Long> firstSeen = new WeakHashMap<>();
   private static final long SETTLE_MS = 300;
 
@@ -188,15 +185,12 @@ public class FqImageJ {
     for (Window w : Window.getWindows()) {
       if (!(w instanceof Dialog) || !w.isShowing()) continue;
       Dialog d = (Dialog) w;
-      if (closing.contains(w)) {
-        // Still showing after its dispose (the dispose event not handled yet, or lost): dispose again until it is gone.
-        EventQueue.invokeLater(d::dispose);
-        continue;
-      }
+      long now = System.currentTimeMillis();
+      Long seen = firstSeen.putIfAbsent(d, now);
+      boolean first = seen == null;
       String title = d.getTitle();
       String text = textOf(d).trim();
       String last = IJ.getErrorMessage();
-      boolean first = !recorded.contains(d);
       if ("Macro Error".equals(title) || "No Image".equals(title)) {
         // ImageJ.JS: Interpreter.showError → onMacroReject(title + ": " + msg + "\n" + variables)
         if (first) errors.add(title + ": " + text);
@@ -205,17 +199,14 @@ public class FqImageJ {
         if (first) errors.add(title + ":" + last);
       } else if (!(d instanceof MessageDialog)) {
         // A command's own dialog: left for the request's timeout; named once on stderr, for whoever reads the log.
-        if (reported.add(d)) System.err.println("fq-imagej: dialog left open: " + d.getClass().getName() + " \"" + title + "\" " + text.replace('\n', ' '));
+        if (first) System.err.println("fq-imagej: dialog left open: " + d.getClass().getName() + " \"" + title + "\" " + text.replace('\n', ' '));
         continue;
       }
-      recorded.add(d);
       // A modal dialog disposed while its show() is still entering the modal loop leaves that loop waiting for ever
-      // (the macro blocks with no dialog left on screen): close it only once it has been showing for SETTLE_MS.
-      long now = System.currentTimeMillis();
-      firstSeen.putIfAbsent(d, now);
-      if (now - firstSeen.get(d) < SETTLE_MS) continue;
+      // (the macro blocks with no dialog left on screen): close it only once it has been showing for SETTLE_MS, and
+      // again on every later look while it still shows (a dispose not handled yet).
+      if (now - (first ? now : seen) < SETTLE_MS) continue;
       // What the user's OK does; a plain message box (showMessage, exit("…")) is acknowledged the same way.
-      closing.add(d);
       EventQueue.invokeLater(d::dispose);
     }
   }
