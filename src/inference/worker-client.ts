@@ -14,7 +14,8 @@ import type { Measurer, PlaneHooks } from '../core/measure-stack.js';
 import { cardUrlFor } from '../core/model-card.js';
 import type { FocusResult, GrayImage, PatchScore } from '../core/types.js';
 import type { Preview } from '../io/preview.js';
-import { PATCH_CHUNK, type BackendPreference, type ProgressCallback, type SentResult, type WorkerApi, type WorkerFileOptions, type WorkerFileResult, type WorkerMeasureOptions, type WorkerModelInfo } from './worker-protocol.js';
+import { batchForThreads, pickThreads, threadCandidates, type ThreadTiming } from './threads.js';
+import { PATCH_CHUNK, type BackendPreference, type ProgressCallback, type SentResult, type WorkerApi, type WorkerFileOptions, type WorkerFileResult, type WorkerMeasureOptions, type ThreadChoice, type WorkerInitOptions, type WorkerModelInfo } from './worker-protocol.js';
 
 export interface WorkerClientOptions {
   /** The ONNX model; default `./models/focus-quality.onnx` next to the bundle. Relative URLs resolve against the page. */
@@ -24,6 +25,10 @@ export interface WorkerClientOptions {
   /** Folder of onnxruntime-web's .wasm files; default `./ort/` next to the bundle. */
   readonly ortUrl?: string | URL;
   readonly backend?: BackendPreference;
+  /**
+   * wasm threads. Default: measured — on a cross-origin isolated page with 2 or more cores, a 1-thread and an N-thread
+   * worker (N = cores, up to 4) time the same patches and the faster stays (threads.ts; the report's `threadChoice`).
+   */
   readonly numThreads?: number;
   /** The worker script; default `./worker.js` next to this module (the rollup build emits it there). */
   readonly workerUrl?: string | URL;
@@ -87,6 +92,8 @@ export function defaultAssetUrls(): { modelUrl: string; ortUrl: string; workerUr
 
 interface Running {
   readonly worker: Worker;
+  /** The init options it was (or will be) loaded with. */
+  readonly load: WorkerInitOptions;
   readonly remote: Comlink.Remote<WorkerApi>;
   /** Settles (rejects) when the worker dies, so no call waits forever on a dead worker. */
   readonly crashed: Promise<never>;
@@ -99,7 +106,7 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
   const page = globalThis.location?.href;
   const defaults = defaultAssetUrls();
   const modelUrl = absolute(options.modelUrl ?? defaults.modelUrl, page);
-  const init = {
+  const init: WorkerInitOptions = {
     modelUrl,
     cardUrl: absolute(options.cardUrl ?? cardUrlFor(modelUrl), page),
     ortUrl: absolute(options.ortUrl ?? defaults.ortUrl, page),
@@ -111,17 +118,20 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
   let running: Running | undefined;
   let nextJob = 1;
   const inFlight = new Map<number, () => void>();
+  /** Threads decided by the contest (kept for workers started later, after a crash or a cancel). */
+  let decided: number | undefined = options.numThreads;
+  let contest: Promise<void> | undefined;
+  /** Bumped by dispose, so a contest that ends after it leaves no worker running. */
+  let generation = 0;
 
   function stop(why: Error): void {
     if (!running) return;
-    running.fail(why);
-    running.remote[Comlink.releaseProxy]();
-    running.worker.terminate();
+    kill(running, why);
     running = undefined;
   }
 
-  function start(): Running {
-    if (running) return running;
+  /** A new worker (not yet loaded), watched for its death. */
+  function spawn(load: WorkerInitOptions): Running {
     const worker = new Worker(workerUrl, { type: 'module', name: 'focus-quality' });
     let fail: (e: Error) => void = () => undefined;
     const crashed = new Promise<never>((_, reject) => (fail = reject));
@@ -134,14 +144,74 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     };
     worker.addEventListener('error', onCrash);
     worker.addEventListener('messageerror', onCrash);
-    running = { worker, remote: Comlink.wrap<WorkerApi>(worker), crashed, fail: (e) => fail(e) };
+    return { worker, load, remote: Comlink.wrap<WorkerApi>(worker), crashed, fail: (e) => fail(e) };
+  }
+
+  function kill(r: Running, why: Error): void {
+    r.fail(why);
+    r.remote[Comlink.releaseProxy]();
+    r.worker.terminate();
+  }
+
+  function start(): Running {
+    running ??= spawn(decided === undefined ? init : { ...init, numThreads: decided });
     return running;
   }
 
+  /**
+   * The thread contest (threads.ts): one worker per candidate count loads the model (in parallel), then each times the
+   * same synthetic patches at its own batch size, in turns (the first turn warms up and is not counted); the fastest
+   * stays as the running worker, the others are stopped. A candidate that fails to load just drops out.
+   */
+  async function runContest(candidates: readonly number[]): Promise<void> {
+    const mine = generation;
+    const racers = candidates.map((threads) => spawn({ ...init, numThreads: threads }));
+    const loads = await Promise.allSettled(racers.map((r) => Promise.race([r.remote.init(r.load), r.crashed])));
+    const alive = racers.flatMap((r, i) => (loads[i]!.status === 'fulfilled' ? [{ r, info: (loads[i] as PromiseFulfilledResult<WorkerModelInfo>).value }] : []));
+    const stopOthers = (keep?: Running) => {
+      for (const r of racers) if (r !== keep) kill(r, new CancelledError('lost the thread contest'));
+    };
+    if (alive.length === 0) {
+      stopOthers();
+      throw reviveError((loads[0] as PromiseRejectedResult).reason);
+    }
+    let winner = alive[0]!;
+    let choice: ThreadChoice | undefined;
+    // A GPU backend makes the wasm thread count moot: no contest, the first that loaded stays.
+    if (alive.length > 1 && alive.every((a) => a.info.report.backend === 'wasm')) {
+      const timings = alive.map((a) => ({ threads: a.info.report.numThreads, msPerPatch: [] as number[] }));
+      for (let turn = 0; turn < 3; turn++) {
+        for (const [i, a] of alive.entries()) {
+          const ms = await Promise.race([a.r.remote.timeInference(batchForThreads(timings[i]!.threads), 1), a.r.crashed]);
+          if (turn > 0) timings[i]!.msPerPatch.push(...ms);
+        }
+      }
+      const pick = pickThreads(timings);
+      winner = alive[timings.findIndex((t) => t.threads === pick.threads)] ?? winner;
+      choice = { threads: pick.threads, reason: pick.reason, timings: timings as ThreadTiming[] };
+    }
+    stopOthers(winner.r);
+    if (mine !== generation) {
+      kill(winner.r, new CancelledError('worker client disposed'));
+      throw new CancelledError('worker client disposed');
+    }
+    decided = winner.info.report.numThreads;
+    const info: WorkerModelInfo = choice ? { ...winner.info, report: { ...winner.info.report, threadChoice: choice } } : winner.info;
+    winner.r.init = Promise.resolve(info);
+    running = winner.r;
+  }
+
   async function ready(): Promise<Running> {
+    if (!running && decided === undefined) {
+      const candidates = threadCandidates(globalThis.navigator?.hardwareConcurrency ?? 1, globalThis.crossOriginIsolated === true);
+      if (candidates.length > 1) {
+        contest ??= runContest(candidates).finally(() => (contest = undefined));
+        await contest;
+      }
+    }
     const r = start();
     if (!r.init) {
-      r.init = Promise.race([r.remote.init(init), r.crashed]);
+      r.init = Promise.race([r.remote.init(r.load), r.crashed]);
       // A failed load (e.g. model 404) is reported once; the next call loads again instead of replaying the failure.
       r.init.catch(() => {
         if (running === r) r.init = undefined;
@@ -275,6 +345,7 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
       for (const c of [...inFlight.values()]) c();
     },
     dispose() {
+      generation++;
       for (const c of [...inFlight.values()]) c();
       stop(new CancelledError('worker client disposed'));
     },

@@ -7,6 +7,7 @@ import type { Composite, CompositeOptions } from '../core/composite.js';
 import type { PlaneOptions, StackOptions } from '../core/measure-stack.js';
 import type { Preview } from '../io/preview.js';
 import type { ModelCard } from '../core/model-card.js';
+import type { ThreadTiming } from './threads.js';
 
 /** An onnxruntime-web execution provider this project can run on. */
 export type BackendName = 'wasm' | 'webgl' | 'webgpu';
@@ -31,6 +32,15 @@ export interface BackendReport {
   readonly numThreads: number;
   readonly crossOriginIsolated: boolean;
   readonly attempts: readonly BackendAttempt[];
+  /** How `numThreads` was decided when the page did not set it: the contest of worker-client.ts (threads.ts). */
+  readonly threadChoice?: ThreadChoice;
+}
+
+/** A contest between workers with different thread counts, and its outcome. */
+export interface ThreadChoice {
+  readonly threads: number;
+  readonly reason: string;
+  readonly timings: readonly ThreadTiming[];
 }
 
 /** Everything the worker needs to load the model; all locations are absolute URLs (the worker has its own base URL). */
@@ -43,7 +53,10 @@ export interface WorkerInitOptions {
    */
   readonly ortUrl?: string;
   readonly backend?: BackendPreference;
-  /** wasm threads; default: one fewer than the cores, up to 4, when cross-origin isolated, else 1 (backend.ts `defaultThreadCount`). */
+  /**
+   * wasm threads; default: one fewer than the cores, up to 4, when cross-origin isolated, else 1 (backend.ts
+   * `defaultThreadCount`). The page's client sets it from its thread contest (threads.ts) unless the caller did.
+   */
   readonly numThreads?: number;
 }
 
@@ -124,6 +137,11 @@ export interface WorkerApi {
   release(fileId: number): void;
   /** Stops job `jobId` at the next batch boundary; its `measure` rejects with a CancelledError. Unknown ids are ignored. */
   cancel(jobId: number): void;
+  /**
+   * Runs `count` synthetic patches through the loaded model `runs` times and returns each run's milliseconds per patch
+   * (the page's thread contest, worker-client.ts).
+   */
+  timeInference(count: number, runs: number): Promise<number[]>;
   /** Frees the model session; a later `init` loads it again. */
   dispose(): Promise<void>;
 }

@@ -13,6 +13,7 @@ import type { FocusResult, GrayImage, ImageStack, PatchScore } from '../core/typ
 import { decodeImage } from '../io/decode.js';
 import { renderPreview, type Preview } from '../io/preview.js';
 import { defaultThreadCount } from './backend.js';
+import { batchForThreads } from './threads.js';
 import { modelMeasurer } from './measure.js';
 import { openModel } from './model-loader.js';
 import type { FocusModel } from './session.js';
@@ -21,6 +22,8 @@ import type { ProgressCallback, SentResult, WorkerApi, WorkerFileOptions, Worker
 interface Loaded {
   readonly key: string;
   readonly model: FocusModel;
+  /** Patches per inference call when the caller does not say (threads.ts `batchForThreads`). */
+  readonly batchSize: number;
   readonly info: WorkerModelInfo;
 }
 
@@ -44,7 +47,15 @@ const jobs = new Map<number, AbortController>();
 
 async function load(options: WorkerInitOptions): Promise<Loaded> {
   const { model, report } = await openModel({ ...options, numThreads: options.numThreads ?? defaultThreadCount() });
-  return { key: JSON.stringify(options), model, info: { card: model.card, report } };
+  // WebGL runs a fixed batch of 64 (WEBGL_BATCH); only wasm's thread count changes what batch pays best.
+  const batchSize = report.backend === 'wasm' ? batchForThreads(report.numThreads) : 64;
+  return { key: JSON.stringify(options), model, batchSize, info: { card: model.card, report } };
+}
+
+/** The options of a call, with this worker's batch size where the caller gave none. */
+async function withBatch<T extends { readonly batchSize?: number | undefined }>(options: T): Promise<T> {
+  if (options.batchSize !== undefined || !loaded) return options;
+  return { ...options, batchSize: (await loaded).batchSize };
 }
 
 /**
@@ -135,7 +146,7 @@ const api: WorkerApi = {
   },
 
   measure(jobId: number, image: GrayImage, options: WorkerMeasureOptions, onProgress?: ProgressCallback): Promise<SentResult> {
-    return job(jobId, async (measurer, signal) => send(await measurer.measure(image, options, { signal, ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}) })));
+    return job(jobId, async (measurer, signal) => send(await measurer.measure(image, await withBatch(options), { signal, ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}) })));
   },
 
   measureFile(jobId: number, file: Blob | ArrayBuffer, options: WorkerFileOptions, onProgress?: ProgressCallback, onDecoded?: () => void): Promise<WorkerFileSummary> {
@@ -155,7 +166,7 @@ const api: WorkerApi = {
       await onDecoded?.();
       const fileId = keep(stack);
       try {
-        const { results, best } = await measureStack(measurer, stack, stackOptions, { current, signal, ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}) });
+        const { results, best } = await measureStack(measurer, stack, await withBatch(stackOptions), { current, signal, ...(onProgress ? { onProgress: (done: number, total: number) => void onProgress(done, total) } : {}) });
         files.get(fileId)!.results = results;
         return { fileId, width: stack.width, height: stack.height, slices: stack.slices.length, warnings: stack.warnings, results: results.map(send), bestIndex: results.indexOf(best), decodeMs };
       } catch (err) {
@@ -188,6 +199,21 @@ const api: WorkerApi = {
     if (!plane) throw new ImageContentError(`slice ${slice} does not exist: the stack has ${stack.slices.length} slice(s), numbered from 0`);
     const picture = renderPreview(plane, maxSide);
     return Comlink.transfer(picture, [picture.data.buffer]);
+  },
+
+  async timeInference(count: number, runs: number): Promise<number[]> {
+    if (!loaded) throw new ModelError('the worker has no model: call init first');
+    const { model } = await loaded;
+    const side = model.card.patchSize;
+    // Textured, not constant: the same work as real patches, and no shortcut on zeros or denormals.
+    const patches = new Float32Array(count * side * side).map((_, i) => 0.2 + 0.1 * Math.sin(i * 0.37) * Math.cos(i * 0.011));
+    const out: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      await model.predict(patches, count);
+      out.push((performance.now() - t0) / count);
+    }
+    return out;
   },
 
   release(fileId: number) {

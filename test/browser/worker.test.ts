@@ -1,6 +1,7 @@
 import { ModelError, formatError } from '../../src/core/errors.js';
 import { splitIntoPatches } from '../../src/core/patches.js';
 import { defaultThreadCount } from '../../src/inference/backend.js';
+import { pickThreads } from '../../src/inference/threads.js';
 import { createWorkerClient, type WorkerClient } from '../../src/inference/worker-client.js';
 import { DATA, DEFOCUSED, IN_FOCUS, MODEL_URL, ORT_URL, assert, assertEqual, loadData, maxDifference, nodeResults, rejection, tile, within } from './helpers.js';
 
@@ -26,6 +27,40 @@ describe('focus-quality worker', () => {
   it('by default leaves one core to the page: wasm threads = cores − 1, at least 1, at most 4 (cross-origin isolated)', () => {
     assert(globalThis.crossOriginIsolated, 'the test server isolates its pages');
     assertEqual([1, 2, 3, 4, 8, 16].map((c) => defaultThreadCount(c)).join(), '1,1,2,3,4,4', 'threads for 1, 2, 3, 4, 8, 16 cores');
+  });
+
+  it('without numThreads, races a 1-thread and an all-core worker on the same patches and keeps the faster', async () => {
+    const cores = navigator.hardwareConcurrency;
+    const auto = createWorkerClient({ modelUrl: MODEL_URL, ortUrl: ORT_URL });
+    try {
+      const { report } = await within(120_000, auto.init(), 'init with the thread contest');
+      const choice = report.threadChoice;
+      if (cores < 2) {
+        assert(choice === undefined && report.numThreads === 1, `one core: no contest, got ${JSON.stringify(report)}`);
+        return;
+      }
+      assert(choice !== undefined, `a contest on ${cores} cores: ${JSON.stringify(report)}`);
+      assertEqual(choice.timings.map((t) => t.threads).join(), `1,${Math.min(4, cores)}`, 'candidates');
+      assert(choice.timings.every((t) => t.msPerPatch.length === 2 && t.msPerPatch.every((ms) => ms > 0 && ms < 1000)), `two timed runs each: ${JSON.stringify(choice.timings)}`);
+      assertEqual(report.numThreads, pickThreads(choice.timings).threads, 'the winner by the rule of threads.ts');
+      assertEqual(choice.threads, report.numThreads, 'reported winner');
+      assert(/patches\/s/.test(choice.reason), choice.reason);
+      // The winner measures like any worker: same probabilities as a 1-thread client.
+      const img = (await loadData(IN_FOCUS)).slices[0]!;
+      const diff = maxDifference(await auto.measure(img), await client.measure(img));
+      assert(diff <= 1e-5, `largest difference to the 1-thread worker: ${diff}`);
+      // A restarted worker (after dispose) keeps the decided count without a second contest.
+      auto.dispose();
+      const again = await within(60_000, auto.init(), 'init after dispose');
+      assert(again.report.threadChoice === undefined && again.report.numThreads === report.numThreads, JSON.stringify(again.report));
+    } finally {
+      auto.dispose();
+    }
+  });
+
+  it('with numThreads given, runs no contest', async () => {
+    const { report } = await client.init();
+    assert(report.threadChoice === undefined && report.numThreads === 1, JSON.stringify(report));
   });
 
   it('reports the backend it chose and why the others were passed over', async () => {
