@@ -57,6 +57,13 @@ async function main(): Promise<number> {
   });
   const started = Date.now();
   const out = a.out!;
+  type Compared = { model: { version: string; sha256: string }; protocol: { seed: number; perSource: number; split?: string }; summary: SourceSummary };
+  const compare = a.compare ? (JSON.parse(readFileSync(a.compare, 'utf8')) as Compared) : null;
+  // Quoting another model is only fair on the same images: refuse at once rather than leave it out of the report.
+  if (compare && (compare.protocol.perSource !== Number(a['per-source']) || (compare.protocol.split ?? 'test') !== a.split)) {
+    console.error(`error: --compare ${a.compare}: measured on ${compare.protocol.perSource} field(s) per ${compare.protocol.split ?? 'test'} source, this run ${a['per-source']} per ${a.split} source: not the same images`);
+    return 2;
+  }
   mkdirSync(out, { recursive: true });
   const card = await readModelCard(cardPathFor(a.model!));
   const model = await loadModelFromDisk(a.model!, { numThreads: 1 });
@@ -75,6 +82,7 @@ async function main(): Promise<number> {
     manifest = JSON.parse(readFileSync(join(synth, 'manifest.json'), 'utf8')) as Manifest;
     if (manifest.split !== a.split) throw new Error(`${synth}: stacks of the ${manifest.split} split, not the ${a.split} sources asked for`);
     if (manifest.stacks.some((s) => s.levels !== card.levels)) throw new Error(`${synth}: stacks of another level count than the card's ${card.levels}`);
+    if (compare && compare.protocol.seed !== manifest.seed) throw new Error(`--compare ${a.compare}: its stacks were made with seed ${compare.protocol.seed}, these with ${manifest.seed}: not the same images`);
     for (const [i, s] of manifest.stacks.entries()) {
       const stack = await readImageFile(join(synth, s.file));
       // The pixel-size conditions give the camera's pixel size, so the product resamples to the card's (core/native-scale.ts).
@@ -124,7 +132,7 @@ async function main(): Promise<number> {
     plls: plLs,
     real: { what: 'the 22 real BBBC006 images of the shared data: the training plate (in distribution; 4 in-focus fields are training fields)', rows: real },
     realStack: null,
-    compare: a.compare ? (JSON.parse(readFileSync(a.compare, 'utf8')) as { model: { version: string; sha256: string }; protocol: { seed: number; perSource: number }; summary: SourceSummary }) : null,
+    compare,
     wallSeconds: (Date.now() - started) / 1000,
     records,
   };

@@ -43,7 +43,8 @@ export function writeReport(r: Result): string {
       + `worst source ${s.worstSource.name} ${pct(s.worstSource.within1)} (target ≥ 85 %: ${target(s.worstSource.within1 >= 0.85)}).`,
     `- Spearman (score vs true level): ${num(s.all.spearman)} (target ≥ 0.95: ${target(s.all.spearman >= 0.95)}).`,
     `- Verdicts, worst condition: confident wrong ${pct(worstWrong)} (target ≤ 2 %: ${target(worstWrong <= 0.02)}), uncertain ${pct(worstUncertain)} (target ≤ 25 %: ${target(worstUncertain <= 0.25)}).`,
-    ...(r.compare && r.compare.protocol.seed === r.protocol.seed && r.compare.protocol.perSource === r.protocol.perSource ? [
+    // evaluate.ts refuses a --compare of other images, so one that is here was measured on these.
+    ...(r.compare ? [
       `- Model ${r.compare.model.version} on the same images: within ±1 ${pct(r.compare.summary.typical?.within1 ?? NaN)} typical camera, `
         + `${pct(r.compare.summary.all.within1)} all conditions, worst source ${pct(r.compare.summary.worstSource.within1)}, Spearman ${num(r.compare.summary.all.spearman)}, `
         + `worst-condition confident wrong ${pct(Math.max(...Object.values(r.compare.summary.byCondition).map((b) => b.confidentWrong)))} (no verdict rule in its card).`] : []),
