@@ -29,10 +29,10 @@ import type { FocusQuality } from '../../api.js';
 import type { BackendPreference } from '../../inference/worker-protocol.js';
 import { renderPreview, type Preview } from '../../io/preview.js';
 import { describePatches } from './describe.js';
-import { drawOverlay } from './draw-overlay.js';
 import { PatchFocus } from './patch-focus.js';
 import { legend, patchReading, summaryLine, tooltip } from './patch-info.js';
 import { sharedFocusQuality } from './shared-focus-quality.js';
+import { StagePainter, type StagePicture } from './stage-painter.js';
 import { show, type Shown } from './sources.js';
 import { styles } from './focus-quality-view.styles.js';
 
@@ -87,7 +87,7 @@ export class FocusQualityView extends LitElement {
   /** The result on display (read it; use `display()` to show one computed elsewhere). */
   declare result: FocusResult | undefined;
   /** What is drawn: a picture of the image, at most about the element's width in device pixels. */
-  declare protected picture: { readonly pixels: ImageData; readonly width: number; readonly height: number } | undefined;
+  declare protected picture: StagePicture | undefined;
   declare protected status: 'idle' | 'loading' | 'measuring';
   declare protected progress: { done: number; total: number } | undefined;
   declare protected error: string | undefined;
@@ -97,9 +97,7 @@ export class FocusQualityView extends LitElement {
   /** The file or `src` loaded last, so a new `slice` is measured without fetching it again. */
   private file: { readonly blob: Blob; readonly name: string } | undefined;
   private running: AbortController | undefined;
-  private drawn = new WeakMap<HTMLCanvasElement, ImageData>();
-  /** What the overlay was last drawn from. */
-  private overlayDrawn: readonly unknown[] | undefined;
+  private readonly painter = new StagePainter();
   private patchFocus = new PatchFocus(this, () => ({
     patches: this.result?.patches ?? [],
     imageSize: this.picture,
@@ -244,24 +242,8 @@ export class FocusQualityView extends LitElement {
   protected override updated(): void {
     const image = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.image');
     const overlay = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.overlay');
-    const picture = this.picture;
-    if (!image || !overlay || !picture) return;
-    // Lit may replace the canvas (first image after none): remember per canvas which pixels it holds.
-    if (this.drawn.get(image) !== picture.pixels) {
-      image.width = overlay.width = picture.pixels.width;
-      image.height = overlay.height = picture.pixels.height;
-      image.getContext('2d')?.putImageData(picture.pixels, 0, 0);
-      this.drawn.set(image, picture.pixels);
-    }
-    const ctx = overlay.getContext('2d');
-    if (!ctx) return;
-    const shownWidth = overlay.getBoundingClientRect().width || overlay.width;
-    const style = { levels: this.levels ?? 1, borderWidth: this.borderWidth, scale: overlay.width / picture.width, canvasPixelsPerScreenPixel: overlay.width / shownWidth };
-    // Redraw only when something drawn changed (not for progress or a message): thousands of patches take a while.
-    const drawn = [overlay, this.result, this.patchFocus.highlightedPatch, ...Object.values(style)];
-    if (this.overlayDrawn?.length === drawn.length && drawn.every((v, i) => v === this.overlayDrawn![i])) return;
-    this.overlayDrawn = drawn;
-    drawOverlay(ctx, this.result?.patches ?? [], this.patchFocus.highlightedPatch, style);
+    if (!image || !overlay || !this.picture) return;
+    this.painter.paint(image, overlay, this.picture, this.result?.patches, this.patchFocus.highlightedPatch, { levels: this.levels ?? 1, borderWidth: this.borderWidth });
   }
 
   private renderStage() {
