@@ -180,11 +180,16 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     // A GPU backend makes the wasm thread count moot: no contest, the first that loaded stays.
     if (alive.length > 1 && alive.every((a) => a.info.report.backend === 'wasm')) {
       const timings = alive.map((a) => ({ threads: a.info.report.numThreads, msPerPatch: [] as number[] }));
-      for (let turn = 0; turn < 3; turn++) {
-        for (const [i, a] of alive.entries()) {
-          const ms = await Promise.race([a.r.remote.timeInference(batchForThreads(timings[i]!.threads), 1), a.r.crashed]);
-          if (turn > 0) timings[i]!.msPerPatch.push(...ms);
+      try {
+        for (let turn = 0; turn < 3; turn++) {
+          for (const [i, a] of alive.entries()) {
+            const ms = await Promise.race([a.r.remote.timeInference(batchForThreads(timings[i]!.threads), 1), a.r.crashed]);
+            if (turn > 0) timings[i]!.msPerPatch.push(...ms);
+          }
         }
+      } catch (err) {
+        stopOthers(); // no worker is left behind by a contest that failed (the next call starts over)
+        throw reviveError(err);
       }
       const pick = pickThreads(timings);
       winner = alive[timings.findIndex((t) => t.threads === pick.threads)] ?? winner;
@@ -202,7 +207,8 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
   }
 
   async function ready(): Promise<Running> {
-    if (!running && decided === undefined) {
+    // Asked for a GPU backend, the wasm thread count hardly matters: no contest (with `auto` the contest sees the GPU).
+    if (!running && decided === undefined && (init.backend === 'auto' || init.backend === 'wasm')) {
       const candidates = threadCandidates(globalThis.navigator?.hardwareConcurrency ?? 1, globalThis.crossOriginIsolated === true);
       if (candidates.length > 1) {
         contest ??= runContest(candidates).finally(() => (contest = undefined));
