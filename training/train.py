@@ -33,6 +33,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     # data
     p.add_argument("--fields", default=".devdata/fields", help="folder written by fetch_data.py (index.json): train sources teach, val sources watch")
+    p.add_argument("--sources", default="", help="comma list of training source ids to learn from (default: every train source of sources.py)")
     p.add_argument("--data_dir", default="", help="instead of --fields: one folder of in-focus images (one source; BBBC006_a05/a06 held out)")
     p.add_argument("--cache", default=".devdata/cache", help="where the defocused fields are cached ('' = memory only)")
     p.add_argument("--rule", default="percentile", choices=sorted(RULES), help="intensity rule: value → model input (inputs.py)")
@@ -75,6 +76,12 @@ def training_fields(args) -> tuple[list, list]:
             raise DataError(f"{args.data_dir}: no training images left after excluding {', '.join(HELD_OUT)}")
         return keep, watch
     train = [f for f in load_fields(args.fields, "train") if not f[1].startswith(HELD_OUT)]
+    wanted = set(filter(None, getattr(args, "sources", "").split(",")))
+    if wanted:
+        unknown = wanted - {s for s, _, _ in train}
+        if unknown:
+            raise DataError(f"--sources: {', '.join(sorted(unknown))} not among the training sources of {args.fields}")
+        train = [f for f in train if f[0] in wanted]
     return train, load_fields(args.fields, "val")
 
 

@@ -89,6 +89,28 @@ class LoaderTest(unittest.TestCase):
         self.assertEqual(got[0][2].shape, (100, 120))
         self.assertEqual([src for src, _, _ in load_fields(tmp, "test")], [sources.sources_in("test")[0].id])
 
+    def test_train_sources_option_keeps_only_the_named_training_sources_and_refuses_others(self):
+        from types import SimpleNamespace
+        from training.data import DataError
+        from training.train import training_fields
+
+        tmp = Path(tempfile.mkdtemp(prefix="fq-fields-"))
+        rows = []
+        for s in sources.sources_in("train")[:3] + sources.sources_in("val")[:1]:
+            f = tmp / s.id / "x.tif"
+            f.parent.mkdir(parents=True)
+            tifffile.imwrite(f, np.full((100, 120), 7.0, np.float32))
+            rows.append({"source": s.id, "split": s.split, "field": "x", "file": str(f)})
+        (tmp / "index.json").write_text(json.dumps(rows))
+        first, second = sources.sources_in("train")[0].id, sources.sources_in("train")[1].id
+        args = SimpleNamespace(data_dir="", fields=str(tmp), sources=f"{first},{second}")
+        train, watch = training_fields(args)
+        self.assertEqual(sorted({src for src, _, _ in train}), sorted([first, second]))
+        self.assertEqual([src for src, _, _ in watch], [sources.sources_in("val")[0].id])
+        val_id = sources.sources_in("val")[0].id
+        with self.assertRaisesRegex(DataError, re.escape(val_id)):
+            training_fields(SimpleNamespace(data_dir="", fields=str(tmp), sources=val_id))
+
     def test_a_row_whose_split_disagrees_with_sources_py_is_refused(self):
         tmp = Path(tempfile.mkdtemp(prefix="fq-fields-"))
         test_source = sources.sources_in("test")[0].id
