@@ -112,7 +112,7 @@ for (const [threads, batch] of E2E_RUNS) {
   const r = await page({ e2e: tiff, threads, runs: RUNS, ...(batch ? { batch } : {}) });
   const s = r.stages;
   const split = s ? `decode ${s.decode.toFixed(0)} + inference ${s.inference.toFixed(0)} + rest of the measurement ${(s.measure - s.inference).toFixed(0)} ms in the worker, ${(r.medianMs - s.decode - s.measure).toFixed(0)} ms transfer and messages` : '';
-  console.log(r.ok ? `${label.padEnd(30)} ${r.medianMs.toFixed(0).padStart(7)} ms  (median run: ${split}; runs ${r.ms.map((v) => v.toFixed(0)).join(', ')}; ${r.patches} patches, ${r.numThreads} thread(s)${r.choice ? `, chosen by the thread contest: ${r.choice}` : ''})` : `${label.padEnd(30)} failed: ${oneLine(r.error)}`);
+  console.log(r.ok ? `${label.padEnd(30)} ${r.medianMs.toFixed(0).padStart(7)} ms  (median run: ${split}; runs ${r.ms.map((v) => v.toFixed(0)).join(', ')}; ${r.patches} patches, ${r.numThreads} thread(s), model ready in ${r.initMs.toFixed(0)} ms${r.choice ? `, chosen by the thread contest: ${r.choice}` : ''})` : `${label.padEnd(30)} failed: ${oneLine(r.error)}`);
 }
 
 console.log('');

@@ -181,9 +181,11 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
     if (alive.length > 1 && alive.every((a) => a.info.report.backend === 'wasm')) {
       const timings = alive.map((a) => ({ threads: a.info.report.numThreads, msPerPatch: [] as number[] }));
       try {
+        // Turn 0 only warms up (first-call allocation and compilation): a few patches do; turns 1–2 run full batches.
         for (let turn = 0; turn < 3; turn++) {
           for (const [i, a] of alive.entries()) {
-            const ms = await Promise.race([a.r.remote.timeInference(batchForThreads(timings[i]!.threads), 1), a.r.crashed]);
+            const count = turn === 0 ? 8 : batchForThreads(timings[i]!.threads);
+            const ms = await Promise.race([a.r.remote.timeInference(count, 1), a.r.crashed]);
             if (turn > 0) timings[i]!.msPerPatch.push(...ms);
           }
         }
