@@ -76,6 +76,7 @@ def training_fields(args) -> tuple[list, list]:
             raise DataError(f"{args.data_dir}: no training images left after excluding {', '.join(HELD_OUT)}")
         return keep, watch
     train = [f for f in load_fields(args.fields, "train") if not f[1].startswith(HELD_OUT)]
+    # getattr: configs saved before --sources existed (bn_recalibrate.py rebuilds args from them) lack the key.
     wanted = set(filter(None, getattr(args, "sources", "").split(",")))
     if wanted:
         unknown = wanted - {s for s, _, _ in train}

@@ -9,12 +9,15 @@
  * Pure: no DOM, no workers; worker-client.ts runs the contest, this decides it.
  */
 
+import { DEFAULT_OPTIONS } from '../core/options.js';
+
 /** Patches per inference call for a worker with `threads` wasm threads (its default `batchSize`). */
 export function batchForThreads(threads: number): number {
+  // 64 for one thread: the core's default (DEFAULT_OPTIONS.batchSize), which is also WebGL's fixed batch.
   // Several threads pay a barrier per operator and call: bigger batches pay it less often (2 threads: 64 → 256 patches
   // per call took a 2048² image from ~0.5 s to ~0.44 s). One thread gains nothing (64 → 256: 0.58 → 0.78 s, cache
   // misses). 256 patches of activations are ~30 MB in the worker.
-  return threads > 1 ? 256 : 64;
+  return threads > 1 ? 256 : DEFAULT_OPTIONS.batchSize;
 }
 
 /**

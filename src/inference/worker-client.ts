@@ -14,7 +14,7 @@ import type { Measurer, PlaneHooks } from '../core/measure-stack.js';
 import { cardUrlFor } from '../core/model-card.js';
 import type { FocusResult, GrayImage, PatchScore } from '../core/types.js';
 import type { Preview } from '../io/preview.js';
-import { batchForThreads, pickThreads, threadCandidates, type ThreadTiming } from './threads.js';
+import { batchForThreads, pickThreads, threadCandidates } from './threads.js';
 import { PATCH_CHUNK, type BackendPreference, type ProgressCallback, type SentResult, type WorkerApi, type WorkerFileOptions, type WorkerFileResult, type WorkerMeasureOptions, type ThreadChoice, type WorkerInitOptions, type WorkerModelInfo } from './worker-protocol.js';
 
 export interface WorkerClientOptions {
@@ -185,8 +185,8 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
         for (let turn = 0; turn < 3; turn++) {
           for (const [i, a] of alive.entries()) {
             const count = turn === 0 ? 8 : batchForThreads(timings[i]!.threads);
-            const ms = await Promise.race([a.r.remote.timeInference(count, 1), a.r.crashed]);
-            if (turn > 0) timings[i]!.msPerPatch.push(...ms);
+            const ms = await Promise.race([a.r.remote.timeInference(count), a.r.crashed]);
+            if (turn > 0) timings[i]!.msPerPatch.push(ms);
           }
         }
       } catch (err) {
@@ -195,7 +195,7 @@ export function createWorkerClient(options: WorkerClientOptions = {}): WorkerCli
       }
       const pick = pickThreads(timings);
       winner = alive[timings.findIndex((t) => t.threads === pick.threads)] ?? winner;
-      choice = { threads: pick.threads, reason: pick.reason, timings: timings as ThreadTiming[] };
+      choice = { threads: pick.threads, reason: pick.reason, timings };
     }
     stopOthers(winner.r);
     if (mine !== generation) {

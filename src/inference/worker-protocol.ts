@@ -137,11 +137,8 @@ export interface WorkerApi {
   release(fileId: number): void;
   /** Stops job `jobId` at the next batch boundary; its `measure` rejects with a CancelledError. Unknown ids are ignored. */
   cancel(jobId: number): void;
-  /**
-   * Runs `count` synthetic patches through the loaded model `runs` times and returns each run's milliseconds per patch
-   * (the page's thread contest, worker-client.ts).
-   */
-  timeInference(count: number, runs: number): Promise<number[]>;
+  /** Runs `count` synthetic patches through the loaded model once; milliseconds per patch (the page's thread contest, worker-client.ts). */
+  timeInference(count: number): Promise<number>;
   /** Frees the model session; a later `init` loads it again. */
   dispose(): Promise<void>;
 }

@@ -22,8 +22,8 @@ import type { ProgressCallback, SentResult, WorkerApi, WorkerFileOptions, Worker
 interface Loaded {
   readonly key: string;
   readonly model: FocusModel;
-  /** Patches per inference call when the caller does not say (threads.ts `batchForThreads`). */
-  readonly batchSize: number;
+  /** Patches per inference call when the caller does not say (threads.ts `batchForThreads`); undefined: the core's default. */
+  readonly batchSize: number | undefined;
   readonly info: WorkerModelInfo;
 }
 
@@ -47,15 +47,15 @@ const jobs = new Map<number, AbortController>();
 
 async function load(options: WorkerInitOptions): Promise<Loaded> {
   const { model, report } = await openModel({ ...options, numThreads: options.numThreads ?? defaultThreadCount() });
-  // WebGL runs a fixed batch of 64 (WEBGL_BATCH); only wasm's thread count changes what batch pays best.
-  const batchSize = report.backend === 'wasm' ? batchForThreads(report.numThreads) : 64;
+  // Only wasm's thread count changes what batch pays best; GPU backends keep the core's default (WebGL's fixed batch).
+  const batchSize = report.backend === 'wasm' ? batchForThreads(report.numThreads) : undefined;
   return { key: JSON.stringify(options), model, batchSize, info: { card: model.card, report } };
 }
 
 /** The options of a call, with this worker's batch size where the caller gave none. */
 async function withBatch<T extends { readonly batchSize?: number | undefined }>(options: T): Promise<T> {
-  if (options.batchSize !== undefined || !loaded) return options;
-  return { ...options, batchSize: (await loaded).batchSize };
+  const batchSize = options.batchSize === undefined && loaded ? (await loaded).batchSize : undefined;
+  return batchSize === undefined ? options : { ...options, batchSize };
 }
 
 /**
@@ -201,19 +201,15 @@ const api: WorkerApi = {
     return Comlink.transfer(picture, [picture.data.buffer]);
   },
 
-  async timeInference(count: number, runs: number): Promise<number[]> {
+  async timeInference(count: number): Promise<number> {
     if (!loaded) throw new ModelError('the worker has no model: call init first');
     const { model } = await loaded;
     const side = model.card.patchSize;
     // Textured, not constant: the same work as real patches, and no shortcut on zeros or denormals.
     const patches = new Float32Array(count * side * side).map((_, i) => 0.2 + 0.1 * Math.sin(i * 0.37) * Math.cos(i * 0.011));
-    const out: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      const t0 = performance.now();
-      await model.predict(patches, count);
-      out.push((performance.now() - t0) / count);
-    }
-    return out;
+    const t0 = performance.now();
+    await model.predict(patches, count);
+    return (performance.now() - t0) / count;
   },
 
   release(fileId: number) {
