@@ -6,8 +6,9 @@
  *    training or any choice) to all 11 levels and writes one stack per field and camera condition;
  * 2. every slice is measured with models/focus-quality.onnx, and PLLS (CellProfiler's) is computed on the same image;
  * 3. within ±1, Spearman, confident wrong and uncertain rates per source, per condition and for the worst source →
- *    reports/evaluation.json and reports/evaluation.md. The real BBBC006 images of the shared data (in distribution)
- *    are measured too and reported apart.
+ *    reports/evaluation.json and reports/evaluation.md. Real images are measured as they are and reported apart:
+ *    other labs' images of documented focus (.devdata/real, training/real_images.py; never used for any choice) and
+ *    the real BBBC006 images of the shared data (in distribution).
  *
  * Options: --model PATH --synth DIR (reuse stacks) --per-source N --out DIR --compare OTHER.json (another model's
  * evaluation.json on the same stacks, quoted beside) --split val (a check of this pipeline on validation sources; the
@@ -29,6 +30,9 @@ import { writeReport } from './report.js';
 import { summarise, verdictOf, type SourceRecord, type SourceSummary } from './sources.js';
 
 const PYTHON = '/usr/bin/python3';
+
+/** One real image measured as it is; `clear`: its score at least half a level from the in/out boundary. */
+interface RealRow { file: string; truth: 'in' | 'out'; level: number; score: number; certainty: number; verdict: string; right: boolean; clear: boolean }
 
 interface Manifest {
   readonly split: string;
@@ -76,7 +80,17 @@ async function main(): Promise<number> {
     execFileSync(PYTHON, [join(root, 'eval/synthesize.py'), '--out', synth, '--per_source', a['per-source']!, '--levels', String(card.levels), '--split', a.split!], { stdio: 'inherit', cwd: root, timeout: 3_600_000 });
   }
   const records: SourceRecord[] = [];
-  const real: { file: string; truth: 'in' | 'out'; level: number; score: number; certainty: number; verdict: string; right: boolean }[] = [];
+  const real: RealRow[] = [];
+  const realOther: RealRow[] = [];
+  // The file's own calibration (ImageJ, OME, resolution tags) gives the pixel size, as the CLI would read it.
+  const measureReal = async (path: string, name: string, truth: 'in' | 'out'): Promise<RealRow | null> => {
+    const stack = await readImageFile(path);
+    if (stack.width < card.patchSize || stack.height < card.patchSize) return null;
+    const [r] = (await measureStack(modelMeasurer(model), stack)).results;
+    const verdict = verdictOf(r!, card);
+    return { file: name, truth, level: r!.level, score: r!.score, certainty: r!.certainty, verdict, right: verdict === truth,
+      clear: Math.abs(r!.score - (card.inFocusMaxLevel + 0.5)) >= 0.5 };
+  };
   let manifest: Manifest;
   try {
     manifest = JSON.parse(readFileSync(join(synth, 'manifest.json'), 'utf8')) as Manifest;
@@ -94,15 +108,29 @@ async function main(): Promise<number> {
       });
       if ((i + 1) % 20 === 0) console.error(`  ${i + 1}/${manifest.stacks.length} stacks measured`);
     }
+    const otherIndex = join(root, '.devdata/real/index.json');
+    if (!existsSync(otherIndex)) {
+      // Built from the repository snapshots like the fields; without them the report says these were not measured.
+      try {
+        execFileSync(PYTHON, ['-m', 'training.real_images'], { stdio: 'inherit', cwd: root, timeout: 600_000 });
+      } catch {
+        /* its own one-line error is on stderr */
+      }
+    }
+    if (existsSync(otherIndex)) {
+      for (const o of JSON.parse(readFileSync(otherIndex, 'utf8')) as { id: string; truth: 'in' | 'out'; file: string }[]) {
+        const row = await measureReal(join(root, o.file), o.id, o.truth);
+        if (row) realOther.push(row);
+      }
+    } else {
+      console.error(`${otherIndex}: missing, so no real images of other labs are measured (python3 -m training.real_images)`);
+    }
     const shared = sharedData(root);
     if (shared) {
       for (const [dir, truth] of [['bbbc006-in-focus', 'in'], ['mcf7-defocused', 'out']] as const) {
         for (const f of readdirSync(join(shared, dir)).filter((n) => /\.tiff?$/i.test(n)).sort()) {
-          const stack = await readImageFile(join(shared, dir, f));
-          if (stack.width < card.patchSize || stack.height < card.patchSize) continue;
-          const [r] = (await measureStack(modelMeasurer(model), stack)).results;
-          const verdict = verdictOf(r!, card);
-          real.push({ file: f, truth, level: r!.level, score: r!.score, certainty: r!.certainty, verdict, right: verdict === truth });
+          const row = await measureReal(join(shared, dir, f), f, truth);
+          if (row) real.push(row);
         }
       }
     }
@@ -130,6 +158,7 @@ async function main(): Promise<number> {
       pixelSizes: [...new Set(manifest!.stacks.map((s) => s.pixelSizeUm).filter((p): p is number => p !== null))], nativePixelSizeUm: card.pixelSizeUm ?? null },
     summary,
     plls: plLs,
+    realOther: { what: 'real images of other labs whose focus their makers documented (training/DATA.md, "Real images of other labs"; never used for any choice)', rows: realOther },
     real: { what: 'the 22 real BBBC006 images of the shared data: the training plate (in distribution; 4 in-focus fields are training fields)', rows: real },
     realStack: null,
     compare,

@@ -31,6 +31,7 @@ from PIL import Image
 from scipy import ndimage as ndi
 
 from training.psf import blur, level_psfs
+from training.resample import shrink
 from training.sources import IGOSHIN, IGOSHIN_DIRS, NATIVE_PIXEL_UM, SOURCES, Item, Source, shared_data
 
 OUT = Path(".devdata/fields")
@@ -89,8 +90,7 @@ def to_native(img: np.ndarray, pixel_um: float | None) -> tuple[np.ndarray, floa
     if pixel_um is None or pixel_um >= 0.92 * NATIVE_PIXEL_UM:
         return img, 1.0
     factor = pixel_um / NATIVE_PIXEL_UM
-    sigma = 0.5 * (1.0 / factor - 1.0)
-    return ndi.zoom(ndi.gaussian_filter(img, sigma), factor, order=1), factor
+    return shrink(img, factor), factor
 
 
 def sharpness(img: np.ndarray) -> float:
@@ -168,7 +168,8 @@ def contact_sheets(rows: list[dict], folder: Path) -> None:
         Image.fromarray(np.hstack(tiles)).save(folder / f"{source}.png")
 
 
-def write_doc(rows: list[dict], path: Path) -> None:
+def write_doc(rows: list[dict], path: Path, real: list[str] = ()) -> None:
+    """DATA.md from the fields' rows; `real` = the section on real images of other labs (real_images.doc_lines)."""
     lines = ["# Training, validation and test data", "",
              "Written by `python3 -m training.fetch_data --doc` from `training/sources.py`; do not edit by hand.",
              "Every image below is an in-focus field from a public repository (or the project's shared BBBC006 images),",
@@ -203,7 +204,12 @@ def write_doc(rows: list[dict], path: Path) -> None:
               "  (±0.75 µm in all: less than half a level) and under patterned illumination.",
               "- NEUBIAS/training-resources `xyzc_16bit__dna_conf_wf.tif`, `xyz_8bit__nucleus.tif`, `xyz_8bit__nuclei_autothresh.tif`,",
               "  `xyz_calibrated_16bit__golgi_bfa.tif`: real stacks, no documented focal plane (defining one ourselves would be \"made by us\").",
+              "- bobbyali/sephace `Data/Set */*.ics` (MIT): real through-focus sets whose in-focus plane is documented (the operator's",
+              "  focus, ±10 and ±25 µm around it), but **brightfield**, which this fluorescence model does not cover: model 2.0.0 rates",
+              "  every frame level 0 or 1 (scores 0.6–2.5), so `--slices best` cannot find the focus there. Each set's DAPI image, taken at the",
+              "  in-focus stage position, is one of the real images below.",
               "So `npm run eval` makes no real-stack check; reports/evaluation.md says so."]
+    lines += ["", *real]
     doubtful = [r for r in rows if r["sharpness"] < DOUBTFUL]
     lines += ["", f"Fields with sharpness below {DOUBTFUL} (checked by eye on the contact sheets): "
               + (", ".join(f"{r['source']}/{r['field']} ({r['sharpness']})" for r in doubtful) or "none"), ""]
@@ -216,22 +222,32 @@ def main(argv=None) -> int:
     p.add_argument("--shared", default=shared_data(), help="the project's shared data folder (BBBC006)")
     p.add_argument("--out", default=str(OUT), help="where the fields go")
     p.add_argument("--only", default="", help="comma list of source ids (default: all)")
-    p.add_argument("--doc", action="store_true", help="also write training/DATA.md")
+    p.add_argument("--doc", action="store_true", help="also write training/DATA.md (and build the real images of other labs, real_images.py)")
+    p.add_argument("--doc_only", action="store_true", help="write training/DATA.md from the fields already in --out (index.json), rebuilding nothing but the real images")
     p.add_argument("--contact", default="", help="write one contact-sheet PNG per source into this folder")
     args = p.parse_args(argv)
+    from training.real_images import OUT as REAL_OUT, build as build_real, doc_lines  # it uses this module's git helpers
+
+    index = Path(args.out) / "index.json"
     try:
+        if args.doc_only:
+            if not index.is_file():
+                raise FetchError(f"{index}: no such file (run without --doc_only first)")
+            write_doc(json.loads(index.read_text()), Path("training/DATA.md"), doc_lines(build_real(Path(args.mirrors), REAL_OUT)))
+            print("wrote training/DATA.md")
+            return 0
         rows = build(Path(args.mirrors), Path(args.shared), Path(args.out), set(filter(None, args.only.split(","))) or None)
+        real = doc_lines(build_real(Path(args.mirrors), REAL_OUT)) if args.doc else []
     except FetchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    index = Path(args.out) / "index.json"
     if args.only and index.is_file():  # keep the other sources' rows
         old = [r for r in json.loads(index.read_text()) if r["source"] not in {r["source"] for r in rows}]
         rows = old + rows
         rows.sort(key=lambda r: [s.id for s in SOURCES].index(r["source"]))
     index.write_text(json.dumps(rows, indent=1))
     if args.doc:
-        write_doc(rows, Path("training/DATA.md"))
+        write_doc(rows, Path("training/DATA.md"), real)
         print("wrote training/DATA.md")
     if args.contact:
         contact_sheets(rows, Path(args.contact))

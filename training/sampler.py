@@ -58,14 +58,18 @@ def dihedral(a: np.ndarray, k: int) -> np.ndarray:
 
 class FieldSampler:
     def __init__(self, fields: list[tuple[str, str, np.ndarray]], rule: dict, levels: int = 11, step_um: float = 2.0,
-                 seed: int = 0, cache: str | Path | None = None, stat_pixels: int = 1024, busy_share: float = 0.5):
+                 seed: int = 0, cache: str | Path | None = None, stat_pixels: int = 1024, busy_share: float = 0.5,
+                 areas: list[float] | None = None):
         if not fields:
             raise ValueError("no fields to sample from")
         self.rule, self.levels, self.stat_pixels, self.busy_share = rule, levels, stat_pixels, busy_share
         self.names = [f"{src}/{name}" for src, name, _ in fields]
         self.stacks = [defocused_levels(img, levels, step_um, Path(cache) if cache else None) for _, _, img in fields]
         sources = sorted({src for src, _, _ in fields})
-        area = np.array([img.size for _, _, img in fields], dtype=np.float64)
+        # fields by area within a source (`areas` overrides a field's own, e.g. for shrunken copies of a field)
+        area = np.array(areas if areas is not None else [img.size for _, _, img in fields], dtype=np.float64)
+        if len(area) != len(fields):
+            raise ValueError(f"{len(area)} areas for {len(fields)} fields")
         weights = np.zeros(len(fields))
         for src in sources:
             idx = [i for i, (s, _, _) in enumerate(fields) if s == src]

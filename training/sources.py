@@ -152,6 +152,33 @@ def shared_data() -> str:
     return "../shared/data"
 
 
+@dataclass(frozen=True)
+class RealImage:
+    """A real image of another lab whose focus its makers documented: measured by `npm run eval` as it is (no
+    simulation), never used for training or any choice. `truth` is "in" or "out"; `why` quotes the documentation."""
+    id: str
+    repo: str
+    path: str
+    truth: str
+    licence: str
+    what: str
+    why: str
+
+
+SEPHACE = "bobbyali/sephace"
+_SEPHACE_WHAT = ("DAPI, widefield (Hg arc), Nikon 90i, 40× air, Hamamatsu Orca, 8-bit 1344×1024, "
+                 "0.2004 µm pixels (ICS header extents), Oxford (Gray Institute)")
+_SEPHACE_WHY = ("taken at the stage z of the set's in-focus brightfield plane ({z}; Data/README.txt: the \"fine\" images "
+                "are in focus and ±10 µm defocused, and their z positions are in the file names)")
+
+REAL_IMAGES: tuple[RealImage, ...] = (
+    RealImage("sephace-set1-dapi", SEPHACE, "Data/Set 1/fl.ics", "in", "MIT (repository LICENSE)", _SEPHACE_WHAT,
+              _SEPHACE_WHY.format(z="1352.30 µm; in-focus brightfield plane 1352.25 µm")),
+    RealImage("sephace-set2-dapi", SEPHACE, "Data/Set 2/fl.ics", "in", "MIT (repository LICENSE)", _SEPHACE_WHAT,
+              _SEPHACE_WHY.format(z="1352.25 µm; in-focus brightfield plane 1352.35 µm")),
+)
+
+
 def sources_in(split: str) -> list[Source]:
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r} (choose one of {', '.join(SPLITS)})")

@@ -24,7 +24,8 @@ import torch
 from training.data import HELD_OUT, DataError, list_images, load_fields, read_image
 from training.inputs import FULL_SCALE_RULE, PERCENTILE
 from training.model import build_model, count_parameters, load_checkpoint, rps_loss, save_checkpoint
-from training.sampler import FieldSampler
+from training.resample import shrink
+from training.sampler import PATCH, FieldSampler
 
 RULES = {"percentile": PERCENTILE, "full-scale": FULL_SCALE_RULE}
 
@@ -39,6 +40,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--rule", default="percentile", choices=sorted(RULES), help="intensity rule: value → model input (inputs.py)")
     p.add_argument("--levels", type=int, default=11, help="ordered defocus levels (0 = in focus)")
     p.add_argument("--step_um", type=float, default=2.0, help="defocus distance between levels in µm")
+    p.add_argument("--scale_aug", default="", help="comma list of shrink factors > 1 (e.g. 1.5,2): each training field is also seen with pixels so many times larger, defocused at the native PSF, so the model reads blur per pixel, not object size")
     p.add_argument("--stat_pixels", type=int, default=1024, help="field pixels per sample from which the rule's image statistics are read")
     # model
     p.add_argument("--arch", default="compact", choices=["compact", "paper"], help="network (model.py)")
@@ -84,6 +86,31 @@ def training_fields(args) -> tuple[list, list]:
             raise DataError(f"--sources: {', '.join(sorted(unknown))} not among the training sources of {args.fields}")
         train = [f for f in train if f[0] in wanted]
     return train, load_fields(args.fields, "val")
+
+
+def scale_factors(text: str) -> list[float]:
+    """--scale_aug as shrink factors; a clear error for anything but numbers above 1."""
+    try:
+        factors = [float(t) for t in filter(None, (t.strip() for t in text.split(",")))]
+    except ValueError:
+        raise DataError(f"--scale_aug {text!r}: expected a comma list of numbers such as 1.5,2") from None
+    bad = [f for f in factors if not f > 1]
+    if bad:
+        raise DataError(f"--scale_aug: every factor must be above 1 (pixels that many times larger), got {bad[0]:g}")
+    return factors
+
+
+def with_scales(fields: list, factors: list[float]) -> tuple[list, list[float]]:
+    """The fields plus a shrunken copy per factor (named field@×f); each copy weighs as much as its original (its
+    original's area), so every scale is drawn as often. Copies smaller than a patch are left out."""
+    out, areas = list(fields), [float(img.size) for _, _, img in fields]
+    for factor in factors:
+        for src, name, img in fields:
+            small = shrink(img, 1.0 / factor)
+            if min(small.shape) >= PATCH:
+                out.append((src, f"{name}@x{factor:g}", small))
+                areas.append(float(img.size))
+    return out, areas
 
 
 def learning_rate(step: int, args) -> float:
@@ -141,7 +168,9 @@ def main(argv=None) -> int:
         train_fields, watch_fields = training_fields(args)
         rule = RULES[args.rule]
         cache = args.cache or None
-        sampler = FieldSampler(train_fields, rule, args.levels, args.step_um, seed=args.seed, cache=cache, stat_pixels=args.stat_pixels)
+        train_fields, areas = with_scales(train_fields, scale_factors(getattr(args, "scale_aug", "")))
+        sampler = FieldSampler(train_fields, rule, args.levels, args.step_um, seed=args.seed, cache=cache,
+                               stat_pixels=args.stat_pixels, areas=areas)
         val = None
         if watch_fields and args.val_patches > 0:
             watcher = FieldSampler(watch_fields, rule, args.levels, args.step_um, seed=args.seed + 1, cache=cache, stat_pixels=args.stat_pixels)

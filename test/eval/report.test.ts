@@ -1,0 +1,39 @@
+// The evaluation report's real-image sections: other labs' never-used images are counted right and "clear" (score at
+// least half a level from the in/out boundary, issue 10's target) apart from the in-distribution BBBC006 images.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { writeReport } from '../../eval/report.js';
+import { summarise, type SourceRecord } from '../../eval/sources.js';
+
+const records: SourceRecord[] = [0, 3, 6, 9].map((truth) => ({ source: 's', field: 'f', condition: 'typical', truth, level: truth, score: truth, certainty: 0.5, verdict: truth <= 2 ? 'in' : 'out' }));
+const row = (file: string, truth: 'in' | 'out', score: number, verdict: string) =>
+  ({ file, truth, level: Math.round(score), score, certainty: 0.4, verdict, right: verdict === truth, clear: Math.abs(score - 2.5) >= 0.5 });
+
+function report(realOther?: { what: string; rows: ReturnType<typeof row>[] }): string {
+  return writeReport({
+    generatedAt: 'now', model: { file: 'm.onnx', version: '9', sha256: 'a'.repeat(64), verdict: null, scaling: 'percentile' },
+    protocol: { split: 'test', seed: 1, perSource: 1, pixelSizes: [0.325], nativePixelSizeUm: 0.65 },
+    summary: summarise(records, 2), plls: { spearmanTypical: 0.5, oursSpearmanTypical: 0.9, perSource: { s: 0.5 }, oursPerSource: { s: 0.9 } },
+    real: { what: 'in distribution', rows: [row('bbbc.tif', 'in', 1, 'in')] }, realOther, wallSeconds: 1,
+  });
+}
+
+const section = (text: string): string => text.split('## Real images of other labs (never used for any choice)')[1]!.split('## Real images (in distribution')[0]!;
+
+describe('evaluation report: real images of other labs', () => {
+  it('counts right and clear calls and says whether the target is met', () => {
+    const met = section(report({ what: 'other labs', rows: [row('a.tif', 'in', 0.9, 'in'), row('b.tif', 'out', 8, 'out')] }));
+    assert.match(met, /other labs: 2\/2 right, 2\/2 right with the score at least 0\.5 level from the in\/out boundary \(target: all: met\)/);
+    assert.match(met, /\| a\.tif \| in \| 1 \| 0\.90 \| 0\.400 \| in \|/);
+    // right but close to the boundary: not clear; wrong: marked
+    const notMet = section(report({ what: 'other labs', rows: [row('a.tif', 'in', 2.2, 'in'), row('b.tif', 'out', 1, 'in')] }));
+    assert.match(notMet, /1\/2 right, 0\/2 right with the score .* \(target: all: \*\*not met\*\*\)/);
+    assert.match(notMet, /\| b\.tif \| out \| 1 \| 1\.00 \| 0\.400 \| in \*\*\(wrong\)\*\* \|/);
+  });
+
+  it('says so when none were measured, and keeps the in-distribution images apart', () => {
+    const text = report();
+    assert.match(section(text), /No real images of other labs were measured/);
+    assert.match(text, /## Real images \(in distribution, not a headline\)\n\nin distribution: 1\/1 right\./);
+  });
+});
