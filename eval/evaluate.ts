@@ -61,7 +61,7 @@ async function main(): Promise<number> {
   });
   const started = Date.now();
   const out = a.out!;
-  type Compared = { model: { version: string; sha256: string }; protocol: { seed: number; perSource: number; split?: string }; summary: SourceSummary };
+  type Compared = { model: { version: string; sha256: string; verdict?: unknown }; protocol: { seed: number; perSource: number; split?: string }; summary: SourceSummary };
   const compare = a.compare ? (JSON.parse(readFileSync(a.compare, 'utf8')) as Compared) : null;
   // Quoting another model is only fair on the same images: refuse at once rather than leave it out of the report.
   if (compare && (compare.protocol.perSource !== Number(a['per-source']) || (compare.protocol.split ?? 'test') !== a.split)) {

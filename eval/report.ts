@@ -10,7 +10,7 @@ interface Result {
   readonly real: RealImages;
   readonly realOther?: RealImages | undefined;
   readonly wallSeconds: number;
-  readonly compare?: { readonly model: { readonly version: string; readonly sha256: string }; readonly protocol: { readonly seed: number; readonly perSource: number }; readonly summary: SourceSummary } | null;
+  readonly compare?: { readonly model: { readonly version: string; readonly sha256: string; readonly verdict?: unknown }; readonly protocol: { readonly seed: number; readonly perSource: number }; readonly summary: SourceSummary } | null;
 }
 
 interface RealImages { readonly what: string; readonly rows: readonly { file: string; truth: string; level: number; score: number; certainty: number; verdict: string; right: boolean; clear?: boolean }[] }
@@ -64,7 +64,8 @@ export function writeReport(r: Result): string {
     ...(r.compare ? [
       `- Model ${r.compare.model.version} on the same images: within ±1 ${pct(r.compare.summary.typical?.within1 ?? NaN)} typical camera, `
         + `${pct(r.compare.summary.all.within1)} all conditions, worst source ${pct(r.compare.summary.worstSource.within1)}, Spearman ${num(r.compare.summary.all.spearman)}, `
-        + `worst-condition confident wrong ${pct(Math.max(...Object.values(r.compare.summary.byCondition).map((b) => b.confidentWrong)))} (no verdict rule in its card).`] : []),
+        + `worst-condition confident wrong ${pct(Math.max(...Object.values(r.compare.summary.byCondition).map((b) => b.confidentWrong)))}`
+        + `${r.compare.model.verdict ? '' : ' (no verdict rule in its card)'}.`] : []),
     `- PLLS on the same images (typical camera): Spearman ${num(r.plls.spearmanTypical)} over all ${r.protocol.split} sources together, ours ${num(r.plls.oursSpearmanTypical)}; `
       + 'per source (below) PLLS only ranks the images of one source, since its scale depends on content.', '',
     `## Per acquisition condition (all ${r.protocol.split} sources)`, '', ...table('condition', s.byCondition), '',

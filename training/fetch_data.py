@@ -205,9 +205,9 @@ def write_doc(rows: list[dict], path: Path, real: list[str] = ()) -> None:
               "- NEUBIAS/training-resources `xyzc_16bit__dna_conf_wf.tif`, `xyz_8bit__nucleus.tif`, `xyz_8bit__nuclei_autothresh.tif`,",
               "  `xyz_calibrated_16bit__golgi_bfa.tif`: real stacks, no documented focal plane (defining one ourselves would be \"made by us\").",
               "- bobbyali/sephace `Data/Set */*.ics` (MIT): real through-focus sets whose in-focus plane is documented (the operator's",
-              "  focus, ±10 and ±25 µm around it), but **brightfield**, which this fluorescence model does not cover: model 2.0.0 rates",
-              "  every frame level 0 or 1 (scores 0.6–2.5), so `--slices best` cannot find the focus there. Each set's DAPI image, taken at the",
-              "  in-focus stage position, is one of the real images below.",
+              "  focus, ±10 and ±25 µm around it), but **brightfield**, which this fluorescence model does not cover: model 2.1.0 calls",
+              "  the ±10 µm frames in focus (scores 0.8–1.3) and scores the ±25 µm ones 1.8–3.9, so `--slices best` cannot find the",
+              "  focus there. Each set's DAPI image, taken at the in-focus stage position, is one of the real images below.",
               "So `npm run eval` makes no real-stack check; reports/evaluation.md says so."]
     lines += ["", *real]
     doubtful = [r for r in rows if r["sharpness"] < DOUBTFUL]

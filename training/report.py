@@ -92,13 +92,23 @@ def markdown(card: dict, test: dict | None) -> str:
             worst = max(b["confidentWrong"] for b in c["byCondition"].values())
             lines += [f"- Model {test['compare']['model']['version']} on the same images: within ±1 {pct(c.get('typical', c['all'])['within1'])} "
                       f"typical camera, {pct(c['all']['within1'])} all conditions, worst source {pct(c['worstSource']['within1'])}, "
-                      f"Spearman {c['all']['spearman']:.3f}, confident wrong up to {pct(worst)} in one condition (it has no verdict rule)."]
+                      f"Spearman {c['all']['spearman']:.3f}, confident wrong up to {pct(worst)} in one condition"
+                      + ("." if test["compare"]["model"].get("verdict") else " (it has no verdict rule).")]
         lines += [""]
         lines += rates_table(s["bySource"], "test source (all conditions)") + [""]
         lines += rates_table(s["byCondition"], "condition (test sources)") + [""]
         if test.get("plls"):
             lines += [f"- PLLS on the same test images (typical camera), Spearman with the true level over all test sources: "
                       f"{test['plls']['spearmanTypical']:.3f} (ours {test['plls']['oursSpearmanTypical']:.3f}).", ""]
+        other = (test.get("realOther") or {}).get("rows") or []
+        if other:
+            right = sum(1 for r in other if r["right"])
+            clear = sum(1 for r in other if r["right"] and r.get("clear"))
+            lines += [f"Real images of other labs whose focus their makers documented (never used for any choice; training/DATA.md): "
+                      f"{right}/{len(other)} right, {clear}/{len(other)} with the score at least 0.5 level from the in/out boundary.", "",
+                      "| image | truth | level | score | certainty | verdict |", "|---|---|---|---|---|---|"]
+            lines += [f"| {r['file']} | {r['truth']} | {r['level']} | {r['score']:.2f} | {r['certainty']:.3f} | {r['verdict']}"
+                      f"{'' if r['right'] else ' **(wrong)**'} |" for r in other] + [""]
     else:
         lines += ["## Never-seen sources", "", "Not measured for this file yet: run `npm run eval`, then `training/evaluate.py` again.", ""]
     lines += ["## Validation sources (used for the choices above)", "",
@@ -132,5 +142,7 @@ def markdown(card: dict, test: dict | None) -> str:
               "- Levels are defined by a simulated widefield PSF at NA 0.5 and 0.65 µm pixels; real optics differ, and without a known "
               "pixel size an image is read as if it had 0.65 µm pixels.",
               "- Test sources are few fields each; per-source figures of small sources are noisy.",
-              "- Background-only patches carry no focus information; their certainty is low and the aggregate discounts them.", ""]
+              "- Background-only patches carry no focus information; their certainty is low and the aggregate discounts them.",
+              "- Fluorescence only: on brightfield through-focus frames (training/DATA.md, sephace) it calls frames 10 µm from focus "
+              "in focus; it does not detect that an image is brightfield.", ""]
     return "\n".join(lines)

@@ -87,7 +87,7 @@ describe('all-in-focus composite on real fields at two depths', { timeout: 300_0
   });
 
   it('on a stack with one clearly sharp slice, is that slice exactly', async () => {
-    // "Clearly": its neighbours are blurred by σ = 3 px, which model 2.0.0 rates ≥ 0.6 levels blurrier wherever there
+    // "Clearly": its neighbours are blurred by σ = 3 px, which the model (2.0.0, when this was measured) rated ≥ 0.6 levels blurrier wherever there
     // is content. A σ = 1.5 px blur is only ~0.4 levels blurrier in some nucleus patches (4.45/1.61/1.24 for σ 3/1.5/0),
     // so there the composite rightly mixes the two nearly equal slices (2.9 % of pixels differ, measured).
     const one = [6, 3, 0, 3, 6].map((sigma) => {

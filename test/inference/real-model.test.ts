@@ -20,12 +20,15 @@ describe('the shipped model on the real images of test/fixtures/images', { timeo
   });
   after(() => model?.dispose());
 
-  it('rates the held-out in-focus fields a05 and a06 in focus', async () => {
+  it('rates the held-out in-focus fields a05 and a06 in focus, never confidently out', async () => {
     for (const name of ['BBBC006_a05_s1_w1_z10.tif', 'BBBC006_a06_s1_w1_z10.tif']) {
       const { results: [r] } = await measureStack(modelMeasurer(model), await readImageFile(join(IN_FOCUS_DIR, name)));
       assert.ok(r!.level <= model.card.inFocusMaxLevel, `${name}: level ${r!.level}`);
       assert.equal(r!.inFocus, true);
-      assert.equal(r!.verdict, 'in', `${name}: verdict`);
+      // Never a confident wrong call; "uncertain" is an allowed answer (issue 10): model 2.1.0 scores a05 1.68, inside the
+      // card's margin of the in/out boundary, and a06 1.01.
+      assert.notEqual(r!.verdict, 'out', `${name}: verdict`);
+      assert.ok(r!.score < model.card.inFocusMaxLevel + 0.5, `${name}: score ${r!.score}`);
     }
   });
 
