@@ -116,15 +116,17 @@ def acquire(signal: torch.Tensor, settings: list[Acquisition], generator: torch.
     return values.float(), full[0] if len(set(full)) == 1 else torch.tensor(full, dtype=torch.float32, device=dev)
 
 
-def sample_settings(n: int, generator: torch.Generator) -> list[Acquisition]:
+def sample_settings(n: int, generator: torch.Generator, low_light_share: float = 0.0) -> list[Acquisition]:
     """Random camera settings for training, drawn wide (issue 10, item 3): peak 20–20,000 photons (log-uniform),
     read noise 1–10 e⁻, background 0.1–50 % of the reference, offsets 1–2,000 ADU (a few at 32,768, as some cameras
     store signed data), gains that range from sub-ADU steps to saturation, 16/12/8-bit ADCs and 8-bit files, ImageJ
-    8-bit conversions and uneven illumination."""
+    8-bit conversions and uneven illumination. A `low_light_share` of the settings draw their peak from 20–200 photons
+    instead (the hardest cameras, where noise can pass for detail); 0 keeps the draw as it always was."""
     u = torch.rand(n, 12, generator=generator).tolist()
     out = []
     for r in u:
-        peak = math.exp(math.log(20) + r[0] * (math.log(20000) - math.log(20)))
+        top = 200 if r[10] < low_light_share else 20000
+        peak = math.exp(math.log(20) + r[0] * (math.log(top) - math.log(20)))
         background = math.exp(math.log(0.001) + r[1] * (math.log(0.5) - math.log(0.001)))
         read_noise = 1 + 9 * r[2]
         bits, stored = (16, 16) if r[3] < 0.55 else (12, 16) if r[3] < 0.75 else (8, 16) if r[3] < 0.85 else (8, 8)

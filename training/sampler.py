@@ -59,10 +59,11 @@ def dihedral(a: np.ndarray, k: int) -> np.ndarray:
 class FieldSampler:
     def __init__(self, fields: list[tuple[str, str, np.ndarray]], rule: dict, levels: int = 11, step_um: float = 2.0,
                  seed: int = 0, cache: str | Path | None = None, stat_pixels: int = 1024, busy_share: float = 0.5,
-                 areas: list[float] | None = None):
+                 areas: list[float] | None = None, low_light_share: float = 0.0):
         if not fields:
             raise ValueError("no fields to sample from")
         self.rule, self.levels, self.stat_pixels, self.busy_share = rule, levels, stat_pixels, busy_share
+        self.low_light_share = low_light_share
         self.names = [f"{src}/{name}" for src, name, _ in fields]
         self.stacks = [defocused_levels(img, levels, step_um, Path(cache) if cache else None) for _, _, img in fields]
         sources = sorted({src for src, _, _ in fields})
@@ -98,7 +99,7 @@ class FieldSampler:
         """Inputs [B,1,84,84] float32 (after the intensity rule) and levels [B] int64."""
         idx = self.rng.choice(len(self.stacks), size=batch, p=self.weights)
         lv = levels if levels is not None else self.rng.integers(0, self.levels, size=batch)
-        settings = settings or sample_settings(batch, self.generator)
+        settings = settings or sample_settings(batch, self.generator, self.low_light_share)
         n = PATCH * PATCH + self.stat_pixels
         signal = np.empty((batch, 1, n), np.float32)
         illum = np.empty((batch, 1, n), np.float32)

@@ -73,6 +73,17 @@ class AcquisitionStatisticsTest(unittest.TestCase):
         self.assertTrue(any(s.eight_bit for s in drawn) and any(s.stored_bits == 8 for s in drawn))
         self.assertTrue(all(1 <= s.read_noise <= 10 for s in drawn))
 
+    def test_low_light_share_moves_that_share_of_peaks_below_200_photons_and_zero_changes_nothing(self):
+        plain = sample_settings(4000, torch.Generator().manual_seed(3))
+        same = sample_settings(4000, torch.Generator().manual_seed(3), 0.0)
+        self.assertEqual([s.peak for s in plain], [s.peak for s in same])
+        dim = sample_settings(4000, torch.Generator().manual_seed(3), 0.3)
+        below = lambda drawn: float(torch.tensor([s.peak < 200 for s in drawn]).float().mean())
+        # plain: log(10)/log(1000) = 1/3 below 200 photons; with a 0.3 share: 0.3 + 0.7/3 ≈ 0.53
+        self.assertAlmostEqual(below(plain), 1 / 3, delta=0.03)
+        self.assertAlmostEqual(below(dim), 0.3 + 0.7 / 3, delta=0.03)
+        self.assertTrue(min(s.peak for s in dim) >= 20)
+
     def test_docstring_example(self):
         self.assertEqual(doctest.testmod(acquisition).failed, 0)
 
