@@ -208,6 +208,11 @@ def write_doc(rows: list[dict], path: Path, real: list[str] = ()) -> None:
               "  focus, ±10 and ±25 µm around it), but **brightfield**, which this fluorescence model does not cover: model 2.1.0 calls",
               "  the ±10 µm frames in focus (scores 0.8–1.3) and scores the ±25 µm ones 1.8–3.9, so `--slices best` cannot find the",
               "  focus there. Each set's DAPI image, taken at the in-focus stage position, is one of the real images below.",
+              "- Also searched (2026-11-29), nothing usable: autofocus/deep-focus repositories (BioinfoTongLI/BFAutofocus: a",
+              "  brightfield stack without a documented focus; idiap/deepfocus, czbiohub-sf/ulc-malaria-autofocus, casus/deepfocus,",
+              "  Waller-Lab/DeepAutofocus, chenli38/Defocus_classification and others: code only, data on Drive/figshare/Zenodo or",
+              "  simulated), delmic/odemis (single bead frames), copies of BBBC006 stacks (every hit downloads at run time or holds",
+              "  one plane).",
               "So `npm run eval` makes no real-stack check; reports/evaluation.md says so."]
     lines += ["", *real]
     doubtful = [r for r in rows if r["sharpness"] < DOUBTFUL]
