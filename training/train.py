@@ -102,7 +102,7 @@ def scale_factors(text: str) -> list[float]:
 
 
 def with_scales(fields: list, factors: list[float]) -> tuple[list, list[float]]:
-    """The fields plus a shrunken copy per factor (named field@×f); each copy weighs as much as its original (its
+    """The fields plus a shrunken copy per factor (named field@xF); each copy weighs as much as its original (its
     original's area), so every scale is drawn as often. Copies smaller than a patch are left out."""
     out, areas = list(fields), [float(img.size) for _, _, img in fields]
     for factor in factors:
@@ -169,6 +169,9 @@ def main(argv=None) -> int:
         train_fields, watch_fields = training_fields(args)
         rule = RULES[args.rule]
         cache = args.cache or None
+        # getattr: configs saved before these flags (--resume, bn_recalibrate.py) lack the keys.
+        if not 0 <= getattr(args, "low_light_share", 0.0) <= 1:
+            raise DataError(f"--low_light_share {args.low_light_share}: a share, between 0 and 1")
         train_fields, areas = with_scales(train_fields, scale_factors(getattr(args, "scale_aug", "")))
         sampler = FieldSampler(train_fields, rule, args.levels, args.step_um, seed=args.seed, cache=cache,
                                stat_pixels=args.stat_pixels, areas=areas, low_light_share=getattr(args, "low_light_share", 0.0))

@@ -8,7 +8,7 @@ from training.data import DataError
 from training.inputs import PERCENTILE
 from training.resample import shrink
 from training.sampler import FieldSampler
-from training.train import scale_factors, with_scales
+from training.train import main, scale_factors, with_scales
 
 
 def field(h, w, seed):
@@ -44,6 +44,12 @@ class ScaleAugTest(unittest.TestCase):
             scale_factors("0.5")
         with self.assertRaisesRegex(DataError, "comma list"):
             scale_factors("two")
+
+    def test_bad_flags_stop_training_with_a_usage_error(self):
+        fixture = "test/fixtures/images/bbbc006-in-focus"
+        for flags in (["--scale_aug", "0.5"], ["--low_light_share", "1.5"]):
+            with self.subTest(flags=flags):
+                self.assertEqual(main(["--data_dir", fixture, "--max_steps", "1", "--out_dir", "/tmp/fq-badflag", *flags]), 2)
 
     def test_copies_weigh_as_their_originals_and_tiny_copies_are_left_out(self):
         fields = [("a", "f1", field(400, 400, 4)), ("a", "f2", field(120, 120, 5))]
