@@ -47,7 +47,7 @@ def decode_ics(blob: bytes, name: str) -> tuple[np.ndarray, float | None]:
         compression = keys.get("representation compression", ["uncompressed"])[0]
     except (KeyError, ValueError, IndexError) as error:
         raise FetchError(f"{name}: ICS header lacks {error}") from None
-    if order != ["bits", "x", "y"] or fmt not in _DTYPES:
+    if order != ["bits", "x", "y"] or len(sizes) != 3 or fmt not in _DTYPES:
         raise FetchError(f"{name}: ICS layout {' '.join(order)} / {' '.join(map(str, fmt))} is not one 8/16-bit unsigned plane")
     try:
         data = gzip.decompress(payload) if compression == "gzip" else payload
