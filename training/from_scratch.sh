@@ -3,9 +3,10 @@
 #   bash training/from_scratch.sh      # → models/focus-quality.{onnx,card.json}, .b64 copy, MODEL_CARD.md, plots;
 #                                      #   training/checkpoints/focus-quality.ckpt.npz
 #   STEPS=2000 TUNE_STEPS=1000 RUN=/tmp/run MODELS=/tmp/m CKPTS=/tmp/m bash training/from_scratch.sh   # a shorter one elsewhere
-# Two stages (the shipped 2.1.0): STEPS from scratch (2.0.0's recipe), then TUNE_STEPS from those weights with scale
-# augmentation (every field also with 1.5× and 2× larger pixels). On the 2-core machine: ~97 min (1 thread, busy
-# machine) + ~27 min (2 threads, idle); TUNE_STEPS=0 stops after the first stage.
+# Three stages (the shipped 2.2.0): STEPS from scratch (2.0.0's recipe), TUNE_STEPS from those weights with scale
+# augmentation (every field also with 1.5× and 2× larger pixels: 2.1.0), then DIM_STEPS more with 30 % of the cameras at
+# 20–200 photons. On the 2-core machine: ~97 min (1 thread, busy machine) + ~27 + ~28 min (2 threads, idle);
+# TUNE_STEPS=0 stops after the first stage, DIM_STEPS=0 after the second.
 # Run from the repository root. Needs the bare git mirrors of the data sources (MIRRORS, default /work/.mirror; see
 # training/fetch_data.py for how to make them anywhere) and the shared BBBC006 images (../shared/data). Uses Debian's
 # /usr/bin/python3 (torch, onnx, scipy, tifffile, PIL, matplotlib). A killed run continues with RESUME=1.
@@ -16,7 +17,8 @@ MODELS=${MODELS:-models}
 CKPTS=${CKPTS:-training/checkpoints}
 MIRRORS=${MIRRORS:-/work/.mirror}
 TUNE_STEPS=${TUNE_STEPS:-12000}
-VERSION=${VERSION:-2.1.0}
+DIM_STEPS=${DIM_STEPS:-12000}
+VERSION=${VERSION:-2.2.0}
 PY=/usr/bin/python3
 mkdir -p "$RUN" "$MODELS" "$CKPTS"
 [ -f .devdata/fields/index.json ] || $PY -m training.fetch_data --mirrors "$MIRRORS"
@@ -34,10 +36,23 @@ if [ "$TUNE_STEPS" -gt 0 ]; then
       --threads 2 --out_dir "$RUN" --name scale
   fi
   FINAL="$RUN/scale.ckpt.npz"
+  if [ "$DIM_STEPS" -gt 0 ]; then
+    if [ "${RESUME:-0}" = 1 ] && [ -f "$RUN/lowlight.config.json" ]; then
+      $PY -m training.train --resume --out_dir "$RUN" --name lowlight
+    else
+      $PY -m training.train --init "$RUN/scale.ckpt.npz" --scale_aug 1.5,2 --low_light_share 0.3 --lr 5e-4 \
+        --max_steps "$DIM_STEPS" --seed 41 --threads 2 --out_dir "$RUN" --name lowlight
+    fi
+    FINAL="$RUN/lowlight.ckpt.npz"
+  fi
 fi
 cp "$FINAL" "$CKPTS/focus-quality.ckpt.npz"
 NOTES="bash training/from_scratch.sh: $STEPS steps from scratch"
-[ "$TUNE_STEPS" -gt 0 ] && NOTES="$NOTES, then the $TUNE_STEPS steps above from those weights with scale augmentation (--scale_aug 1.5,2)"
+if [ "$TUNE_STEPS" -gt 0 ] && [ "$DIM_STEPS" -gt 0 ]; then
+  NOTES="$NOTES, $TUNE_STEPS with scale augmentation (--scale_aug 1.5,2), then the $DIM_STEPS steps above adding --low_light_share 0.3"
+elif [ "$TUNE_STEPS" -gt 0 ]; then
+  NOTES="$NOTES, then the $TUNE_STEPS steps above from those weights with scale augmentation (--scale_aug 1.5,2)"
+fi
 $PY -m training.export_onnx --ckpt "$CKPTS/focus-quality.ckpt.npz" --out "$MODELS/focus-quality.onnx" --version "$VERSION" --notes "$NOTES"
 $PY -m training.evaluate --ckpt "$CKPTS/focus-quality.ckpt.npz" --onnx "$MODELS/focus-quality.onnx" --out_dir "$MODELS"
 # evaluate.py writes the card's aggregation and verdict rule: copy them into the fixed-batch model's card.

@@ -59,7 +59,7 @@ describe('Compose all-in-focus in the app', { timeout: 300_000 }, () => {
       await page.waitForSelector('tr[data-file="split.tif (all-in-focus)"]', { timeout: 120_000 });
       await viewerShows(page, 'split.tif (all-in-focus)');
       const row = await page.$eval('tr[data-file="split.tif (all-in-focus)"]', (tr) => ({ verdict: tr.querySelector('td.col-verdict')!.textContent!.trim(), level: Number(tr.querySelector('td.col-level')!.textContent) }));
-      // The source field a05 itself scores 1.68 with model 2.1.0, inside the card's margin of the in/out boundary, so
+      // The source field a05 itself scored 1.68 with model 2.1.0, inside its margin of the in/out boundary, so
       // "uncertain" is the most the composite can honestly get; it must never be called out of focus.
       assert.ok(['in focus', 'uncertain'].includes(row.verdict), `the composite is not out of focus: ${row.verdict}`);
       assert.ok(row.level <= 1, `composite level ${row.level}`);
