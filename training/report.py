@@ -30,6 +30,13 @@ def pct(x) -> str:
     return "–" if x is None else f"{100 * x:.1f} %"
 
 
+def real_table(rows: list[dict]) -> list[str]:
+    """Real images measured as they are: one row each, a wrong verdict marked."""
+    return ["| file | truth | level | score | certainty | verdict |", "|---|---|---|---|---|---|"] + [
+        f"| {r['file']} | {r['truth']} | {r['level']} | {r['score']:.2f} | {r['certainty']:.3f} | {r['verdict']}"
+        f"{'' if r['right'] else ' **(wrong)**'} |" for r in rows]
+
+
 def rates_table(summary: dict, title: str) -> list[str]:
     """Rows of blocks {n, within1, spearman, confidentWrong, uncertain} (Python and TypeScript summaries alike)."""
     lines = [f"| {title} | images | within ±1 | Spearman | confident wrong in/out | uncertain |", "|---|---|---|---|---|---|"]
@@ -105,10 +112,8 @@ def markdown(card: dict, test: dict | None) -> str:
             right = sum(1 for r in other if r["right"])
             clear = sum(1 for r in other if r["right"] and r.get("clear"))
             lines += [f"Real images of other labs whose focus their makers documented (never used for any choice; training/DATA.md): "
-                      f"{right}/{len(other)} right, {clear}/{len(other)} with the score at least 0.5 level from the in/out boundary.", "",
-                      "| image | truth | level | score | certainty | verdict |", "|---|---|---|---|---|---|"]
-            lines += [f"| {r['file']} | {r['truth']} | {r['level']} | {r['score']:.2f} | {r['certainty']:.3f} | {r['verdict']}"
-                      f"{'' if r['right'] else ' **(wrong)**'} |" for r in other] + [""]
+                      f"{right}/{len(other)} right, {clear}/{len(other)} with the score at least 0.5 level from the in/out boundary.", ""]
+            lines += real_table(other) + [""]
     else:
         lines += ["## Never-seen sources", "", "Not measured for this file yet: run `npm run eval`, then `training/evaluate.py` again.", ""]
     lines += ["## Validation sources (used for the choices above)", "",
@@ -127,10 +132,8 @@ def markdown(card: dict, test: dict | None) -> str:
               f"- BBBC006 a05/a06 (never trained on, same plate as training fields), all conditions: within ±1 {pct(ind['all']['within1'])}, "
               f"typical camera {pct(ind.get('typical', ind['all'])['within1'])}.",
               f"- The 22 real BBBC006 images (7 in focus — 4 of them training fields — and 15 strongly defocused): "
-              f"{real['right']}/{real['total']} right.", "",
-              "| file | truth | level | score | certainty | verdict |", "|---|---|---|---|---|---|"]
-    for r in real["rows"]:
-        lines.append(f"| {r['file']} | {r['truth']} | {r['level']} | {r['score']:.2f} | {r['certainty']:.3f} | {r['verdict']}{'' if r['right'] else ' **(wrong)**'} |")
+              f"{real['right']}/{real['total']} right.", ""]
+    lines += real_table(real["rows"])
     lines += ["", "## Size and speed", ""]
     if m.get("speed"):
         sp = m["speed"]
