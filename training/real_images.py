@@ -68,17 +68,20 @@ def decode_ics(blob: bytes, name: str) -> tuple[np.ndarray, float | None]:
 def build(mirrors: Path, out: Path) -> list[dict]:
     out.mkdir(parents=True, exist_ok=True)
     rows = []
+    commits: dict[str, str] = {}  # one snapshot per repository: its HEAD is read once
     for real in REAL_IMAGES:
-        mirror = mirror_of(real.repo, mirrors)
         where = f"{real.repo}:{real.path}"
-        blob = git(mirror, "show", f"HEAD:{real.path}")
-        img, pixel = decode_ics(blob, where) if real.path.endswith(".ics") else (None, None)
-        if img is None:
+        if not real.path.endswith(".ics"):
             raise FetchError(f"{where}: only ICS real images are supported here")
+        mirror = mirror_of(real.repo, mirrors)
+        if real.repo not in commits:
+            commits[real.repo] = git(mirror, "rev-parse", "HEAD").decode().strip()
+        blob = git(mirror, "show", f"HEAD:{real.path}")
+        img, pixel = decode_ics(blob, where)
         dst = out / f"{real.id}.tif"
         meta = {"unit": "micron"} if pixel else {}
         tifffile.imwrite(dst, img, imagej=True, resolution=(1 / pixel, 1 / pixel) if pixel else None, metadata=meta)
-        rows.append({"id": real.id, "repo": real.repo, "path": real.path, "commit": git(mirror, "rev-parse", "HEAD").decode().strip(),
+        rows.append({"id": real.id, "repo": real.repo, "path": real.path, "commit": commits[real.repo],
                      "sha256": hashlib.sha256(blob).hexdigest(), "truth": real.truth, "pixel_um": pixel,
                      "shape": list(img.shape), "file": str(dst)})
         print(f"real {real.id:22s} {img.shape[1]}×{img.shape[0]} {img.dtype} pixel {pixel} µm → {dst}", flush=True)
