@@ -20,6 +20,7 @@ import torch
 
 from training.acquisition import Acquisition, acquire, illumination_at, illumination_field, sample_settings
 from training.psf import blur, level_psfs
+from training.resample import coarse_camera
 
 PATCH = 84
 
@@ -59,11 +60,11 @@ def dihedral(a: np.ndarray, k: int) -> np.ndarray:
 class FieldSampler:
     def __init__(self, fields: list[tuple[str, str, np.ndarray]], rule: dict, levels: int = 11, step_um: float = 2.0,
                  seed: int = 0, cache: str | Path | None = None, stat_pixels: int = 1024, busy_share: float = 0.5,
-                 areas: list[float] | None = None, low_light_share: float = 0.0):
+                 areas: list[float] | None = None, low_light_share: float = 0.0, coarse_share: float = 0.0):
         if not fields:
             raise ValueError("no fields to sample from")
         self.rule, self.levels, self.stat_pixels, self.busy_share = rule, levels, stat_pixels, busy_share
-        self.low_light_share = low_light_share
+        self.low_light_share, self.coarse_share = low_light_share, coarse_share
         self.names = [f"{src}/{name}" for src, name, _ in fields]
         self.stacks = [defocused_levels(img, levels, step_um, Path(cache) if cache else None) for _, _, img in fields]
         sources = sorted({src for src, _, _ in fields})
@@ -126,8 +127,21 @@ class FieldSampler:
             else:
                 illum[b] = 1.0
         values, full = acquire(torch.from_numpy(signal), settings, self.generator, torch.from_numpy(illum))
+        if self.coarse_share > 0:  # no draw at 0, so runs without the flag keep their random stream
+            self._coarse_cameras(values)
         x = self._apply_rule(values[:, 0], full)
         return x[:, :PATCH * PATCH].reshape(batch, 1, PATCH, PATCH).contiguous(), torch.from_numpy(np.asarray(lv, dtype=np.int64))
+
+    def _coarse_cameras(self, values: torch.Tensor) -> None:
+        """In place: a `coarse_share` of the patches recorded by a camera with 1.25–2.5× larger pixels and put back on
+        the native grid as the product does when the pixel size is given. The optics (defocus in µm) stay those of
+        the level; only the sampling changes. The rule's statistics stay the native camera's: the engine reads them
+        from the resampled whole image, whose percentiles differ from these by the averaged-out noise only."""
+        pick = self.rng.random(values.shape[0]) < self.coarse_share
+        for b in np.flatnonzero(pick):
+            m = int(self.rng.integers(34, 68))  # camera pixel = 84/m native pixels: 1.24–2.47×
+            patch = values[b, 0, :PATCH * PATCH].reshape(PATCH, PATCH).numpy()
+            values[b, 0, :PATCH * PATCH] = torch.from_numpy(coarse_camera(patch, m).astype(np.float32).ravel())
 
     def _apply_rule(self, values: torch.Tensor, full) -> torch.Tensor:
         full_t = full if torch.is_tensor(full) else torch.full((values.shape[0],), float(full))

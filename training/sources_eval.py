@@ -27,6 +27,7 @@ from training.data import load_fields
 from training.inputs import FULL_SCALE_RULE, PERCENTILE, normalise
 from training.metrics import aggregate, spearman, split_patches
 from training.model import load_checkpoint
+from training.resample import axis_weights
 from training.sampler import defocused_levels
 from training.sources import NATIVE_PIXEL_UM
 
@@ -34,27 +35,6 @@ PATCH = 84
 LEVELS = 11  # default only: callers pass the checkpoint's / card's level count
 IN_FOCUS_MAX = 2  # default only: callers pass the card's inFocusMaxLevel
 PIXEL_CONDITIONS = {"pixel-0.5x": 0.5, "pixel-2x": 2.0}  # camera pixel = factor × native, pixel size given
-
-
-def axis_weights(n: int, m: int) -> np.ndarray:
-    """[m, n] matrix taking n samples to m along one axis, as the engine's core/resample.ts does: area averaging when
-    shrinking (fractional pixels by their covered fraction), linear interpolation between pixel centres when
-    enlarging (output centre j at input position (j + ½)·n/m − ½, clamped to the first and last centre)."""
-    w = np.zeros((m, n))
-    step = n / m
-    for j in range(m):
-        if m <= n:
-            a, b = j * step, (j + 1) * step
-            for i in range(int(math.floor(a)), min(n, int(math.ceil(b)))):
-                w[j, i] = (min(b, i + 1) - max(a, i)) / step
-        elif n == 1:
-            w[j, 0] = 1.0
-        else:
-            u = min(n - 1, max(0.0, (j + 0.5) * step - 0.5))
-            i0 = min(n - 2, int(math.floor(u)))
-            t = u - i0
-            w[j, i0], w[j, i0 + 1] = 1 - t, t
-    return w
 
 
 def resample(image: np.ndarray, pixel_um: float, native_um: float = NATIVE_PIXEL_UM) -> np.ndarray:
