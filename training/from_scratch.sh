@@ -19,40 +19,32 @@ MIRRORS=${MIRRORS:-/work/.mirror}
 TUNE_STEPS=${TUNE_STEPS:-12000}
 DIM_STEPS=${DIM_STEPS:-12000}
 VERSION=${VERSION:-2.2.0}
-PY=/usr/bin/python3
+PY=${PY:-/usr/bin/python3}
 mkdir -p "$RUN" "$MODELS" "$CKPTS"
 [ -f .devdata/fields/index.json ] || $PY -m training.fetch_data --mirrors "$MIRRORS"
-if [ "${RESUME:-0}" = 1 ]; then
-  $PY -m training.train --resume --out_dir "$RUN" --name compact16
-else
-  $PY -m training.train --rule percentile --max_steps "$STEPS" --out_dir "$RUN" --name compact16
-fi
-FINAL="$RUN/compact16.ckpt.npz"
-if [ "$TUNE_STEPS" -gt 0 ]; then
-  if [ "${RESUME:-0}" = 1 ] && [ -f "$RUN/scale.config.json" ]; then
-    $PY -m training.train --resume --out_dir "$RUN" --name scale
+# stage NAME STEPS [train.py flags…]: one run in $RUN, continued by RESUME=1 where its config exists; a stage
+# of 0 steps ends the chain there (the later stages fine-tune the earlier ones' weights). A failed run stops the
+# script (`|| exit`: set -e does not reach into an && chain).
+FINAL=""
+stage() {
+  local name=$1 steps=$2
+  shift 2
+  if [ "$steps" -le 0 ]; then return 1; fi
+  if [ "${RESUME:-0}" = 1 ] && [ -f "$RUN/$name.config.json" ]; then
+    $PY -m training.train --resume --out_dir "$RUN" --name "$name" || exit $?
   else
-    $PY -m training.train --init "$RUN/compact16.ckpt.npz" --scale_aug 1.5,2 --lr 1e-3 --max_steps "$TUNE_STEPS" --seed 31 \
-      --threads 2 --out_dir "$RUN" --name scale
+    $PY -m training.train ${FINAL:+--init "$FINAL"} "$@" --max_steps "$steps" --out_dir "$RUN" --name "$name" || exit $?
   fi
-  FINAL="$RUN/scale.ckpt.npz"
-  if [ "$DIM_STEPS" -gt 0 ]; then
-    if [ "${RESUME:-0}" = 1 ] && [ -f "$RUN/lowlight.config.json" ]; then
-      $PY -m training.train --resume --out_dir "$RUN" --name lowlight
-    else
-      $PY -m training.train --init "$RUN/scale.ckpt.npz" --scale_aug 1.5,2 --low_light_share 0.3 --lr 5e-4 \
-        --max_steps "$DIM_STEPS" --seed 41 --threads 2 --out_dir "$RUN" --name lowlight
-    fi
-    FINAL="$RUN/lowlight.ckpt.npz"
-  fi
-fi
-cp "$FINAL" "$CKPTS/focus-quality.ckpt.npz"
+  FINAL="$RUN/$name.ckpt.npz"
+}
 NOTES="bash training/from_scratch.sh: $STEPS steps from scratch"
-if [ "$TUNE_STEPS" -gt 0 ] && [ "$DIM_STEPS" -gt 0 ]; then
-  NOTES="$NOTES, $TUNE_STEPS with scale augmentation (--scale_aug 1.5,2), then the $DIM_STEPS steps above adding --low_light_share 0.3"
-elif [ "$TUNE_STEPS" -gt 0 ]; then
-  NOTES="$NOTES, then the $TUNE_STEPS steps above from those weights with scale augmentation (--scale_aug 1.5,2)"
-fi
+stage compact16 "$STEPS" --rule percentile &&
+  stage scale "$TUNE_STEPS" --scale_aug 1.5,2 --lr 1e-3 --seed 31 --threads 2 &&
+  NOTES="$NOTES, $TUNE_STEPS with scale augmentation (--scale_aug 1.5,2)" &&
+  stage lowlight "$DIM_STEPS" --scale_aug 1.5,2 --low_light_share 0.3 --lr 5e-4 --seed 41 --threads 2 &&
+  NOTES="$NOTES, $DIM_STEPS adding --low_light_share 0.3" || true
+[ -n "$FINAL" ] || { echo "error: STEPS=$STEPS: the first stage needs steps" >&2; exit 2; }
+cp "$FINAL" "$CKPTS/focus-quality.ckpt.npz"
 $PY -m training.export_onnx --ckpt "$CKPTS/focus-quality.ckpt.npz" --out "$MODELS/focus-quality.onnx" --version "$VERSION" --notes "$NOTES"
 $PY -m training.evaluate --ckpt "$CKPTS/focus-quality.ckpt.npz" --onnx "$MODELS/focus-quality.onnx" --out_dir "$MODELS"
 # evaluate.py writes the card's aggregation and verdict rule: copy them into the fixed-batch model's card.
