@@ -190,6 +190,8 @@ def main(argv=None) -> int:
         training = {"arch": cfg["arch"], "parameters": count_parameters(net), "steps": meta.get("steps"),
                     "trainSeconds": meta.get("train_seconds_last_call"), "device": meta.get("device"), "sources": meta.get("sources"), "fields": len(meta.get("fields") or []),
                     "heldOut": ["BBBC006_a05", "BBBC006_a06"], "config": cfg}
+        if meta.get("soup"):  # a weight average (soup.py): its ingredients, each with its own steps and time
+            training["soup"] = meta["soup"]
         if args.notes:
             training["notes"] = args.notes
         write_card(card_path, make_card(out, args.name, args.version, PATCH, cfg["levels"], IN_FOCUS_MAX, training, rule=rule))

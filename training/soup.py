@@ -22,7 +22,8 @@ SAME = ("arch", "width", "levels", "rule")  # what makes two checkpoints the sam
 
 
 def soup(paths: list[str]) -> tuple[torch.nn.Module, dict]:
-    """The averaged model and the first checkpoint's metadata (its config), with the ingredients listed."""
+    """The averaged model and its metadata: the first checkpoint's config, sources and fields (the same for fine-tunes
+    of one model), and the ingredients with their own steps and training time instead of one run's."""
     if len(paths) < 2:
         raise ValueError("a soup needs at least two checkpoints")
     models, metas = zip(*(load_checkpoint(p) for p in paths))
@@ -38,7 +39,10 @@ def soup(paths: list[str]) -> tuple[torch.nn.Module, dict]:
         avg[key] = torch.stack([s[key] for s in states]).mean(0) if value.is_floating_point() else value
     out = models[0]
     out.load_state_dict(avg)
-    return out, {**metas[0], "soup": [str(p) for p in paths]}
+    own = ("steps", "train_seconds_last_call")  # one run's figures: they belong to each ingredient, not the soup
+    ingredients = [{"ckpt": str(p), "steps": m.get("steps"), "trainSeconds": m.get("train_seconds_last_call")}
+                   for p, m in zip(paths, metas)]
+    return out, {**{k: v for k, v in metas[0].items() if k not in own}, "soup": ingredients}
 
 
 def main(argv=None) -> int:

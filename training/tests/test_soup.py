@@ -36,7 +36,8 @@ class SoupTest(unittest.TestCase):
                 torch.testing.assert_close(value, (sa[key] + sb[key]) / 2)
             else:
                 self.assertTrue(torch.equal(value, sa[key]))
-        self.assertEqual(meta["soup"], [a, b])
+        self.assertEqual([i["ckpt"] for i in meta["soup"]], [a, b])
+        self.assertNotIn("steps", meta)
         self.assertEqual(meta["config"]["seed"], 1)
         x = torch.rand(2, 1, 84, 84)
         self.assertEqual(tuple(model(x).shape), (2, 11))
