@@ -77,7 +77,10 @@ def markdown(card: dict, test: dict | None) -> str:
         "gain, offset, clipping, uneven illumination, 8/12/16-bit ADCs, 8-bit files and ImageJ 8-bit conversions).", "",
         "## Training", "",
         f"- Architecture `{t.get('arch')}`, {t.get('parameters'):,} parameters, {m['size']['onnxBytes'] / 1024:.0f} KiB ONNX.",
-        f"- {t.get('steps')} steps of {cfg.get('batch_size')} patches, AdamW lr {cfg.get('lr')} → {cfg.get('min_lr')} (warm-up "
+        *([f"- The uniform weight average (training/soup.py) of {len(t['soup'])} fine-tunes of one model: "
+           + ", ".join(f"`{Path(i['ckpt']).name}` ({i.get('steps')} steps)" for i in t["soup"])
+           + "; the settings below are the first one's."] if t.get("soup") else []),
+        f"- {t.get('steps') or cfg.get('max_steps')} steps of {cfg.get('batch_size')} patches, AdamW lr {cfg.get('lr')} → {cfg.get('min_lr')} (warm-up "
         f"{cfg.get('warmup')}, cosine over the steps), ranked-probability-score loss, seed {cfg.get('seed')}, "
         f"{cfg.get('threads')} CPU thread(s)"
         + (f", {t['trainSeconds'] / 60:.0f} minutes on a 2-core machine shared with other work" if t.get("trainSeconds") else "")
