@@ -133,7 +133,7 @@ class FieldSampler:
         return x[:, :PATCH * PATCH].reshape(batch, 1, PATCH, PATCH).contiguous(), torch.from_numpy(np.asarray(lv, dtype=np.int64))
 
     def _coarse_cameras(self, values: torch.Tensor) -> None:
-        """In place: a `coarse_share` of the patches recorded by a camera with 1.25–2.5× larger pixels and put back on
+        """In place: a `coarse_share` of the patches recorded by a camera with 1.24–2.47× larger pixels and put back on
         the native grid as the product does when the pixel size is given. The optics (defocus in µm) stay those of
         the level; only the sampling changes. The rule's statistics stay the native camera's: the engine reads them
         from the resampled whole image, whose percentiles differ from these by the averaged-out noise only."""

@@ -41,7 +41,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--levels", type=int, default=11, help="ordered defocus levels (0 = in focus)")
     p.add_argument("--step_um", type=float, default=2.0, help="defocus distance between levels in µm")
     p.add_argument("--scale_aug", default="", help="comma list of shrink factors > 1 (e.g. 1.5,2): each training field is also seen with pixels so many times larger, defocused at the native PSF, so the model reads blur per pixel, not object size")
-    p.add_argument("--coarse_share", type=float, default=0.0, help="share of training patches recorded by a camera with 1.25–2.5× larger pixels and resampled back to the native grid, as the product does with the pixel size given (0: none)")
+    p.add_argument("--coarse_share", type=float, default=0.0, help="share of training patches recorded by a camera with 1.24–2.47× larger pixels and resampled back to the native grid, as the product does with the pixel size given (0: none)")
     p.add_argument("--low_light_share", type=float, default=0.0, help="share of training cameras with 20–200 photons at the brightest pixel (0: the plain log-uniform 20–20,000)")
     p.add_argument("--stat_pixels", type=int, default=1024, help="field pixels per sample from which the rule's image statistics are read")
     # model
