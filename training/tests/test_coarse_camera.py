@@ -37,12 +37,15 @@ class CoarseCameraTest(unittest.TestCase):
 class SamplerShareTest(unittest.TestCase):
     fields = [("a", "f", field(200, 200, 2))]
 
-    def draw(self, **kw):
+    def draw(self, without_coarse_step: bool = False, **kw):
         sampler = FieldSampler(self.fields, PERCENTILE, levels=3, cache=None, seed=5, **kw)
-        return sampler.sample(32, levels=np.zeros(32, dtype=int))[0]
+        if without_coarse_step:  # the sampler as it was before the flag existed
+            sampler._coarse_cameras = lambda values: None
+        # two batches: a stray random draw in the first would only show in the second
+        return torch.cat([sampler.sample(32, levels=np.zeros(32, dtype=int))[0] for _ in range(2)])
 
     def test_share_zero_is_the_run_without_the_flag(self):
-        torch.testing.assert_close(self.draw(), self.draw(coarse_share=0.0))
+        torch.testing.assert_close(self.draw(coarse_share=0.0), self.draw(without_coarse_step=True))
 
     def test_full_share_softens_every_patch(self):
         plain, coarse = self.draw(), self.draw(coarse_share=1.0)
