@@ -12,10 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 import numpy as np
 
-from training.sources_eval import IN_FOCUS_MAX, verdict
+from training.sources_eval import confident_wrong, verdict
 
 DEFAULT_RULE = {"minCertainty": 0, "minMargin": 1.0}  # 2.0.0's rule, the one every ship rule so far was judged with
 KEY = ("source", "field", "truth", "condition")
@@ -25,8 +26,7 @@ def per_field(recs: list[dict], rule: dict) -> dict:
     """{(source, field): {image key: (right within ±1, confident wrong)}}."""
     out: dict = {}
     for r in recs:
-        v = verdict(r, rule)
-        wrong = v != "uncertain" and (v == "in") != (r["truth"] <= IN_FOCUS_MAX)
+        wrong = confident_wrong(r["truth"], verdict(r, rule))
         out.setdefault((r["source"], r["field"]), {})[tuple(r[k] for k in KEY)] = (abs(r["median"] - r["truth"]) <= 1, wrong)
     return out
 
@@ -58,7 +58,7 @@ def paired(a: list[dict], b: list[dict], rule: dict = DEFAULT_RULE, rounds: int 
 
 
 def records(path: str) -> list[dict]:
-    runs = json.loads(open(path).read())
+    runs = json.loads(Path(path).read_text())
     if len(runs) != 1:
         raise ValueError(f"{path}: {len(runs)} checkpoints in one file; give files of one checkpoint each")
     return next(iter(runs.values()))["records"]

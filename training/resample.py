@@ -9,6 +9,7 @@ Resampling rules of training and evaluation, one place each:
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 from scipy import ndimage as ndi
@@ -46,12 +47,19 @@ def axis_weights(n: int, m: int) -> np.ndarray:
     return w
 
 
+@lru_cache(maxsize=None)
+def _camera_weights(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """(down, up) for coarse_camera, built once per size: training asks for the same few dozen sizes every batch."""
+    down, up = axis_weights(n, m), axis_weights(m, n)
+    down.setflags(write=False)
+    up.setflags(write=False)
+    return down, up
+
+
 def coarse_camera(patch: np.ndarray, m: int) -> np.ndarray:
     """A square native-grid patch as a camera with n/m times larger pixels records it (area average, whole counts),
     then put back on the native grid by the product's own resampling (pixel size given): the soft, correlated look
     of an upsampled image that the engine feeds the model for binned or low-magnification cameras."""
-    n = patch.shape[0]
-    down = axis_weights(n, m)
+    down, up = _camera_weights(patch.shape[0], m)
     camera = np.round(down @ np.asarray(patch, dtype=np.float64) @ down.T)
-    up = axis_weights(m, n)
     return up @ camera @ up.T

@@ -132,6 +132,11 @@ def verdict(rec: dict, rule: dict, level_key: str = "median", in_focus_max: int 
     return "in" if rec[level_key] <= in_focus_max else "out"
 
 
+def confident_wrong(truth: int, v: str, in_focus_max: int = IN_FOCUS_MAX) -> bool:
+    """An `in` or `out` verdict on the wrong side of the in/out boundary (an `uncertain` one is never wrong)."""
+    return v != "uncertain" and (v == "in") != (truth <= in_focus_max)
+
+
 def summarise(recs: list[dict], verdict_rule: dict, level_key: str = "median", in_focus_max: int = IN_FOCUS_MAX) -> dict:
     """Within ±1 and Spearman (all, per source, worst source), and per condition the confident-wrong and uncertain
     rates of the verdict."""
@@ -140,7 +145,7 @@ def summarise(recs: list[dict], verdict_rule: dict, level_key: str = "median", i
         pred = np.array([r[level_key] for r in rs])
         score = np.array([r["score"] for r in rs])
         v = [verdict(r, verdict_rule, level_key, in_focus_max) for r in rs]
-        wrong = sum(1 for r, x in zip(rs, v) if x != "uncertain" and (x == "in") != (r["truth"] <= in_focus_max))
+        wrong = sum(1 for r, x in zip(rs, v) if confident_wrong(r["truth"], x, in_focus_max))
         unc = sum(1 for x in v if x == "uncertain")
         return {"n": len(rs), "within1": round(float(np.mean(np.abs(pred - truth) <= 1)), 4),
                 "exact": round(float(np.mean(pred == truth)), 4), "spearman": round(spearman(score, truth), 4),

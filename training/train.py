@@ -171,14 +171,13 @@ def main(argv=None) -> int:
         rule = RULES[args.rule]
         cache = args.cache or None
         # getattr: configs saved before these flags (--resume, bn_recalibrate.py) lack the keys.
-        if not 0 <= getattr(args, "low_light_share", 0.0) <= 1:
-            raise DataError(f"--low_light_share {args.low_light_share}: a share, between 0 and 1")
-        if not 0 <= getattr(args, "coarse_share", 0.0) <= 1:
-            raise DataError(f"--coarse_share {args.coarse_share}: a share, between 0 and 1")
+        shares = {flag: getattr(args, flag, 0.0) for flag in ("low_light_share", "coarse_share")}
+        for flag, share in shares.items():
+            if not 0 <= share <= 1:
+                raise DataError(f"--{flag} {share}: a share, between 0 and 1")
         train_fields, areas = with_scales(train_fields, scale_factors(getattr(args, "scale_aug", "")))
         sampler = FieldSampler(train_fields, rule, args.levels, args.step_um, seed=args.seed, cache=cache,
-                               stat_pixels=args.stat_pixels, areas=areas, low_light_share=getattr(args, "low_light_share", 0.0),
-                               coarse_share=getattr(args, "coarse_share", 0.0))
+                               stat_pixels=args.stat_pixels, areas=areas, **shares)
         val = None
         if watch_fields and args.val_patches > 0:
             watcher = FieldSampler(watch_fields, rule, args.levels, args.step_um, seed=args.seed + 1, cache=cache, stat_pixels=args.stat_pixels)
