@@ -9,39 +9,25 @@
  * Anything else states no pixel size: resolution in inches or with no unit is what cameras and image editors write
  * for printing (72 dpi, 1/1), and reading it as a pixel size would resample an image by a meaningless factor.
  */
-import { MAX_PIXEL_SIZE_UM, MIN_PIXEL_SIZE_UM } from '../core/options.js';
 import type { PixelSize } from '../core/types.js';
+import { micronsPer, pixelSizeInRange } from '../core/units.js';
 import { Tag, type Ifd, type TiffFile } from './tiff-ifd.js';
 
-/** µm per unit, by the names ImageJ and OME write (lower case). */
-const UM_PER: Record<string, number> = {
-  micron: 1, microns: 1, µm: 1, um: 1, 'μm': 1, nm: 1e-3, nanometer: 1e-3, mm: 1e3, millimeter: 1e3, cm: 1e4, centimeter: 1e4, m: 1e6, meter: 1e6, inch: 25400, å: 1e-4, angstrom: 1e-4,
-};
-
-/** Widest range taken from a file at all: the range a user may give (core/options.ts); beyond it a value is junk. */
-const ANY = { min: MIN_PIXEL_SIZE_UM, max: MAX_PIXEL_SIZE_UM };
 /** Range a bare centimetre resolution must fall in to be read as a microscope pixel. */
 const PLAUSIBLE = { min: 0.02, max: 20 };
 
-const unitFactor = (unit: string): number | undefined => UM_PER[unit.trim().toLowerCase().replace(/\\u00b5/g, 'µ')];
-
-function size(x: number, y: number, range: { min: number; max: number }): PixelSize | undefined {
-  const ok = (v: number): boolean => Number.isFinite(v) && v >= range.min && v <= range.max;
-  return ok(x) && ok(y) ? { x, y } : undefined;
-}
-
-function fromResolution(tf: TiffFile, ifd: Ifd, umPerUnit: number, range: { min: number; max: number }): PixelSize | undefined {
+function fromResolution(tf: TiffFile, ifd: Ifd, umPerUnit: number, range?: { min: number; max: number }): PixelSize | undefined {
   const xr = tf.value(ifd, Tag.XResolution, NaN);
   const yr = tf.value(ifd, Tag.YResolution, xr);
   if (!(xr > 0) || !(yr > 0)) return undefined;
-  return size(umPerUnit / xr, umPerUnit / yr, range);
+  return pixelSizeInRange(umPerUnit / xr, umPerUnit / yr, range);
 }
 
 function fromImageJ(tf: TiffFile, ifd: Ifd, description: string): PixelSize | undefined {
   if (!description.startsWith('ImageJ=')) return undefined;
   const unit = /^unit=(.+)$/m.exec(description)?.[1];
-  const factor = unit === undefined ? undefined : unitFactor(unit);
-  return factor === undefined ? undefined : fromResolution(tf, ifd, factor, ANY);
+  const factor = unit === undefined ? undefined : micronsPer(unit);
+  return factor === undefined ? undefined : fromResolution(tf, ifd, factor);
 }
 
 function fromOme(description: string): PixelSize | undefined {
@@ -51,10 +37,10 @@ function fromOme(description: string): PixelSize | undefined {
   const attr = (name: string): string | undefined => new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`).exec(pixels)?.[1];
   const x = Number(attr('PhysicalSizeX'));
   const y = Number(attr('PhysicalSizeY') ?? attr('PhysicalSizeX'));
-  const fx = unitFactor(attr('PhysicalSizeXUnit') ?? 'µm');
-  const fy = unitFactor(attr('PhysicalSizeYUnit') ?? attr('PhysicalSizeXUnit') ?? 'µm');
+  const fx = micronsPer(attr('PhysicalSizeXUnit') ?? 'µm');
+  const fy = micronsPer(attr('PhysicalSizeYUnit') ?? attr('PhysicalSizeXUnit') ?? 'µm');
   if (fx === undefined || fy === undefined || !(x > 0) || !(y > 0)) return undefined;
-  return size(x * fx, y * fy, ANY);
+  return pixelSizeInRange(x * fx, y * fy);
 }
 
 /** The pixel size of the page `ifd`, when the file states one (see the module comment). */

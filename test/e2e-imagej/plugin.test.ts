@@ -174,6 +174,30 @@ describe('ImageJ.JS plugin in the real ImJoy runtime, against a real ImageJ', { 
     assertRowsMatch(await readTable(ij, 'Focus Quality', RESULT_COLUMNS), cli.images, 'eight bit.tif');
   });
 
+  it('the image calibration is its pixel size: µm or nm, same patches (168 px at 0.325 µm) as the CLI on the calibrated file; uncalibrated says so', async () => {
+    const file = path.join(tmp, 'calibrated.tif');
+    const props = (unit: string, size: number): string => `run("Properties...", "channels=1 slices=1 frames=1 unit=${unit} pixel_width=${size} pixel_height=${size} voxel_depth=1");`;
+    await ij.run(`run("Close All"); open("${IN_FOCUS_16}"); ${props('micron', 0.325)} saveAs("Tiff", ${macroString(file)});`);
+    const cli = cliResult(file, tmp);
+    assert.ok(cli.patches.length > 0 && cli.patches.every((p) => p.w === 168), 'the CLI resampled the calibrated file: 84-pixel patches at 0.65 µm are 168 of its pixels');
+    for (const [unit, size] of [['micron', 0.325], ['nm', 325]] as const) {
+      await ij.run(`selectImage("calibrated.tif"); ${props(unit, size)}`);
+      await clearLog();
+      await click('border=2 overlay');
+      const { alerts, status } = await log();
+      assert.deepEqual(alerts, []);
+      assert.ok(!status.some((m) => /pixel size unknown/.test(m)), `${unit}: ${status.join(' | ')}`);
+      assertOverlayMatches(await readOverlay(ij), cli.patches, false, 2);
+      assertRowsMatch(await readTable(ij, 'Focus Quality', RESULT_COLUMNS), cli.images, 'calibrated.tif');
+    }
+    await ij.run('selectImage("calibrated.tif"); run("Properties...", "channels=1 slices=1 frames=1 unit=pixel pixel_width=1 pixel_height=1 voxel_depth=1");');
+    await clearLog();
+    await click('border=2 overlay');
+    const { status } = await log();
+    assert.ok(status.some((m) => /pixel size unknown/.test(m)), `uncalibrated: ${status.join(' | ')}`);
+    assert.ok((await readOverlay(ij)).every((o) => o.w === 84), 'uncalibrated: measured at its own pixels');
+  });
+
   it('a 5-slice stack whose sharpest slice is 3: slices=all gives 5 rows as the CLI, Best on 3, the user\'s slice kept; select goes to 3', async () => {
     const file = path.join(tmp, 'five.tif');
     // Slice 3 is the image itself, the others blurred copies.

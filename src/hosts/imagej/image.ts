@@ -6,10 +6,15 @@
  * another one meanwhile) and the caller puts the user's position back with `restorePosition`.
  *
  * Hyperstacks: the current channel is measured; the z axis is the slices, or the frames when there is one slice.
+ *
+ * The image's spatial calibration (Image › Properties…, or what ImageJ read from the file) is its pixel size, so the
+ * engine resamples to the model's native pixels as the CLI does for the same file; an uncalibrated image ("pixels")
+ * has none, and the result says so.
  */
 import { ImageContentError, ImageFormatError, withContext } from '../../core/errors.js';
 import type { PlaneSource } from '../../core/measure-stack.js';
-import type { GrayImage } from '../../core/types.js';
+import type { GrayImage, PixelSize } from '../../core/types.js';
+import { calibratedPixelSize } from '../../core/units.js';
 import type { ImageJService } from './host.js';
 import type { ChannelOrder } from '../../image-input.js';
 import { planeFromImageJ } from './ndarray.js';
@@ -31,27 +36,37 @@ export interface ImageJImage {
   readonly position: Position;
   /** The axis measured as z: slices, or frames for a time series with one slice per frame. */
   readonly axis: 'slice' | 'frame';
+  /** µm per pixel from the image's calibration; undefined when it is not calibrated in a length. */
+  readonly pixelSize: PixelSize | undefined;
 }
 
-const FIELDS = 12;
+const FIELDS = 15;
+const UNIT_CHARS = 16;
 const TITLE_CHARS = 255;
-// fq_v: found, id, c, z, t, channels, slices, frames, width, height, bit depth, title length, then the title's UTF-16 codes.
-const PROBE = block(`fq_v = newArray(${FIELDS + TITLE_CHARS});
+// fq_v: found, id, c, z, t, channels, slices, frames, width, height, bit depth, title length, pixel width, pixel
+// height, unit length; then the unit's UTF-16 codes (UNIT_CHARS slots), then the title's.
+const PROBE = block(`fq_v = newArray(${FIELDS + UNIT_CHARS + TITLE_CHARS});
 if (nImages > 0) {
   fq_v[0] = 1; fq_v[1] = getImageID(); Stack.getPosition(fq_c, fq_z, fq_t); fq_v[2] = fq_c; fq_v[3] = fq_z; fq_v[4] = fq_t;
   getDimensions(fq_w, fq_h, fq_nc, fq_nz, fq_nt); fq_v[5] = fq_nc; fq_v[6] = fq_nz; fq_v[7] = fq_nt; fq_v[8] = fq_w; fq_v[9] = fq_h; fq_v[10] = bitDepth();
   fq_ti = getTitle(); fq_v[11] = minOf(lengthOf(fq_ti), ${TITLE_CHARS});
-  for (fq_k = 0; fq_k < fq_v[11]; fq_k++) fq_v[${FIELDS} + fq_k] = charCodeAt(fq_ti, fq_k);
+  for (fq_k = 0; fq_k < fq_v[11]; fq_k++) fq_v[${FIELDS + UNIT_CHARS} + fq_k] = charCodeAt(fq_ti, fq_k);
+  getPixelSize(fq_u, fq_pw, fq_ph); fq_v[12] = fq_pw; fq_v[13] = fq_ph; fq_v[14] = minOf(lengthOf(fq_u), ${UNIT_CHARS});
+  for (fq_k = 0; fq_k < fq_v[14]; fq_k++) fq_v[${FIELDS} + fq_k] = charCodeAt(fq_u, fq_k);
 }`, { sets: [VALUES] });
 
 /** The current image, or undefined when none is open; the image is current again afterwards. */
 export async function probeCurrentImage(ij: ImageJService): Promise<ImageJImage | undefined> {
-  const values = (await macroValues(ij, PROBE, FIELDS + TITLE_CHARS)).map(Math.round);
+  const raw = await macroValues(ij, PROBE, FIELDS + UNIT_CHARS + TITLE_CHARS);
+  const values = raw.map(Math.round);
   if (values[0] !== 1) return undefined;
-  const [, id, channel, slice, frame, channels, slices, frames, width, height, bitDepth, titleLength] = values as number[];
+  const [, id, channel, slice, frame, channels, slices, frames, width, height, bitDepth, titleLength, , , unitLength] = values as number[];
+  // The probe carries float32: 0.325 comes back as 0.32499998…; seven significant digits are what float32 holds.
+  const [pixelWidth, pixelHeight] = [raw[12]!, raw[13]!].map((v) => Number(v.toPrecision(7))) as [number, number];
+  const unit = String.fromCharCode(...values.slice(FIELDS, FIELDS + unitLength!));
   const image: ImageJImage = {
     id: id!,
-    title: String.fromCharCode(...values.slice(FIELDS, FIELDS + titleLength!)),
+    title: String.fromCharCode(...values.slice(FIELDS + UNIT_CHARS, FIELDS + UNIT_CHARS + titleLength!)),
     width: width!,
     height: height!,
     channels: channels!,
@@ -60,6 +75,7 @@ export async function probeCurrentImage(ij: ImageJService): Promise<ImageJImage 
     bitDepth: bitDepth!,
     position: { channel: channel!, slice: slice!, frame: frame! },
     axis: slices! === 1 && frames! > 1 ? 'frame' : 'slice',
+    pixelSize: calibratedPixelSize(pixelWidth, pixelHeight, unit),
   };
   await ij.runMacro(selectMacro(image));
   return image;
@@ -115,7 +131,8 @@ export function imagePlanes(ij: ImageJService, image: ImageJImage, rgb?: Channel
         throw withContext(e, { slice: index });
       }
       if (read.warning) warnings.add(read.warning);
-      return read.plane as GrayImage;
+      const plane = read.plane as GrayImage;
+      return image.pixelSize ? { ...plane, pixelSize: image.pixelSize } : plane;
     },
   };
 }
