@@ -144,6 +144,35 @@ describe('<focus-quality-view>', () => {
     }
   });
 
+  it('pixel-size resamples to the model\'s native pixels and measures again when it changes; unset, the file\'s own; a bad value is an error', async () => {
+    const view = document.createElement('focus-quality-view');
+    view.setAttribute('model-url', MODEL_URL);
+    view.setAttribute('ort-url', ORT_URL);
+    view.setAttribute('pixel-size', '0.325');
+    document.body.append(view);
+    try {
+      const done = nextEvent<{ result: FocusResult }>(view, 'focus-quality-result');
+      view.src = DATA + IN_FOCUS;
+      const fine = (await done).detail.result;
+      // The card's native pixel is 0.65 µm: a patch of 84 native pixels covers 168 pixels of 0.325 µm.
+      assert(fine.patches.length > 0 && fine.patches.every((p) => p.w === 168 && p.h === 168), `patch sizes: ${[...new Set(fine.patches.map((p) => p.w))]}`);
+      assertEqual(JSON.stringify(fine.resampled), JSON.stringify({ width: Math.round(fine.width / 2), height: Math.round(fine.height / 2) }), 'resampled size');
+      const again = nextEvent<{ result: FocusResult }>(view, 'focus-quality-result');
+      view.removeAttribute('pixel-size');
+      const own = (await again).detail.result;
+      assert(own.patches.every((p) => p.w === 84), 'the file states no pixel size: its own pixels');
+      assert((own.warnings ?? []).some((w) => /pixel size unknown/.test(w)), `warnings: ${own.warnings}`);
+      const failed = nextEvent<{ name: string; message: string }>(view, 'focus-quality-error');
+      view.pixelSize = '0,65 µm';
+      const { detail } = await failed;
+      assertEqual(detail.name, 'OptionsError', detail.message);
+      assert(/pixelSize/.test(detail.message), detail.message);
+      assertEqual(view.result, own, 'the earlier result stays');
+    } finally {
+      view.remove();
+    }
+  });
+
   const badInputs: [string, () => Promise<Blob>, RegExp, string][] = [
     ['a text file named .tif', async () => new Blob(['plate 3, well B4: see notes\n']), /not a TIFF or PNG.*text/, 'ImageFormatError'],
     ['a 1×1 image', async () => new Blob([encode({ width: 1, height: 1, data: new Uint8Array([7]), channels: 1, depth: 8 })]), /1×1.*smaller than one/, 'ImageContentError'],

@@ -8,8 +8,10 @@
  * Give it an image by `src` (URL of a TIFF/PNG) or `loadFile(file)` — decoded, measured and drawn in the worker, so a
  * huge or malformed file never blocks the page — by the `image` property (a GrayImage or a decoded ImageStack, measured
  * on assignment), or show a result computed elsewhere with `display(image, result)` / `displayPicture(...)`.
- * `slice` picks the slice of a stack (an index the stack lacks is an error, never clamped). A failed load or
- * measurement shows a message and keeps the image and result shown before.
+ * `slice` picks the slice of a stack (an index the stack lacks is an error, never clamped). `pixel-size` (µm: "0.325"
+ * or "x,y"; the property also takes a number or `{x, y}`) overrides the pixel size read from the file, so the image is
+ * resampled to the model's native pixels; changing it measures again. A failed load or measurement shows a message
+ * and keeps the image and result shown before.
  *
  * @event focus-quality-result - `CustomEvent<FocusQualityResultDetail>` after each successful measurement.
  * @event focus-quality-error - `CustomEvent<FocusQualityErrorDetail>` when loading, decoding or measuring fails (not on cancel).
@@ -24,7 +26,8 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { ImageFormatError, formatError, withContext } from '../../core/errors.js';
 import type { ModelCard } from '../../core/model-card.js';
-import type { FocusResult, GrayImage, ImageStack } from '../../core/types.js';
+import { parsePixelSize } from '../../core/options.js';
+import type { FocusResult, GrayImage, ImageStack, PixelSize } from '../../core/types.js';
 import type { FocusQuality } from '../../api.js';
 import type { BackendPreference } from '../../inference/worker-protocol.js';
 import { renderPreview, type Preview } from '../../io/preview.js';
@@ -33,7 +36,7 @@ import { PatchFocus } from './patch-focus.js';
 import { legend, patchReading, summaryLine, tooltip } from './patch-info.js';
 import { sharedFocusQuality } from './shared-focus-quality.js';
 import { StagePainter, type StagePicture } from './stage-painter.js';
-import { show, type Shown } from './sources.js';
+import { show, type Shown, type Where } from './sources.js';
 import { styles } from './focus-quality-view.styles.js';
 
 export interface FocusQualityResultDetail {
@@ -59,6 +62,7 @@ export class FocusQualityView extends LitElement {
     backend: { type: String },
     borderWidth: { type: Number, attribute: 'border-width' },
     slice: { type: Number },
+    pixelSize: { attribute: 'pixel-size' },
     image: { attribute: false },
     focusQuality: { attribute: false },
     card: { attribute: false },
@@ -78,6 +82,8 @@ export class FocusQualityView extends LitElement {
   declare borderWidth: number;
   /** Slice of a stack to show and measure (0-based); changing it measures that slice. */
   declare slice: number;
+  /** Pixel size in µm overriding the file's (a number, "x" or "x,y", or `{x, y}`); unset or "": the file's own. */
+  declare pixelSize: number | string | PixelSize | undefined;
   /** The image to measure; assigning measures it. */
   declare image: GrayImage | ImageStack | undefined;
   /** The engine to measure with (`createFocusQuality()`); default one shared by every element with the same model settings. */
@@ -136,9 +142,9 @@ export class FocusQualityView extends LitElement {
   async measure(): Promise<FocusResult | undefined> {
     const fq = this.engine();
     const image = this.image;
-    if (image) return this.run(this.source, (hooks) => show(fq, image, this.source ?? 'image', this.slice, this.pictureSide, hooks));
+    if (image) return this.run(this.source, (hooks) => show(fq, image, this.source ?? 'image', this.where(), hooks));
     const file = this.file;
-    if (file) return this.run(file.name, (hooks) => show(fq, file.blob, file.name, this.slice, this.pictureSide, hooks));
+    if (file) return this.run(file.name, (hooks) => show(fq, file.blob, file.name, this.where(), hooks));
     return undefined;
   }
 
@@ -163,6 +169,7 @@ export class FocusQualityView extends LitElement {
     if (changed.has('src') && this.src) void this.loadUrl(this.src);
     else if (changed.has('image') && this.image) void this.measure();
     else if (changed.has('slice') && changed.get('slice') !== undefined && (this.image ?? this.file)) void this.measure();
+    else if (changed.has('pixelSize') && (this.image ?? this.file)) void this.measure();
     else if (changed.get('modelUrl') !== undefined || changed.get('ortUrl') !== undefined || changed.get('backend') !== undefined) void this.measure();
   }
 
@@ -174,8 +181,15 @@ export class FocusQualityView extends LitElement {
       if (!response.ok) throw new ImageFormatError(`cannot fetch the image: HTTP ${response.status} ${response.statusText}`.trim(), { file: url });
       const blob = await response.blob();
       this.file = { blob, name };
-      return show(fq, blob, name, this.slice, this.pictureSide, hooks);
+      return show(fq, blob, name, this.where(), hooks);
     });
+  }
+
+  /** What to measure and draw of the input; a bad `pixelSize` throws OptionsError, shown as the element's error. */
+  private where(): Where {
+    const given = this.pixelSize;
+    const pixelSize = given === undefined || given === null || given === '' ? undefined : parsePixelSize(given);
+    return { slice: this.slice, maxSide: this.pictureSide, pixelSize };
   }
 
   private engine(): FocusQuality {
