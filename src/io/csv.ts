@@ -6,7 +6,7 @@
 import type { ResultRow } from './rows.js';
 import { rowWarnings } from './rows.js';
 
-export const IMAGE_COLUMNS = ['file', 'slice', 'width', 'height', 'patches', 'level', 'score', 'certainty', 'mean_certainty', 'in_focus', 'verdict', 'error', 'max_certainty', 'warnings'] as const;
+export const IMAGE_COLUMNS = ['file', 'slice', 'width', 'height', 'patches', 'level', 'score', 'certainty', 'mean_certainty', 'in_focus', 'verdict', 'error', 'max_certainty', 'warnings', 'pixel_size_um'] as const;
 
 /** `IMAGE_COLUMNS` followed by one column per metric. */
 export function imageColumns(metrics: readonly string[] = []): string[] {
@@ -39,6 +39,16 @@ export const csvLine = (fields: readonly (string | number | boolean | undefined 
 
 const fixed = (v: number, digits: number): string => (Number.isFinite(v) ? v.toFixed(digits) : '');
 
+/**
+ * The pixel size the slice was measured at (µm, 6 significant digits: a TIFF's rational resolution gives 0.32500000812…):
+ * "x" for square pixels, else "x,y" as `--pixel-size` takes it; empty when unknown.
+ */
+function pixelSizeCell(p: { x: number; y: number } | undefined): string {
+  if (!p) return '';
+  const [x, y] = [p.x, p.y].map((v) => String(Number(v.toPrecision(6))));
+  return x === y ? x! : `${x},${y}`;
+}
+
 /** Metric values span many magnitudes (a PLLS slope of −2, a Brenner sum of 1e9): significant digits, not decimals. */
 const metricCell = (v: number | undefined): string => (v !== undefined && Number.isFinite(v) ? String(Number(v.toPrecision(10))) : '');
 
@@ -61,6 +71,7 @@ export function formatImageRow(row: ResultRow, metrics: readonly string[] = []):
     row.error ?? '',
     r && fixed(r.maxCertainty, 4),
     rowWarnings(row).join('; '),
+    pixelSizeCell(r?.pixelSize),
     ...metricCells(r?.metrics, metrics),
   ]);
 }

@@ -144,6 +144,31 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
     }
   });
 
+  it('the Pixel size field resamples the next files to the model\'s pixels and the CSV says so; a bad value costs that file a row saying why', async () => {
+    const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    try {
+      await openEmpty(page, served);
+      const name = path.basename(IMAGE);
+      await page.fill('#pixel-size', '0.325');
+      await page.setInputFiles('#files', IMAGE);
+      await page.waitForSelector(`table.results tbody tr[data-file="${name}"]`, { timeout: 120_000 });
+      // The card's native pixel is 0.65 µm: a patch of 84 native pixels covers 168 of this image's 0.325 µm pixels.
+      await page.waitForFunction(() => (document.querySelector('focus-quality-view') as unknown as { result?: FocusResult }).result !== undefined);
+      const widths = await page.evaluate(() => [...new Set((document.querySelector('focus-quality-view') as unknown as { result: FocusResult }).result.patches.map((p) => p.w))]);
+      assert.deepEqual(widths, [168]);
+      await page.fill('#pixel-size', '0.325 µm/px');
+      await drop(page, [{ name: 'second.tif', bytes: readFileSync(IMAGE) }]);
+      const failed = (await (await page.waitForSelector('table.results tbody tr.failed[data-file="second.tif"] td.col-error', { timeout: 60_000 })).textContent())?.trim() ?? '';
+      assert.match(failed, /^not measured: .*pixelSize.*µm/);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+      const [header, row] = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((l) => l.split(','));
+      assert.equal(row![0], name);
+      assert.equal(row![header!.indexOf('pixel_size_um')], '0.325');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('a dropped z-stack gets a score-per-slice plot whose marked best slice is the lowest score', async () => {
     // Three planes of a real in-focus image: Gaussian-blurred (σ 4 px), as is, blurred more (σ 8 px).
     const dir = mkdtempSync(path.join(tmpdir(), 'fq-e2e-'));

@@ -23,7 +23,7 @@ describe('GeoJSON and JSON writers', () => {
     assert.equal(fc.features.length, 3);
     assert.deepEqual(fc.features[0], { type: 'Feature', geometry: null, properties: { file: 'bad.tif', slice: 0, error: 'truncated' } });
     assert.equal(JSON.parse(JSON.stringify(fc)).features[2].properties.file, 'a.tif');
-    assert.deepEqual(fc.properties?.images, [{ file: 'a.tif', slice: 0, width: 168, height: 84, level: 1, score: RESULT.score, certainty: 0.5, meanCertainty: 0.25, maxCertainty: 0.75, inFocus: true, verdict: 'in', probs: RESULT.probs }]);
+    assert.deepEqual(fc.properties?.images, [{ file: 'a.tif', slice: 0, width: 168, height: 84, level: 1, score: RESULT.score, certainty: 0.5, meanCertainty: 0.25, maxCertainty: 0.75, inFocus: true, verdict: 'in', pixelSize: null, probs: RESULT.probs }]);
   });
 
   it('writes JSON rows with camelCase fields, patches only on request', () => {

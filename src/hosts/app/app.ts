@@ -8,6 +8,8 @@
  */
 import { html, nothing, render } from 'lit';
 import { errorFields, formatError, withContext } from '../../core/errors.js';
+import { parsePixelSize } from '../../core/options.js';
+import type { PixelSize } from '../../core/types.js';
 import { createFocusQuality } from '../../api.js';
 import { toImageCsv } from '../../io/csv.js';
 import { toGeoJSONCollection } from '../../io/geojson.js';
@@ -52,13 +54,23 @@ function say(kind: Message['kind'], text: string): void {
   state.messages = [...state.messages.slice(-19), { kind, text }];
 }
 
+/**
+ * The header's pixel size (µm), read when a file's turn comes: empty means each file's own. A value that is no pixel
+ * size throws OptionsError, so the file gets a row saying why rather than a silent measurement at the wrong scale.
+ */
+function pixelSizeField(): PixelSize | undefined {
+  const text = document.querySelector<HTMLInputElement>('#pixel-size')!.value.trim();
+  return text === '' ? undefined : parsePixelSize(text);
+}
+
 /** Decodes and measures every slice of one file in the worker (the one stack loop runs there); throws on failure, leaving state untouched. */
 async function measureFile(name: string, file: Blob, signal: AbortSignal): Promise<void> {
   const onProgress = (done: number, total: number): void => {
     if (state.busy) [state.busy.done, state.busy.total] = [done, total];
     update();
   };
-  const m = await fq.measure(file, { name, slices: 'all', signal, onProgress });
+  const pixelSize = pixelSizeField();
+  const m = await fq.measure(file, { name, slices: 'all', signal, onProgress, ...(pixelSize ? { pixelSize } : {}) });
   const { results, best } = m;
   const id = nextId++;
   pictures.set(id, m);
@@ -253,6 +265,7 @@ function applyMode(live: LiveMode): void {
   document.querySelector<HTMLElement>('main')!.hidden = isLive;
   document.querySelector<HTMLElement>('#live')!.hidden = !isLive;
   document.querySelector<HTMLElement>('#open')!.hidden = isLive;
+  document.querySelector<HTMLElement>('#pixel-size-field')!.hidden = isLive;
   document.querySelector<HTMLElement>('header .hint')!.hidden = isLive;
   for (const [id, on] of [['#mode-files', !isLive], ['#mode-live', isLive]] as const) {
     const link = document.querySelector<HTMLElement>(id)!;
