@@ -473,6 +473,14 @@ selectImage("r"); run("Duplicate...", "title=b"); run("Invert"); run("Merge Chan
     const first = cli.patches[0]!;
     assert.deepEqual(fc.features[0]!.geometry.coordinates[0]![0], [first.x, first.y]);
     assert.equal(fc.features[0]!.properties.level, first.level);
+    // With data.pixelSize the plane is resampled to the model's 0.65 µm: patches of 168 pixels at 0.325 µm.
+    const sized = await page.evaluate(async () => {
+      const r = await fetch('/ij/getImage', { method: 'POST', body: '{}' });
+      const image = { _rtype: 'ndarray', _rvalue: await r.arrayBuffer(), _rshape: JSON.parse(r.headers.get('x-shape')!), _rdtype: r.headers.get('x-dtype') };
+      const fc = await (window as unknown as { __plugin: { api: { run(ctx: unknown): Promise<{ features: { geometry: { coordinates: number[][][] } }[] }> } } }).__plugin.api.run({ data: { image, pixelSize: 0.325 } });
+      return fc.features.map((f) => f.geometry.coordinates[0]![2]![0]! - f.geometry.coordinates[0]![0]![0]!);
+    });
+    assert.ok(sized.length > 0 && sized.every((w) => w === 168), `patch widths ${[...new Set(sized)]}`);
   });
 
   it('the ImJoy app, no ImageJ.JS window open: getWindow is null, the plugin opens https://ij.imjoy.io and works in it', async () => {

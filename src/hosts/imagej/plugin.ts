@@ -13,6 +13,7 @@
 import { ERROR_NAMES, formatError, ImageFormatError, OptionsError } from '../../core/errors.js';
 import { measureStack, planesOf } from '../../core/measure-stack.js';
 import { parseMetricNames } from '../../core/metrics/registry.js';
+import { parsePixelSize } from '../../core/options.js';
 import { isNdArray, toImageStack } from '../../image-input.js';
 import { createWorkerClient, defaultAssetUrls, type WorkerClientOptions } from '../../inference/worker-client.js';
 import { toImageCsv } from '../../io/csv.js';
@@ -55,7 +56,7 @@ function workerUrlFor(url: string): string {
 
 export interface FocusQualityPlugin {
   setup(): Promise<void>;
-  run(ctx?: { data?: { image?: unknown }; config?: Record<string, unknown> }): Promise<FeatureCollection | CommandResult | undefined>;
+  run(ctx?: { data?: { image?: unknown; pixelSize?: unknown }; config?: Record<string, unknown> }): Promise<FeatureCollection | CommandResult | undefined>;
   measure(options?: string): Promise<CommandResult>;
   /**
    * `measure` with the results as the CLI's CSV text (one row per measured plane): the one result type, besides an
@@ -207,10 +208,12 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
     },
   };
 
-  async function measureNdarray(image: unknown): Promise<FeatureCollection> {
+  /** Another viewer's pixels; `pixelSize` (µm: a number, "x,y" or {x, y}) as the API takes it, since an ndarray has no calibration. */
+  async function measureNdarray(image: unknown, pixelSize: unknown): Promise<FeatureCollection> {
     if (!isNdArray(image)) throw new ImageFormatError('ctx.data.image must be an ImJoy ndarray ({_rtype: "ndarray", …})');
     const stack = toImageStack(image, 'ctx.data.image');
-    const { results } = await measureStack(measurer, planesOf(stack), { slices: 'all' });
+    const size = parsePixelSize(pixelSize ?? undefined);
+    const { results } = await measureStack(measurer, planesOf(stack), { slices: 'all', ...(size ? { pixelSize: size } : {}) });
     const collections = results.map((r) => toGeoJSON(r));
     if (collections.length === 1) return collections[0]!;
     return { type: 'FeatureCollection', features: collections.flatMap((c) => c.features), properties: { slices: collections.map((c) => c.properties), warnings: stack.warnings } };
@@ -227,7 +230,7 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
       }
     },
     async run(ctx) {
-      if (ctx?.data?.image !== undefined) return measureNdarray(ctx.data.image);
+      if (ctx?.data?.image !== undefined) return measureNdarray(ctx.data.image, ctx.data.pixelSize);
       await fromMenu(MEASURE);
       return undefined;
     },
