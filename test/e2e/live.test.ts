@@ -205,6 +205,35 @@ describe('Live mode', { timeout: 300_000 }, () => {
     }
   });
 
+  it('with a pixel size the region is measured at the model\'s native pixels (0.325 µm: patches of 168 video pixels); a value that is no pixel size starts nothing and says why', async () => {
+    const context = await session.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.grantPermissions(['camera']);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${session.served.url}?samples=0#live`);
+      await page.fill('#pixel-size', 'ten');
+      await page.click('#live-camera');
+      await page.waitForSelector('.live-message.error', { timeout: 30_000 });
+      assert.match((await page.textContent('.live-message')) ?? '', /^Pixel size: .*pixelSize/);
+      assert.equal(await page.evaluate(() => document.querySelector<HTMLVideoElement>('video.live-video')!.srcObject), null, 'no camera opened');
+      await page.fill('#pixel-size', '0.325');
+      await page.evaluate(() => {
+        const w = window as unknown as { widths: number[][] };
+        w.widths = [];
+        document.addEventListener('focus-quality-live', (e) => w.widths.push((e as CustomEvent).detail.result.patches.map((p: { w: number }) => p.w)));
+      });
+      await page.click('#live-camera');
+      await page.waitForFunction(() => (window as unknown as { widths: unknown[] }).widths.length >= 2, null, { timeout: 60_000 });
+      const widths = await page.evaluate(() => (window as unknown as { widths: number[][] }).widths);
+      // The default 336-pixel region is 2×2 native patches of 84 at 0.65 µm, i.e. 168 of the camera's 0.325 µm pixels.
+      assert.ok(widths.every((ws) => ws.length === 4 && ws.every((w) => w === 168)), JSON.stringify(widths.slice(0, 3)));
+      assert.match((await page.textContent('.live-where')) ?? '', /0\.325 µm per pixel/);
+      await page.click('#live-stop');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a screen or window capture is measured the same way, and Stop ends it', async () => {
     // A browser that answers the screen picker itself (headless has no one to click it) with Chromium's fake screen.
     const screen = await start(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream']);

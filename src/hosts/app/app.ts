@@ -265,7 +265,6 @@ function applyMode(live: LiveMode): void {
   document.querySelector<HTMLElement>('main')!.hidden = isLive;
   document.querySelector<HTMLElement>('#live')!.hidden = !isLive;
   document.querySelector<HTMLElement>('#open')!.hidden = isLive;
-  document.querySelector<HTMLElement>('#pixel-size-field')!.hidden = isLive;
   document.querySelector<HTMLElement>('header .hint')!.hidden = isLive;
   for (const [id, on] of [['#mode-files', !isLive], ['#mode-live', isLive]] as const) {
     const link = document.querySelector<HTMLElement>(id)!;
@@ -306,7 +305,7 @@ async function loadSamples(force = false): Promise<void> {
 
 wire();
 update();
-const live = new LiveMode(document.querySelector<HTMLElement>('#live')!, fq);
+const live = new LiveMode(document.querySelector<HTMLElement>('#live')!, fq, pixelSizeField);
 addEventListener('hashchange', () => applyMode(live));
 applyMode(live);
 void loadSamples();

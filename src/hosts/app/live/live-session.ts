@@ -6,7 +6,7 @@
  * with a message; nothing waits on it.
  */
 import { formatError } from '../../../core/errors.js';
-import type { FocusResult, GrayImage } from '../../../core/types.js';
+import type { FocusResult, GrayImage, PixelSize } from '../../../core/types.js';
 import type { FocusQuality } from '../../../api.js';
 import { interleavedToLuminance } from '../../../io/luminance.js';
 import { describeMediaError, type SourceKind } from './media-errors.js';
@@ -56,8 +56,11 @@ export class LiveSession {
   constructor(
     private readonly video: HTMLVideoElement,
     private readonly measurer: LiveMeasurer,
+    /** One model patch in video pixels: the region is whole patches wide. */
     private readonly patchSize: number,
     private readonly hooks: LiveHooks,
+    /** µm per video pixel, when the user gave it: frames are resampled to the model's native pixels. */
+    private readonly pixelSize?: PixelSize,
   ) {}
 
   get active(): boolean {
@@ -168,7 +171,7 @@ export class LiveSession {
     this.busy = true;
     const at = performance.now();
     try {
-      const result = (await this.measurer.measure(this.grab(region), { name: 'live image' })).best;
+      const result = (await this.measurer.measure(this.grab(region), { name: 'live image', ...(this.pixelSize ? { pixelSize: this.pixelSize } : {}) })).best;
       if (this.running) this.hooks.onReading({ result, frame, at, latencyMs: performance.now() - at, region });
     } catch (err) {
       this.end(`Measuring the live image failed: ${formatError(err)}`);

@@ -1,18 +1,20 @@
 /**
  * The app's Live mode: a focus meter for the microscope. Start a camera or share the microscope software's window; a
  * square region (default the central 336×336) of every frame the worker can keep up with is measured, and the current
- * level, a needle, the recent history and the rates are shown. Each reading is also dispatched as a bubbling
+ * level, a needle, the recent history and the rates are shown. The header's pixel size, read at Start, resamples each
+ * region to the model's native pixels (the region is then whole native patches wide). Each reading is also dispatched as a bubbling
  * `focus-quality-live` event (`CustomEvent<LiveReading>`) from the Live panel, for logging or automation.
  */
 import { html, nothing, render } from 'lit';
 import { levelColor } from '../../../core/colormap.js';
 import { formatError } from '../../../core/errors.js';
 import type { FocusQuality } from '../../../api.js';
+import type { PixelSize } from '../../../core/types.js';
 import { displayVerdict, VERDICT_TEXT } from '../../element/verdict.js';
 import { LiveHistory } from './history.js';
 import { LiveSession, type LiveReading } from './live-session.js';
 import type { SourceKind } from './media-errors.js';
-import { DEFAULT_REGION_SIZE, centredRegion, clampRegion, moveRegion, type Region } from './region.js';
+import { DEFAULT_REGION_SIZE, centredRegion, clampRegion, moveRegion, videoPatch, type Region } from './region.js';
 import { gauge, historyPlot, rates, type Scale } from './live-view.js';
 
 const REGION_SIZES = [168, 252, 336, 504, 672];
@@ -31,9 +33,14 @@ export class LiveMode {
   /** Counts starts, so a start still waiting for the model knows a newer one (or Stop) came after it. */
   private starts = 0;
 
+  /** µm per video pixel given for this capture (read at Start), shown under the meter. */
+  private pixelSize: PixelSize | undefined;
+
   constructor(
     private readonly root: HTMLElement,
     private readonly fq: FocusQuality,
+    /** The pixel size the user gave (µm), read at each Start; throws OptionsError for a value that is none. */
+    private readonly givenPixelSize: () => PixelSize | undefined = () => undefined,
   ) {}
 
   /** Shows the panel and loads the model (its card gives levels, in-focus threshold and patch size). */
@@ -66,15 +73,24 @@ export class LiveMode {
     this.message = { kind: 'info', text: kind === 'camera' ? 'Starting the camera…' : 'Choose the window or screen to share…' };
     this.update();
     let scale: Scale & { patchSize: number };
+    let pixelSize: PixelSize | undefined;
+    try {
+      pixelSize = this.givenPixelSize();
+    } catch (err) {
+      this.status = 'idle';
+      this.message = { kind: 'error', text: `Pixel size: ${formatError(err)}` };
+      return this.update();
+    }
     try {
       const { card } = await this.fq.info();
-      scale = this.scale = { levels: card.levels, inFocusMaxLevel: card.inFocusMaxLevel, patchSize: card.patchSize };
+      scale = this.scale = { levels: card.levels, inFocusMaxLevel: card.inFocusMaxLevel, patchSize: videoPatch(card, pixelSize) };
     } catch (err) {
       if (ticket !== this.starts) return;
       this.status = 'idle';
       this.message = { kind: 'error', text: `The model could not be loaded: ${formatError(err)}` };
       return this.update();
     }
+    this.pixelSize = pixelSize;
     if (ticket !== this.starts || this.status !== 'starting') return; // stopped or restarted while the model loaded
     const session = new LiveSession(this.video(), this.fq, scale.patchSize, {
       onFrame: (at) => this.history.frame(at),
@@ -85,10 +101,10 @@ export class LiveMode {
         this.stopTicker();
         this.update();
       },
-    });
+    }, pixelSize);
     this.session = session;
     try {
-      await session.start(kind, this.regionSize);
+      await session.start(kind, Math.max(this.regionSize, scale.patchSize));
       if (this.session !== session || !session.active) return;
       this.status = 'running';
       this.message = undefined;
@@ -159,7 +175,8 @@ export class LiveMode {
     const s = this.session;
     if (!s?.region || !this.scale) return this.update();
     const { width, height } = s.videoSize;
-    this.setRegion(centredRegion(width, height, this.regionSize, this.scale.patchSize, s.region.x + s.region.size / 2, s.region.y + s.region.size / 2));
+    const want = Math.max(this.regionSize, this.scale.patchSize);
+    this.setRegion(centredRegion(width, height, want, this.scale.patchSize, s.region.x + s.region.size / 2, s.region.y + s.region.size / 2));
   }
 
   /** The last reading's patches inside the region, outlined in their level's colour (opacity = certainty), as in Files mode. */
@@ -216,7 +233,13 @@ export class LiveMode {
           </div>
           <div class="live-meter">
             ${this.scale ? html`${gauge(this.last, this.scale)} ${historyPlot(this.history, now, this.scale)}` : nothing} ${rates(this.history, this.last, now)}
-            ${region ? html`<p class="small live-where">Measuring ${region.size}×${region.size} px at (${region.x}, ${region.y}) of ${size?.width}×${size?.height}.</p>` : nothing}
+            ${region
+              ? html`<p class="small live-where">
+                  Measuring ${region.size}×${region.size} px at (${region.x}, ${region.y}) of ${size?.width}×${size?.height}${this.pixelSize
+                    ? `, ${this.pixelSize.x === this.pixelSize.y ? this.pixelSize.x : `${this.pixelSize.x}×${this.pixelSize.y}`} µm per pixel`
+                    : ', pixel size unknown (measured as if it were the model\'s)'}.
+                </p>`
+              : nothing}
           </div>
         </div>
       `,

@@ -3,6 +3,9 @@
  * as the frame allows; the user moves it by clicking or with the arrow keys and picks its size. Always whole patches
  * wide and inside the frame.
  */
+import type { ModelCard } from '../../../core/model-card.js';
+import type { PixelSize } from '../../../core/types.js';
+
 export interface Region {
   readonly x: number;
   readonly y: number;
@@ -10,6 +13,15 @@ export interface Region {
 }
 
 export const DEFAULT_REGION_SIZE = 336;
+
+/**
+ * One model patch in video pixels: the card's patch at its native pixel size, seen by a camera of `pixelSize` (the
+ * smaller axis, so whole video patches hold whole native patches both ways); the card's own patch without either.
+ */
+export function videoPatch(card: Pick<ModelCard, 'patchSize' | 'pixelSizeUm'>, pixelSize: PixelSize | undefined): number {
+  if (!pixelSize || card.pixelSizeUm === undefined) return card.patchSize;
+  return Math.max(1, Math.round((card.patchSize * card.pixelSizeUm) / Math.min(pixelSize.x, pixelSize.y)));
+}
 
 /** The largest multiple of `patch` not above `want` that fits a `width`×`height` frame; 0 when not even one patch fits. */
 export function fitSize(want: number, width: number, height: number, patch: number): number {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { centredRegion, clampRegion, fitSize, moveRegion } from '../../../../src/hosts/app/live/region.js';
+import { centredRegion, clampRegion, fitSize, moveRegion, videoPatch } from '../../../../src/hosts/app/live/region.js';
 
 describe('live region', () => {
   it('defaults to the central 336×336 of a frame that holds it', () => {
@@ -27,5 +27,18 @@ describe('live region', () => {
     assert.deepEqual(moveRegion(r, 'ArrowRight', true, 640, 480, 84), { x: 304, y: 72, size: 336 });
     assert.deepEqual(moveRegion(r, 'ArrowUp', true, 640, 480, 84), { x: 152, y: 0, size: 336 });
     assert.equal(moveRegion(r, 'Enter', false, 640, 480, 84), undefined);
+  });
+});
+
+describe('videoPatch: one model patch in video pixels', () => {
+  const card = { patchSize: 84, pixelSizeUm: 0.65 };
+  it('is the card\'s patch without a pixel size, or with a card that states no native size', () => {
+    assert.equal(videoPatch(card, undefined), 84);
+    assert.equal(videoPatch({ patchSize: 84, pixelSizeUm: undefined }, { x: 0.325, y: 0.325 }), 84);
+  });
+  it('grows as the camera\'s pixels shrink (0.325 µm: 168), shrinks as they grow (1.3 µm: 42), by the finer axis', () => {
+    assert.equal(videoPatch(card, { x: 0.325, y: 0.325 }), 168);
+    assert.equal(videoPatch(card, { x: 1.3, y: 1.3 }), 42);
+    assert.equal(videoPatch(card, { x: 0.65, y: 0.325 }), 168);
   });
 });
