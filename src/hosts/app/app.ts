@@ -266,6 +266,8 @@ function applyMode(live: LiveMode): void {
   document.querySelector<HTMLElement>('#live')!.hidden = !isLive;
   document.querySelector<HTMLElement>('#open')!.hidden = isLive;
   document.querySelector<HTMLElement>('header .hint')!.hidden = isLive;
+  // A live frame has no file to read a calibration from.
+  document.querySelector<HTMLInputElement>('#pixel-size')!.placeholder = isLive ? 'not set' : 'from file';
   for (const [id, on] of [['#mode-files', !isLive], ['#mode-live', isLive]] as const) {
     const link = document.querySelector<HTMLElement>(id)!;
     if (on) link.setAttribute('aria-current', 'page');
