@@ -6,6 +6,7 @@ import { OptionsError } from './errors.js';
 import { parseMetricNames, type MetricName } from './metrics/registry.js';
 import { AGGREGATIONS, type Aggregation } from './model-card.js';
 import type { PixelSize } from './types.js';
+import { MAX_PIXEL_SIZE_UM, MIN_PIXEL_SIZE_UM, pixelSizeInRange } from './units.js';
 
 /** Which planes of a stack to measure: every one, the sharpest one, the host's current one, or one 0-based index. */
 export type SliceSelection = 'all' | 'best' | 'current' | number;
@@ -65,17 +66,11 @@ function parseMetrics(value: unknown): MetricName[] {
   throw new OptionsError(`option "metrics" must be a list of metric names or a comma-separated string, got ${JSON.stringify(value)}`);
 }
 
-/**
- * Pixel sizes accepted (µm): from 0.01 (beyond any light microscope's resolution) to 100 (a low-magnification
- * overview camera). Outside it a value is a mistake — a resolution tag in dpi taken for µm, mm for µm — not a pixel size.
- */
-export const MIN_PIXEL_SIZE_UM = 0.01;
-export const MAX_PIXEL_SIZE_UM = 100;
+export { MAX_PIXEL_SIZE_UM, MIN_PIXEL_SIZE_UM } from './units.js';
 
 /** A pixel size from a number, "x" or "x,y" (µm) or `{ x, y }`; see MeasureOptions.pixelSize. */
 export function parsePixelSize(value: unknown): PixelSize | undefined {
   if (value === undefined) return undefined;
-  const ok = (v: unknown): v is number => typeof v === 'number' && v >= MIN_PIXEL_SIZE_UM && v <= MAX_PIXEL_SIZE_UM;
   let x: unknown;
   let y: unknown;
   if (typeof value === 'number') x = y = value;
@@ -83,8 +78,9 @@ export function parsePixelSize(value: unknown): PixelSize | undefined {
     const parts = value.split(',').map((p) => (p.trim() === '' ? Number.NaN : Number(p)));
     [x, y] = [parts[0], parts[1] ?? parts[0]];
   } else if (typeof value === 'object' && value !== null) ({ x, y } = value as { x?: unknown; y?: unknown });
-  if (!ok(x) || !ok(y)) throw new OptionsError(`option "pixelSize" must be a pixel size in µm from ${MIN_PIXEL_SIZE_UM} to ${MAX_PIXEL_SIZE_UM} (a number, "x,y" or {x, y}), got ${JSON.stringify(value)}`);
-  return { x, y };
+  const size = typeof x === 'number' && typeof y === 'number' ? pixelSizeInRange(x, y) : undefined;
+  if (!size) throw new OptionsError(`option "pixelSize" must be a pixel size in µm from ${MIN_PIXEL_SIZE_UM} to ${MAX_PIXEL_SIZE_UM} (a number, "x,y" or {x, y}), got ${JSON.stringify(value)}`);
+  return size;
 }
 
 /** Fills defaults and validates; throws OptionsError naming the first bad or unknown option. */

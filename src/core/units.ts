@@ -3,8 +3,14 @@
  * and `getPixelSize`) and OME's PhysicalSize units. One table, so a file's calibration and the same calibration read
  * from a running ImageJ give the same pixel size.
  */
-import { MAX_PIXEL_SIZE_UM, MIN_PIXEL_SIZE_UM } from './options.js';
 import type { PixelSize } from './types.js';
+
+/**
+ * Pixel sizes accepted (µm): from 0.01 (beyond any light microscope's resolution) to 100 (a low-magnification
+ * overview camera). Outside it a value is a mistake — a resolution tag in dpi taken for µm, mm for µm — not a pixel size.
+ */
+export const MIN_PIXEL_SIZE_UM = 0.01;
+export const MAX_PIXEL_SIZE_UM = 100;
 
 /** µm per unit, by the names ImageJ and OME write (lower case). */
 const UM_PER: Record<string, number> = {
@@ -17,7 +23,7 @@ export function micronsPer(unit: string): number | undefined {
   return UM_PER[unit.trim().toLowerCase().replace(/\\u00b5/g, 'µ')];
 }
 
-/** `x`, `y` in µm when both lie in `range` (by default the range a user may give, core/options.ts). */
+/** `x`, `y` in µm when both lie in `range` (by default the range a user may give: the one check `parsePixelSize` uses too). */
 export function pixelSizeInRange(x: number, y: number, range: { min: number; max: number } = { min: MIN_PIXEL_SIZE_UM, max: MAX_PIXEL_SIZE_UM }): PixelSize | undefined {
   const ok = (v: number): boolean => Number.isFinite(v) && v >= range.min && v <= range.max;
   return ok(x) && ok(y) ? { x, y } : undefined;
