@@ -69,8 +69,7 @@ async function measureFile(name: string, file: Blob, signal: AbortSignal): Promi
     if (state.busy) [state.busy.done, state.busy.total] = [done, total];
     update();
   };
-  const pixelSize = pixelSizeField();
-  const m = await fq.measure(file, { name, slices: 'all', signal, onProgress, ...(pixelSize ? { pixelSize } : {}) });
+  const m = await fq.measure(file, { name, slices: 'all', signal, onProgress, pixelSize: pixelSizeField() });
   const { results, best } = m;
   const id = nextId++;
   pictures.set(id, m);

@@ -32,7 +32,7 @@ export interface Where {
 /** Measures slice `slice` of a file or of pixels and draws it; the worker forgets the file's pixels afterwards. */
 export async function show(fq: FocusQuality, input: Blob | GrayImage | ImageStack, name: string, where: Where, hooks: SourceHooks): Promise<Shown> {
   const { slice, maxSide, pixelSize } = where;
-  const m = await fq.measure(input, { name, slices: slice, ...(pixelSize ? { pixelSize } : {}), signal: hooks.signal, onProgress: hooks.onProgress });
+  const m = await fq.measure(input, { name, slices: slice, pixelSize, signal: hooks.signal, onProgress: hooks.onProgress });
   try {
     const picture = await m.preview(m.best.slice, maxSide);
     return { picture, width: m.best.width, height: m.best.height, result: m.best, warnings: m.warnings };

@@ -212,8 +212,7 @@ export async function startPlugin(api: ImJoyApi, options: PluginOptions = {}): P
   async function measureNdarray(image: unknown, pixelSize: unknown): Promise<FeatureCollection> {
     if (!isNdArray(image)) throw new ImageFormatError('ctx.data.image must be an ImJoy ndarray ({_rtype: "ndarray", …})');
     const stack = toImageStack(image, 'ctx.data.image');
-    const size = parsePixelSize(pixelSize ?? undefined);
-    const { results } = await measureStack(measurer, planesOf(stack), { slices: 'all', ...(size ? { pixelSize: size } : {}) });
+    const { results } = await measureStack(measurer, planesOf(stack), { slices: 'all', pixelSize: parsePixelSize(pixelSize ?? undefined) });
     const collections = results.map((r) => toGeoJSON(r));
     if (collections.length === 1) return collections[0]!;
     return { type: 'FeatureCollection', features: collections.flatMap((c) => c.features), properties: { slices: collections.map((c) => c.properties), warnings: stack.warnings } };

@@ -60,7 +60,7 @@ export class LiveSession {
     private readonly patchSize: number,
     private readonly hooks: LiveHooks,
     /** µm per video pixel, when the user gave it: frames are resampled to the model's native pixels. */
-    private readonly pixelSize?: PixelSize,
+    readonly pixelSize?: PixelSize,
   ) {}
 
   get active(): boolean {
@@ -171,7 +171,7 @@ export class LiveSession {
     this.busy = true;
     const at = performance.now();
     try {
-      const result = (await this.measurer.measure(this.grab(region), { name: 'live image', ...(this.pixelSize ? { pixelSize: this.pixelSize } : {}) })).best;
+      const result = (await this.measurer.measure(this.grab(region), { name: 'live image', pixelSize: this.pixelSize })).best;
       if (this.running) this.hooks.onReading({ result, frame, at, latencyMs: performance.now() - at, region });
     } catch (err) {
       this.end(`Measuring the live image failed: ${formatError(err)}`);

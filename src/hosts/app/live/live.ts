@@ -33,9 +33,6 @@ export class LiveMode {
   /** Counts starts, so a start still waiting for the model knows a newer one (or Stop) came after it. */
   private starts = 0;
 
-  /** µm per video pixel given for this capture (read at Start), shown under the meter. */
-  private pixelSize: PixelSize | undefined;
-
   constructor(
     private readonly root: HTMLElement,
     private readonly fq: FocusQuality,
@@ -90,7 +87,6 @@ export class LiveMode {
       this.message = { kind: 'error', text: `The model could not be loaded: ${formatError(err)}` };
       return this.update();
     }
-    this.pixelSize = pixelSize;
     if (ticket !== this.starts || this.status !== 'starting') return; // stopped or restarted while the model loaded
     const session = new LiveSession(this.video(), this.fq, scale.patchSize, {
       onFrame: (at) => this.history.frame(at),
@@ -104,7 +100,7 @@ export class LiveMode {
     }, pixelSize);
     this.session = session;
     try {
-      await session.start(kind, Math.max(this.regionSize, scale.patchSize));
+      await session.start(kind, this.wantedRegionSize());
       if (this.session !== session || !session.active) return;
       this.status = 'running';
       this.message = undefined;
@@ -175,8 +171,12 @@ export class LiveMode {
     const s = this.session;
     if (!s?.region || !this.scale) return this.update();
     const { width, height } = s.videoSize;
-    const want = Math.max(this.regionSize, this.scale.patchSize);
-    this.setRegion(centredRegion(width, height, want, this.scale.patchSize, s.region.x + s.region.size / 2, s.region.y + s.region.size / 2));
+    this.setRegion(centredRegion(width, height, this.wantedRegionSize(), this.scale.patchSize, s.region.x + s.region.size / 2, s.region.y + s.region.size / 2));
+  }
+
+  /** The region size picked, but at least one patch (a patch of a fine camera can exceed the smallest choice). */
+  private wantedRegionSize(): number {
+    return Math.max(this.regionSize, this.scale?.patchSize ?? 0);
   }
 
   /** The last reading's patches inside the region, outlined in their level's colour (opacity = certainty), as in Files mode. */
@@ -196,6 +196,7 @@ export class LiveMode {
     const running = this.status === 'running';
     const region = this.session?.region;
     const size = this.session?.videoSize;
+    const pixelSize = this.session?.pixelSize;
     const box = region && size?.width ? { left: (region.x / size.width) * 100, top: (region.y / size.height) * 100, w: (region.size / size.width) * 100, h: (region.size / size.height) * 100 } : undefined;
     const colour = this.last && this.scale ? levelColor(this.last.result.level, 1, this.scale.levels).hex : '#fff';
     const now = performance.now();
@@ -235,8 +236,8 @@ export class LiveMode {
             ${this.scale ? html`${gauge(this.last, this.scale)} ${historyPlot(this.history, now, this.scale)}` : nothing} ${rates(this.history, this.last, now)}
             ${region
               ? html`<p class="small live-where">
-                  Measuring ${region.size}×${region.size} px at (${region.x}, ${region.y}) of ${size?.width}×${size?.height}${this.pixelSize
-                    ? `, ${this.pixelSize.x === this.pixelSize.y ? this.pixelSize.x : `${this.pixelSize.x}×${this.pixelSize.y}`} µm per pixel`
+                  Measuring ${region.size}×${region.size} px at (${region.x}, ${region.y}) of ${size?.width}×${size?.height}${pixelSize
+                    ? `, ${pixelSize.x === pixelSize.y ? pixelSize.x : `${pixelSize.x}×${pixelSize.y}`} µm per pixel`
                     : ', pixel size unknown (measured as if it were the model\'s)'}.
                 </p>`
               : nothing}
