@@ -111,16 +111,22 @@ def count_parameters(model: nn.Module) -> int:
 
 def save_checkpoint(path, model: nn.Module, config: dict, extra: dict | None = None) -> None:
     """Weights as plain float arrays in an .npz plus the training config as JSON: readable by any numpy/torch
-    version (the GPU machine's torch is newer than Debian's), and the checkpoint alone rebuilds the model."""
+    version (the GPU machine's torch is newer than Debian's), and the checkpoint alone rebuilds the model. Written to
+    a temporary file and renamed, so an interruption never leaves a half-written checkpoint under `path`."""
     import json
+    import os
+    from pathlib import Path
 
     import numpy as np
 
     arrays = {k: v.detach().float().cpu().numpy() if v.is_floating_point() else v.detach().cpu().numpy()
               for k, v in model.state_dict().items()}
     arrays["__config__"] = np.array(json.dumps({"config": config, **(extra or {})}))
-    with open(path, "wb") as f:
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
         np.savez(f, **arrays)
+    os.replace(tmp, path)
 
 
 def load_checkpoint(path) -> tuple[nn.Module, dict]:

@@ -10,7 +10,6 @@ like the weights. Only checkpoints of one architecture, width, level count and i
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -57,10 +56,8 @@ def main(argv=None) -> int:
         return 2
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
     config = meta.pop("config")
-    save_checkpoint(tmp, model, config, meta)
-    os.replace(tmp, out)  # an interrupted run never leaves a half-written checkpoint under the final name
+    save_checkpoint(out, model, config, meta)  # written whole or not at all
     print(f"saved {out} (average of {len(args.ckpts)})")
     return 0
 

@@ -134,12 +134,9 @@ def validate(model, val) -> dict:
 
 
 def save_state(out_dir: Path, name: str, model, optimizer, sampler, step: int, config: dict, extra: dict) -> None:
-    """Weights (+config) and the resumable state, each written to a temporary file and renamed: an interruption
-    leaves the previous checkpoint intact."""
-    ckpt = out_dir / f"{name}.ckpt.npz"
-    tmp = out_dir / f"{name}.ckpt.tmp.npz"
-    save_checkpoint(tmp, model, config, {"steps": step, **extra})
-    os.replace(tmp, ckpt)
+    """Weights (+config) and the resumable state, each written to a temporary file and renamed (save_checkpoint does
+    so for the weights): an interruption leaves the previous checkpoint intact."""
+    save_checkpoint(out_dir / f"{name}.ckpt.npz", model, config, {"steps": step, **extra})
     state = {"step": step, "optimizer": optimizer.state_dict(), "sampler": sampler.state(), "torch_rng": torch.get_rng_state()}
     torch.save(state, out_dir / f"{name}.state.tmp")
     os.replace(out_dir / f"{name}.state.tmp", out_dir / f"{name}.state.pt")
