@@ -67,6 +67,9 @@ export interface MeasureCall extends Omit<Partial<MeasureOptions>, 'pixelSize'> 
   readonly name?: string;
   /** Slice for `slices: 'current'`. */
   readonly current?: number;
+  /** Hyperstacks (ImageJ, OME-TIFF): measure only this channel / time frame, 0-based (default: every one). */
+  readonly channel?: number;
+  readonly frame?: number;
   /** Channel order of colour pixels (an ndarray or raw data with 3 or 4 samples per pixel); default rgb / rgba. */
   readonly channelOrder?: ChannelOrder;
   /** Patches done / total over every slice measured. */
@@ -101,6 +104,7 @@ export interface Measurement {
    * The all-in-focus composite of the measured slices (core/composite.ts: each region from the slice where its patches
    * are sharpest, blended without seams), with a depth map; computed in the worker for a file measured there.
    * Measure with `slices: 'all'` (the default) to compose the whole stack; one slice gives that slice, with a note.
+   * A hyperstack with several channels or frames needs `{ channel, frame }` (0-based): one z-series is composed.
    */
   composite(options?: CompositeOptions): Promise<AllInFocus>;
   /** Lets the worker forget this file's pixels (it keeps the latest files' for `preview`, up to 512 MB). */
@@ -215,7 +219,7 @@ export function createFocusQuality(options: FocusQualityOptions = {}): FocusQual
   async function measureNamed(image: ImageInput | Blob, call: MeasureCall, name: string): Promise<Measurement> {
     const { onProgress, signal, current } = call;
     const opts = resolveOptions({ batchSize: call.batchSize, slices: call.slices, aggregation: call.aggregation, borderWidth: call.borderWidth, metrics: call.metrics, pixelSize: call.pixelSize });
-    const stackOptions = { batchSize: opts.batchSize, slices: opts.slices, aggregation: opts.aggregation, metrics: opts.metrics, pixelSize: opts.pixelSize };
+    const stackOptions = { batchSize: opts.batchSize, slices: opts.slices, channel: call.channel, frame: call.frame, aggregation: opts.aggregation, metrics: opts.metrics, pixelSize: opts.pixelSize };
     if (typeof Blob !== 'undefined' && image instanceof Blob && client) {
       // A file goes to the worker undecoded: a hostile one can only cost its own call (see WorkerClient.measureFile).
       const found = await client.measureFile(image, { ...stackOptions, name, current }, { onProgress, signal, decodeTimeoutMs: options.decodeTimeoutMs });

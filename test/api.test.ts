@@ -50,7 +50,7 @@ describe('createFocusQuality in Node', { timeout: 120_000 }, () => {
     assert.deepEqual(m.best.metrics, computeMetrics(plane, ['plls', 'brenner']));
     const rects = m.best.patches.map(({ x, y, w, h }) => ({ x, y, w, h }));
     assert.deepEqual(m.best.patches.map((p) => p.metrics!.plls), metricPerPatch(plane, rects, METRICS.plls));
-    assert.match(m.toCSV().split('\n')[0]!, /,warnings,pixel_size_um,plls,brenner$/);
+    assert.match(m.toCSV().split('\n')[0]!, /,warnings,pixel_size_um,channel,z,frame,plls,brenner$/);
     assert.match(m.toPatchCSV().split('\n')[0]!, /,p10,plls,brenner$/);
     assert.equal((await fq.measure(plane)).best.metrics, undefined, 'no metrics unless asked for');
     await assert.rejects(fq.measure(plane, { metrics: ['sharpness' as 'plls'] }), (e: Error) => e.name === 'OptionsError' && /unknown metric "sharpness"/.test(e.message));

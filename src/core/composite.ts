@@ -16,10 +16,11 @@
  * Pure: typed arrays in, typed arrays out.
  */
 import { ImageContentError } from './errors.js';
+import { bySeries, filterText, passes, type PlaneFilter } from './hyperstack.js';
 import { pickBestSlice } from './slices.js';
 import type { FocusResult, GrayImage, PatchScore } from './types.js';
 
-export interface CompositeOptions {
+export interface CompositeOptions extends PlaneFilter {
   /** Softness of the per-patch choice, in levels (default 0.2: a slice one level blurrier gets e^−5 ≈ 0.7 % weight, then dropped). */
   readonly softness?: number;
   /** Weights below this share of a patch's largest weight are dropped (default 0.05: slices ≥ 0.6 levels blurrier than the sharpest). */
@@ -28,21 +29,26 @@ export interface CompositeOptions {
   readonly evidence?: readonly [number, number];
   /** Vote of a patch with no depth evidence relative to one with full evidence, when weights are interpolated (default 0.2). */
   readonly minVote?: number;
+  // From PlaneFilter: `channel` / `frame` (0-based) choose the z-series of a hyperstack to compose; one is needed when
+  // the measured slices span several (an all-in-focus image never blends two channels).
 }
 
 export interface Composite {
   /** The all-in-focus image: same size and bit depth as the slices. */
   readonly image: GrayImage;
-  /** Per pixel, the 0-based index of the slice with the largest weight (16-bit). */
+  /** Per pixel, the 0-based index of the slice with the largest weight (16-bit); in a hyperstack, its z. */
   readonly depth: GrayImage;
   /** The stack's sharpest slice overall, which low-evidence patches follow. */
   readonly bestSlice: number;
-  /** Share of the image's pixels whose largest weight is each slice, by 0-based slice index. */
+  /** Share of the image's pixels whose largest weight is each slice, by 0-based slice index (by z in a hyperstack). */
   readonly share: readonly number[];
   readonly notes: readonly string[];
 }
 
-export const DEFAULT_COMPOSITE: Required<CompositeOptions> = Object.freeze({ softness: 0.2, cutoff: 0.05, evidence: [0.5, 1.5] as const, minVote: 0.2 });
+export const DEFAULT_COMPOSITE: Required<Omit<CompositeOptions, keyof PlaneFilter>> = Object.freeze({ softness: 0.2, cutoff: 0.05, evidence: [0.5, 1.5] as const, minVote: 0.2 });
+
+/** A slice's place along z: its z in a hyperstack (whose planes interleave channels and frames), else its index. */
+const zOf = (r: FocusResult): number => r.position?.z ?? r.slice;
 
 const expectedLevel = (p: PatchScore): number => p.probs.reduce((sum, v, k) => sum + v * k, 0);
 
@@ -74,9 +80,18 @@ function ramp(v: number, [lo, hi]: readonly [number, number]): number {
  * Composes the slices named by `results` (each result's `slice` indexes `planes`; all must have patches on one grid).
  * One result → that slice, unchanged, with a note.
  */
-export function composeAllInFocus(planes: readonly GrayImage[], results: readonly FocusResult[], options: CompositeOptions = {}): Composite {
+export function composeAllInFocus(planes: readonly GrayImage[], measured: readonly FocusResult[], options: CompositeOptions = {}): Composite {
   const { softness, cutoff, evidence, minVote } = { ...DEFAULT_COMPOSITE, ...options };
-  if (results.length === 0) throw new ImageContentError('no measured slices to compose');
+  // A hyperstack's `channel` / `frame` option picks the z-series to compose; a plain stack is one series.
+  const asked = filterText(options);
+  const results = measured.filter((r) => passes(r.position, options));
+  if (results.length === 0) throw new ImageContentError(asked ? `no measured slices of ${asked} to compose` : 'no measured slices to compose');
+  if (bySeries(results).length > 1) {
+    const channels = new Set(results.map((r) => r.position?.channel)).size;
+    const frames = new Set(results.map((r) => r.position?.frame)).size;
+    const what = [channels > 1 ? `${channels} channels` : '', frames > 1 ? `${frames} frames` : ''].filter(Boolean).join(' and ');
+    throw new ImageContentError(`the slices come from ${what}: an all-in-focus image is composed from the z-slices of one channel and frame (choose them)`);
+  }
   const first = planes[results[0]!.slice];
   if (!first) throw new ImageContentError(`slice ${results[0]!.slice} is not in the stack`);
   const { width, height, bitDepth } = first;
@@ -141,7 +156,7 @@ export function composeAllInFocus(planes: readonly GrayImage[], results: readonl
     const g = grid[s]!;
     if (!g.some((v) => v > 0)) continue;
     const data = planes[results[s]!.slice]!.data;
-    const slice = results[s]!.slice;
+    const slice = zOf(results[s]!);
     for (let y = 0; y < height; y++) {
       const row = blendRows(g, y);
       for (let x = 0; x < width; x++) {
@@ -161,7 +176,7 @@ export function composeAllInFocus(planes: readonly GrayImage[], results: readonl
   for (let o = 0; o < acc.length; o++) out[o] = bitDepth === 32 ? acc[o]! : Math.min(max, Math.max(0, Math.round(acc[o]!)));
   const counts = new Map<number, number>();
   for (const d of depth) counts.set(d, (counts.get(d) ?? 0) + 1);
-  const share = Array.from({ length: planes.length }, (_, s) => (counts.get(s) ?? 0) / depth.length);
+  const share = Array.from({ length: results.some((r) => r.position) ? Math.max(...results.map(zOf)) + 1 : planes.length }, (_, s) => (counts.get(s) ?? 0) / depth.length);
   const notes = S === 1 ? [`only one slice was measured (slice ${best.slice}): the composite is that slice`] : [];
   const pixelSize = first.pixelSize ? { pixelSize: first.pixelSize } : {};
   return {

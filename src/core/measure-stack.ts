@@ -7,12 +7,13 @@
  * @example
  *   const { results, best } = await measureStack(modelMeasurer(model), stack, { slices: 'all' }, { onProgress });
  */
-import { CancelledError, withContext } from './errors.js';
+import { CancelledError, ImageContentError, withContext } from './errors.js';
+import { dimensionsFor, filterPlanes, filterText, positionIn, type PlaneFilter } from './hyperstack.js';
 import type { MetricName } from './metrics/registry.js';
 import type { Aggregation } from './model-card.js';
 import { resolveOptions, type SliceSelection } from './options.js';
-import { pickBestSlice, selectSlices } from './slices.js';
-import type { FocusResult, GrayImage, ImageStack, PixelSize } from './types.js';
+import { bestPerSeries, pickBestSlice, selectSlices } from './slices.js';
+import type { FocusResult, GrayImage, ImageStack, PixelSize, StackDimensions } from './types.js';
 
 /** Options of one plane's measurement (what a worker receives with the pixels). */
 export interface PlaneOptions {
@@ -44,10 +45,15 @@ export interface Measurer {
 export interface PlaneSource {
   readonly count: number;
   plane(index: number): GrayImage | Promise<GrayImage>;
+  /** Channels × z × frames of the planes, when known: results then carry their position (core/hyperstack.ts). */
+  readonly dimensions?: StackDimensions | undefined;
 }
 
-export interface StackOptions extends Omit<PlaneOptions, 'slice'> {
-  /** Which slices: 'all' (default), 'best' (only the sharpest is returned), 'current' or a 0-based index. */
+export interface StackOptions extends Omit<PlaneOptions, 'slice'>, PlaneFilter {
+  /**
+   * Which slices: 'all' (default), 'best' (the sharpest of each z-series — one per channel and frame of a hyperstack),
+   * 'current' or a 0-based index. `channel` / `frame` (0-based) keep only that channel's / frame's planes.
+   */
   readonly slices?: SliceSelection;
 }
 
@@ -62,18 +68,19 @@ export interface StackHooks {
 }
 
 export interface StackMeasurement {
-  /** One result per measured slice, in slice order; only the sharpest for `slices: 'best'`. */
+  /** One result per measured slice, in slice order; for `slices: 'best'` only the sharpest of each z-series. */
   readonly results: readonly FocusResult[];
   /** The sharpest measured slice (see `pickBestSlice` for the rule and its ties). */
   readonly best: FocusResult;
 }
 
-type DecodedStack = Pick<ImageStack, 'slices'> & { readonly pixelSize?: PixelSize | undefined };
+type DecodedStack = Pick<ImageStack, 'slices'> & { readonly pixelSize?: PixelSize | undefined; readonly dimensions?: StackDimensions | undefined };
 
 /** A decoded stack as a plane source; a plane without its own pixel size gets the stack's. */
 export function planesOf(stack: DecodedStack): PlaneSource {
   return {
     count: stack.slices.length,
+    dimensions: dimensionsFor(stack.slices.length, stack.dimensions),
     plane: (i) => {
       const p = stack.slices[i]!;
       return p.pixelSize || !stack.pixelSize ? p : { ...p, pixelSize: stack.pixelSize };
@@ -91,7 +98,10 @@ const isPlaneSource = (v: PlaneSource | DecodedStack): v is PlaneSource => typeo
 export async function measureStack(measurer: Measurer, stack: PlaneSource | DecodedStack, options: StackOptions = {}, hooks: StackHooks = {}): Promise<StackMeasurement> {
   const source = isPlaneSource(stack) ? stack : planesOf(stack);
   const selection = resolveOptions({ slices: options.slices }).slices;
-  const indices = selectSlices(source.count, selection, hooks.current);
+  const dims = dimensionsFor(source.count, source.dimensions);
+  const chosen = selectSlices(source.count, selection, hooks.current);
+  const indices = filterPlanes(chosen, dims, options);
+  if (indices.length === 0) throw new ImageContentError(`slice ${chosen[0]} is not in ${filterText(options)}`);
   const { signal } = hooks;
   const perPlane: Omit<PlaneOptions, 'slice'> = {
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
@@ -111,9 +121,10 @@ export async function measureStack(measurer: Measurer, stack: PlaneSource | Deco
       // Name the slice only where there is a choice of slices: "a.tif [slice 0]" for a single image says nothing.
       throw source.count > 1 ? withContext(err, { slice: index }) : err;
     }
+    if (dims) result = { ...result, position: positionIn(index, dims) };
     results.push(result);
     hooks.onSlice?.(result);
   }
   const best = pickBestSlice(results);
-  return { results: selection === 'best' ? [best] : results, best };
+  return { results: selection === 'best' ? bestPerSeries(results) : results, best };
 }

@@ -1,6 +1,7 @@
 /** Choosing planes of a stack: which to measure, and which of the measured ones is the sharpest. */
 import { ImageContentError } from './errors.js';
 import type { SliceSelection } from './options.js';
+import { bySeries } from './hyperstack.js';
 import type { FocusResult } from './types.js';
 
 /**
@@ -32,4 +33,9 @@ export function pickBestSlice<T extends Pick<FocusResult, 'score' | 'certainty' 
   let best = results[0]!;
   for (const r of results.slice(1)) if (better(r, best)) best = r;
   return best;
+}
+
+/** The sharpest result of each z-series (one for a plain stack; one per channel and frame of a hyperstack), in order. */
+export function bestPerSeries<T extends Pick<FocusResult, 'score' | 'certainty' | 'slice' | 'position'>>(results: readonly T[]): T[] {
+  return bySeries(results).map((series) => pickBestSlice(series));
 }

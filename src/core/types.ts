@@ -9,6 +9,24 @@ export type PixelArray = Uint8Array | Uint16Array | Float32Array;
 /** Bits per sample of the source image: decides the intensity scaling the model was trained with. */
 export type BitDepth = 8 | 16 | 32;
 
+/** The order of a file's planes, fastest-varying axis first: ImageJ writes CZT; OME states its DimensionOrder. */
+export type PlaneOrder = 'CZT' | 'CTZ' | 'ZCT' | 'ZTC' | 'TCZ' | 'TZC';
+
+/** How many channels, z-slices and frames a file's planes are, and in which order they are stored (core/hyperstack.ts). */
+export interface StackDimensions {
+  readonly channels: number;
+  readonly slices: number;
+  readonly frames: number;
+  readonly order: PlaneOrder;
+}
+
+/** Where a plane sits in a hyperstack, 0-based on every axis (as `slice`, the plane's index in the file, is). */
+export interface PlanePosition {
+  readonly channel: number;
+  readonly z: number;
+  readonly frame: number;
+}
+
 /** Physical size of one pixel in micrometres (x: column spacing, y: row spacing), as the file or the user states it. */
 export interface PixelSize {
   readonly x: number;
@@ -35,6 +53,8 @@ export interface ImageStack {
   readonly warnings: readonly string[];
   /** Pixel size in µm read from the file (ImageJ calibration, TIFF resolution tags, OME-XML), when it states one. */
   readonly pixelSize?: PixelSize | undefined;
+  /** Channels × z-slices × frames of `slices`, when the file states them (ImageJ hyperstack, OME-TIFF; core/hyperstack.ts). */
+  readonly dimensions?: StackDimensions | undefined;
 }
 
 /** In focus, out of focus, or not enough evidence to say (see FocusResult.verdict). */
@@ -66,6 +86,8 @@ export interface FocusResult {
   readonly height: number;
   /** 0-based slice index within its file (0 for single images). */
   readonly slice: number;
+  /** Channel, z and frame of the slice (0-based), when the file states its channels, slices and frames. */
+  readonly position?: PlanePosition;
   /** Defocus level of the image: read from the certainty-weighted distribution (see core/aggregate.ts). */
   readonly level: number;
   /** Expected level Σ k·p_k of the weighted distribution: a continuous score, lower = sharper. */

@@ -6,7 +6,7 @@
 import type { ResultRow } from './rows.js';
 import { rowWarnings } from './rows.js';
 
-export const IMAGE_COLUMNS = ['file', 'slice', 'width', 'height', 'patches', 'level', 'score', 'certainty', 'mean_certainty', 'in_focus', 'verdict', 'error', 'max_certainty', 'warnings', 'pixel_size_um'] as const;
+export const IMAGE_COLUMNS = ['file', 'slice', 'width', 'height', 'patches', 'level', 'score', 'certainty', 'mean_certainty', 'in_focus', 'verdict', 'error', 'max_certainty', 'warnings', 'pixel_size_um', 'channel', 'z', 'frame'] as const;
 
 /** `IMAGE_COLUMNS` followed by one column per metric. */
 export function imageColumns(metrics: readonly string[] = []): string[] {
@@ -72,6 +72,9 @@ export function formatImageRow(row: ResultRow, metrics: readonly string[] = []):
     r && fixed(r.maxCertainty, 4),
     rowWarnings(row).join('; '),
     pixelSizeCell(r?.pixelSize),
+    r?.position?.channel,
+    r?.position?.z,
+    r?.position?.frame,
     ...metricCells(r?.metrics, metrics),
   ]);
 }

@@ -38,7 +38,7 @@ const summary = (r: FocusResult): Record<string, unknown> => ({
 
 /** One image's patches as a FeatureCollection. */
 export function toGeoJSON(result: FocusResult, options: { file?: string } = {}): FeatureCollection {
-  const extra = { ...(options.file !== undefined ? { file: options.file } : {}), slice: result.slice };
+  const extra = { ...(options.file !== undefined ? { file: options.file } : {}), slice: result.slice, ...result.position };
   return { type: 'FeatureCollection', features: patchFeatures(result, extra), properties: { ...(options.file !== undefined ? { file: options.file } : {}), ...summary(result) } };
 }
 
@@ -49,7 +49,7 @@ export function toGeoJSON(result: FocusResult, options: { file?: string } = {}):
  */
 export function toGeoJSONCollection(rows: readonly ResultRow[]): FeatureCollection {
   const features = rows.flatMap((row): Feature[] =>
-    row.result ? patchFeatures(row.result, { file: row.file, slice: row.slice }) : [{ type: 'Feature', geometry: null, properties: { file: row.file, slice: row.slice, error: row.error ?? 'not measured' } }],
+    row.result ? patchFeatures(row.result, { file: row.file, slice: row.slice, ...row.result.position }) : [{ type: 'Feature', geometry: null, properties: { file: row.file, slice: row.slice, error: row.error ?? 'not measured' } }],
   );
   const images = rows.flatMap((row) => (row.result ? [{ file: row.file, ...summary(row.result) }] : []));
   return { type: 'FeatureCollection', features, properties: { images } };

@@ -21,5 +21,5 @@ export function rowWarnings(row: ResultRow): string[] {
 
 /** The whole-image numbers of a result, in the order every writer lists them (classic metrics last, when measured). */
 export function resultSummary(r: FocusResult): Record<string, unknown> {
-  return { level: r.level, score: r.score, certainty: r.certainty, meanCertainty: r.meanCertainty, maxCertainty: r.maxCertainty, inFocus: r.inFocus, verdict: r.verdict ?? null, pixelSize: r.pixelSize ?? null, probs: r.probs, ...(r.metrics ? { metrics: r.metrics } : {}) };
+  return { level: r.level, score: r.score, certainty: r.certainty, meanCertainty: r.meanCertainty, maxCertainty: r.maxCertainty, inFocus: r.inFocus, verdict: r.verdict ?? null, pixelSize: r.pixelSize ?? null, ...(r.position ? { position: r.position } : {}), probs: r.probs, ...(r.metrics ? { metrics: r.metrics } : {}) };
 }

@@ -11,10 +11,12 @@
  * allocated, and the work per file is bounded: see io/limits.ts and io/tiff-ifd.ts.
  */
 import { ImageContentError, ImageFormatError } from '../core/errors.js';
-import type { BitDepth, GrayImage, ImageStack, PixelArray, PixelSize } from '../core/types.js';
+import { dimensionsFor } from '../core/hyperstack.js';
+import type { BitDepth, GrayImage, ImageStack, PixelArray, PixelSize, StackDimensions } from '../core/types.js';
 import { DecodeBudget, MAX_DECODED_BYTES } from './limits.js';
 import { firstChannel, interleavedToLuminance } from './luminance.js';
-import { TiffFile, type Ifd } from './tiff-ifd.js';
+import { Tag, TiffFile, type Ifd } from './tiff-ifd.js';
+import { readDimensions } from './tiff-dimensions.js';
 import { readPixelSize } from './tiff-pixel-size.js';
 import { decodePageBytes, isReducedResolution, readLayout, type PageLayout } from './tiff-page.js';
 
@@ -143,12 +145,14 @@ export async function decodeTiff(bytes: Uint8Array, file?: string, options: Deco
   const warnings: string[] = [];
   const slices: GrayImage[] = [];
   let pixelSize: PixelSize | undefined;
+  let dimensions: StackDimensions | undefined;
   try {
     const tf = new TiffFile(bytes, file);
     const ifds = tf.readIfds();
     const pages = planPages(tf, ifds, warnings);
     // The first full-resolution page speaks for the stack (ImageJ and OME write the calibration there).
     pixelSize = readPixelSize(tf, ifds[pages[0]!.index]!);
+    if (pages.length > 1) dimensions = dimensionsFor(pages.length, readDimensions(tf.text(ifds[pages[0]!.index]!, Tag.ImageDescription) ?? ''));
     for (const layout of pages) {
       const gray = toGray(layout, decodePageBytes(tf, layout, budget), warnings);
       slices.push(pixelSize ? { ...gray, pixelSize } : gray);
@@ -162,5 +166,5 @@ export async function decodeTiff(bytes: Uint8Array, file?: string, options: Deco
   if (bitDepths.size > 1) throw new ImageFormatError(`pages have different bit depths (${[...bitDepths].join(', ')})`, { file });
   const s0 = slices[0]!;
   // Pages usually share their remarks: report each once.
-  return { width: s0.width, height: s0.height, bitDepth: s0.bitDepth, slices, warnings: [...new Set(warnings)], ...(pixelSize ? { pixelSize } : {}) };
+  return { width: s0.width, height: s0.height, bitDepth: s0.bitDepth, slices, warnings: [...new Set(warnings)], ...(pixelSize ? { pixelSize } : {}), ...(dimensions ? { dimensions } : {}) };
 }

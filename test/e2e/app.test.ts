@@ -196,6 +196,47 @@ describe('web app (dist/) in Chromium', { timeout: 240_000 }, () => {
     }
   });
 
+  it('a dropped hyperstack: a star per channel, rows that say channel and z, a plot along z of the shown channel, and Compose of that channel', async () => {
+    // ImageJ hyperstack (tifffile's ImageJ writer), 2 channels × 3 z of a real in-focus crop: channel 0 sharp at z 0,
+    // channel 1 (the crop flipped) sharp at z 2; blur σ 4 px per z step. ImageJ stores c fastest: plane = c + 2·z.
+    const dir = mkdtempSync(path.join(tmpdir(), 'fq-e2e-'));
+    const file = path.join(dir, 'hyper.tif');
+    const py = `import sys, tifffile, numpy as n
+from scipy.ndimage import gaussian_filter as g
+a = tifffile.imread(sys.argv[1]).astype(n.float64)[:252, :252]
+b = a[:, ::-1]
+planes = [[g(a, 4.0 * z) if z else a, g(b, 4.0 * (2 - z)) if z != 2 else b] for z in range(3)]
+tifffile.imwrite(sys.argv[2], n.array(planes).round().astype(n.uint16), imagej=True, metadata={'axes': 'ZCYX'})
+`;
+    execFileSync('/usr/bin/python3', ['-c', py, IMAGE, file], { timeout: 120_000 });
+    const page = await browser.newPage();
+    try {
+      await openEmpty(page, served);
+      await drop(page, [{ name: 'hyper.tif', bytes: readFileSync(file) }]);
+      await page.waitForSelector('figure.plot svg circle.best', { timeout: 120_000 });
+      await page.waitForFunction(() => document.querySelectorAll('table.results tbody tr[data-file="hyper.tif"]').length === 6 && !document.querySelector('.progress'), null, { timeout: 120_000 });
+      const rows = await page.$$eval('table.results tbody tr[data-file="hyper.tif"]', (trs) => trs.map((tr) => ({ slice: Number(tr.getAttribute('data-slice')), label: tr.querySelector('td.col-slice')!.textContent!.trim(), star: tr.textContent!.includes('★') })));
+      assert.deepEqual(rows.map((r) => r.label), ['0 (c0 z0)', '1 (c1 z0)', '2 (c0 z1)', '3 (c1 z1)', '4 (c0 z2)', '5 (c1 z2)']);
+      assert.deepEqual(rows.filter((r) => r.star).map((r) => r.slice), [0, 5], 'the sharpest z of each channel is starred');
+      for (const [slice, channel, best] of [[1, 1, 2], [2, 0, 0]] as const) {
+        await page.click(`table.results tbody tr[data-file="hyper.tif"][data-slice="${slice}"]`);
+        await page.waitForFunction((c) => (document.querySelector('figure.plot figcaption')?.textContent ?? '').includes(`of channel ${c}`), channel, { timeout: 30_000 });
+        assert.equal(await page.$$eval('figure.plot circle.point', (c) => c.length), 3, 'one point per z of the shown channel');
+        assert.match((await page.textContent('figure.plot figcaption')) ?? '', new RegExp(`score per z of channel ${channel} \\(best: z ${best},`));
+      }
+      // Compose takes the shown plane's channel: channel 1, sharp at z 2.
+      await page.click('table.results tbody tr[data-file="hyper.tif"][data-slice="5"]');
+      await page.waitForFunction(() => /z-slices of channel 1/.test(document.querySelector('.compose .hint')?.textContent ?? ''), null, { timeout: 30_000 });
+      await page.click('#compose');
+      await page.waitForSelector('table.results tbody tr[data-file="hyper.tif (all-in-focus, channel 1)"]', { timeout: 120_000 });
+      const about = (await page.textContent('.compose p')) ?? '';
+      assert.match(about, /^All-in-focus composite of hyper\.tif \(channel 1\): z 2 \(\d+ %\)/);
+    } finally {
+      await page.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the element works in a plain page with one script tag (dist/element-example.html)', async () => {
     const page = await browser.newPage();
     try {

@@ -45,14 +45,17 @@ describe('CSV writers', () => {
     ];
     const parsed = parseCsv(toImageCsv(rows));
     assert.deepEqual(parsed[0], [...IMAGE_COLUMNS]);
-    assert.deepEqual(parsed[1], ['dir, with comma/a.tif', '0', '168', '84', '2', '1', '1.2346', '0.5000', '0.2500', 'true', 'in', '', '0.7500', 'RGB image: measured its luminance', '']);
-    assert.deepEqual(parsed[2], ['bad "file".tif', '0', '', '', '', '', '', '', '', '', '', 'not a TIFF or PNG image (it looks like text)', '', '', '']);
+    assert.deepEqual(parsed[1], ['dir, with comma/a.tif', '0', '168', '84', '2', '1', '1.2346', '0.5000', '0.2500', 'true', 'in', '', '0.7500', 'RGB image: measured its luminance', '', '', '', '']);
+    assert.deepEqual(parsed[2], ['bad "file".tif', '0', '', '', '', '', '', '', '', '', '', 'not a TIFF or PNG image (it looks like text)', '', '', '', '', '', '']);
     const uncertain = parseCsv(toImageCsv([{ file: 'flat.tif', slice: 0, result: { ...RESULT, verdict: 'uncertain' } }]));
     assert.equal(uncertain[1]![IMAGE_COLUMNS.indexOf('verdict')], 'uncertain');
     // The pixel size measured at: one value for square pixels, "x,y" (as --pixel-size takes it) otherwise.
     const col = IMAGE_COLUMNS.indexOf('pixel_size_um');
     const sized = parseCsv(toImageCsv([0.325, 0.4].map((y, slice) => ({ file: 'c.tif', slice, result: { ...RESULT, pixelSize: { x: 0.325, y } } }))));
     assert.deepEqual([sized[1]![col], sized[2]![col]], ['0.325', '0.325,0.4']);
+    // A hyperstack plane's channel, z and frame (0-based, like slice).
+    const placed = parseCsv(toImageCsv([{ file: 'h.tif', slice: 7, result: { ...RESULT, slice: 7, position: { channel: 1, z: 3, frame: 0 } } }]));
+    assert.deepEqual(['channel', 'z', 'frame'].map((c) => placed[1]![IMAGE_COLUMNS.indexOf(c as (typeof IMAGE_COLUMNS)[number])]), ['1', '3', '0']);
   });
 
   it('writes one patch row per patch with every probability', () => {

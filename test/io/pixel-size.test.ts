@@ -116,9 +116,10 @@ t.imwrite(d + '/res_none.tif', a, resolution=(1, 1), resolutionunit='NONE')
       assert.equal(byFile.get('ij_real_0325.tif')!.split(',')[4], '20');
       assert.equal(byFile.get('BBBC006_a01_s1_w1_z10.tif')!.split(',')[4], '63');
       assert.match(byFile.get('BBBC006_a01_s1_w1_z10.tif')!, /pixel size unknown/);
-      // The CSV says which pixel size each file was measured at (its last column here: no metrics).
-      assert.equal(byFile.get('ij_real_0325.tif')!.split(',').at(-1), '0.325');
-      assert.equal(byFile.get('BBBC006_a01_s1_w1_z10.tif')!.split(',').at(-1), '');
+      // The CSV says which pixel size each file was measured at.
+      const col = r.stdout.split('\n')[0]!.split(',').indexOf('pixel_size_um');
+      assert.equal(byFile.get('ij_real_0325.tif')!.split(',')[col], '0.325');
+      assert.equal(byFile.get('BBBC006_a01_s1_w1_z10.tif')!.split(',')[col], '');
     });
 
     it('--pixel-size overrides every file: 0.65 measures the calibrated file as it is, 0.325 resamples the uncalibrated one', () => {

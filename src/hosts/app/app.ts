@@ -9,7 +9,7 @@
 import { html, nothing, render } from 'lit';
 import { errorFields, formatError, withContext } from '../../core/errors.js';
 import { parsePixelSize } from '../../core/options.js';
-import type { PixelSize } from '../../core/types.js';
+import type { FocusResult, PixelSize } from '../../core/types.js';
 import { createFocusQuality } from '../../api.js';
 import { toImageCsv } from '../../io/csv.js';
 import { toGeoJSONCollection } from '../../io/geojson.js';
@@ -143,6 +143,11 @@ async function show(entry: Entry, slice: number, reveal = false): Promise<void> 
   }
 }
 
+/** The result of the slice on display when `entry` is the selected file, else its best. */
+function shownResult(entry: Entry | undefined): FocusResult | undefined {
+  return entry?.results.find((r) => entry.id === state.selected?.id && r.slice === state.selected.slice) ?? entry?.best;
+}
+
 async function compose(entry: Entry): Promise<void> {
   if (state.composing !== undefined) return;
   state.composing = entry.id;
@@ -150,7 +155,7 @@ async function compose(entry: Entry): Promise<void> {
   try {
     const measured = pictures.get(entry.id);
     if (!measured) return;
-    const made = await composeEntry(entry, measured, fq, nextId++);
+    const made = await composeEntry(entry, measured, fq, nextId++, shownResult(entry));
     pictures.set(made.entry.id, made.measurement);
     composites.set(made.entry.id, made);
     const thumbnail = await pictures.thumbnail(made.entry.id, 0).catch(() => undefined);
@@ -224,7 +229,7 @@ function update(): void {
   );
   render(
     html`${slicePlot(selectedEntry, state.selected?.slice, (e, s) => void show(e, s))}
-    ${composeTools(selectedEntry, selectedEntry && composites.get(selectedEntry.id), state.composing !== undefined, (e) => void compose(e))}`,
+    ${composeTools(selectedEntry, shownResult(selectedEntry), selectedEntry && composites.get(selectedEntry.id), state.composing !== undefined, (e) => void compose(e))}`,
     document.querySelector<HTMLElement>('#plot')!,
   );
 }

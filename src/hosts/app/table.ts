@@ -5,7 +5,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { levelColor } from '../../core/colormap.js';
-import type { FocusResult, Verdict } from '../../core/types.js';
+import { bestPerSeries } from '../../core/slices.js';
+import type { FocusResult, PlanePosition, Verdict } from '../../core/types.js';
 import { VERDICT_TEXT, displayVerdict } from '../element/verdict.js';
 
 /** One measured file (all its measured slices). */
@@ -107,7 +108,32 @@ const verdictBadge = (r: FocusResult) => {
   const v = displayVerdict(r);
   return html`<span class="verdict ${v}">${VERDICT_TEXT[v]}</span>`;
 };
-const star = (row: Row) => (row.entry.results.length > 1 && row.entry.best === row.result ? html` <span title="best-focused slice" aria-label="best-focused slice">★</span>` : nothing);
+const bestsCache = new WeakMap<readonly FocusResult[], ReadonlySet<FocusResult>>();
+/** The best-focused slice of each z-series: one for a plain stack, one per channel and frame of a hyperstack. */
+function bestsOf(entry: Entry): ReadonlySet<FocusResult> {
+  let bests = bestsCache.get(entry.results);
+  if (!bests) bestsCache.set(entry.results, (bests = new Set(bestPerSeries(entry.results))));
+  return bests;
+}
+
+const star = (row: Row) => (row.entry.results.length > 1 && bestsOf(row.entry).has(row.result) ? html` <span title="best-focused slice" aria-label="best-focused slice">★</span>` : nothing);
+
+/** Whether a file's slices are several z-series (channels or frames of a hyperstack). */
+export const isHyperstack = (entry: Entry): boolean => bestsOf(entry).size > 1;
+
+const hasFrames = (entry: Entry): boolean => entry.results.some((r) => r.position?.frame);
+
+/** A hyperstack's z-series as the app names it: "channel 1", with ", frame 2" when the file has several frames. */
+export function seriesName(entry: Entry, p: PlanePosition): string {
+  return `channel ${p.channel}${hasFrames(entry) ? `, frame ${p.frame}` : ''}`;
+}
+
+/** A slice's index, and in a hyperstack its place (0-based, as the CSV's channel, z and frame columns). */
+function sliceLabel(row: Row): string {
+  const p = row.result.position;
+  if (!p || !isHyperstack(row.entry)) return String(row.result.slice);
+  return `${row.result.slice} (c${p.channel} z${p.z}${hasFrames(row.entry) ? ` t${p.frame}` : ''})`;
+}
 
 /** A file name with break opportunities after `_`, `-`, `.` and `/`, so a narrow column wraps it at a sensible place. */
 export const breakable = (name: string) => name.split(/(?<=[_\-./])/).map((part, i) => (i === 0 ? part : html`<wbr />${part}`));
@@ -154,7 +180,7 @@ export function resultsTable(rows: readonly Row[], state: ListState, on: ListHan
             @click=${() => on.onPick(entry, r.slice)}
           >
             <th scope="row" class="col-name">${breakable(entry.name)}${star(row)}</th>
-            <td class="col-slice">${r.slice}</td>
+            <td class="col-slice">${sliceLabel(row)}</td>
             <td class="col-verdict">${verdictBadge(r)}</td>
             <td class="col-level">${dot(r)}${r.level}</td>
             <td class="col-score">${r.score.toFixed(2)}</td>
@@ -204,7 +230,7 @@ export function resultCards(rows: readonly Row[], state: ListState, on: ListHand
           data-slice=${r.slice}
           @click=${() => on.onPick(entry, r.slice)}
         >
-          <span class="card-name">${breakable(entry.name)}${entry.results.length > 1 ? ` [slice ${r.slice}]` : ''}${star(row)}</span>
+          <span class="card-name">${breakable(entry.name)}${entry.results.length > 1 ? ` [slice ${sliceLabel(row)}]` : ''}${star(row)}</span>
           ${verdictBadge(r)}
           <span class="card-numbers">${dot(r)}level ${r.level} · score ${r.score.toFixed(2)} · certainty ${r.certainty.toFixed(2)} · mean
             ${r.meanCertainty.toFixed(2)} · ${r.patches.length} patches</span>

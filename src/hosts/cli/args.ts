@@ -20,6 +20,9 @@ export interface CliArgs {
   readonly composite: string | undefined;
   readonly depthMap: string | undefined;
   readonly slices: SliceSelection;
+  /** Hyperstacks: measure only this channel / frame (0-based); undefined: all. */
+  readonly channel: number | undefined;
+  readonly frame: number | undefined;
   readonly aggregation: Aggregation | undefined;
   /** Pixel size in µm given with --pixel-size, overriding the one files state; undefined: each file's own, if any. */
   readonly pixelSize: PixelSize | undefined;
@@ -55,10 +58,16 @@ Output
       --patches FILE    one CSV row per patch: file, slice, x, y, w, h, level, certainty, p0..p10
       --overlay DIR     write a PNG per image: contrast-stretched, patch borders coloured by level, legend
       --composite FILE  of one z-stack: the all-in-focus image (each region from its sharpest slices, blended
-                        without seams; same bit depth and pixel size as the input) as a TIFF
-      --depth-map FILE  of one z-stack: the 0-based index of the slice each pixel comes from (16-bit TIFF)
+                        without seams; same bit depth and pixel size as the input) as a TIFF; of a
+                        hyperstack, one channel and frame's z-slices (--channel, --frame)
+      --depth-map FILE  of one z-stack: the 0-based index of the slice (hyperstack: the z) each pixel comes
+                        from (16-bit TIFF)
 Measurement
-      --slices S        stacks: all (default) | best (the sharpest slice) | N (0-based slice index)
+      --slices S        stacks: all (default) | best (the sharpest slice; of a hyperstack, the sharpest z of
+                        each channel and frame) | N (0-based slice index: the plane's place in the file)
+      --channel C       hyperstacks (ImageJ, OME-TIFF): measure only channel C (0-based), e.g. the nuclear
+                        stain; rows give each plane's channel, z and frame
+      --frame T         hyperstacks: measure only time frame T (0-based)
       --aggregation A   median | argmax: how the image level is read (default: the model card's choice)
       --pixel-size UM   pixel size in µm ("0.65", or "x,y"), overriding what the files state; images are
                         resampled to the model's native pixel size. Default: each file's own (ImageJ
@@ -96,6 +105,8 @@ const OPTIONS = {
   composite: { type: 'string' },
   'depth-map': { type: 'string' },
   slices: { type: 'string' },
+  channel: { type: 'string' },
+  frame: { type: 'string' },
   aggregation: { type: 'string' },
   'pixel-size': { type: 'string' },
   metrics: { type: 'string' },
@@ -128,6 +139,12 @@ function pixelSizeOf(value: string | undefined): PixelSize | undefined {
   } catch {
     throw new OptionsError(`--pixel-size must be a pixel size in µm from ${MIN_PIXEL_SIZE_UM} to ${MAX_PIXEL_SIZE_UM}, as "0.65" or "x,y", got "${value}"`);
   }
+}
+
+function indexOf(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new OptionsError(`--${flag} must be a 0-based index (0, 1, …), got "${value}"`);
+  return Number(value);
 }
 
 function positiveInt(flag: string, value: string | undefined, fallback: number, max: number): number {
@@ -217,6 +234,8 @@ export function parseCliArgs(argv: readonly string[], stdoutIsTty = false): Pars
       composite: tiffPath('composite', v.composite),
       depthMap: tiffPath('depth-map', v['depth-map']),
       slices,
+      channel: indexOf('channel', v.channel),
+      frame: indexOf('frame', v.frame),
       aggregation: v.aggregation as Aggregation | undefined,
       metrics,
       pixelSize: pixelSizeOf(v['pixel-size']),

@@ -103,7 +103,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     return EXIT.usage;
   }
 
-  const job: FileJob = { batchSize: args.batchSize, slices: args.slices, aggregation: args.aggregation, metrics: args.metrics, pixelSize: args.pixelSize, overlay: args.overlay !== undefined, composite: (args.composite ?? args.depthMap) !== undefined };
+  const job: FileJob = { batchSize: args.batchSize, slices: args.slices, channel: args.channel, frame: args.frame, aggregation: args.aggregation, metrics: args.metrics, pixelSize: args.pixelSize, overlay: args.overlay !== undefined, composite: (args.composite ?? args.depthMap) !== undefined };
   let failed = 0;
   let measured = 0;
   let written = 0;

@@ -2,7 +2,7 @@
 import { errorFields, formatError } from '../../core/errors.js';
 import { composeAllInFocus } from '../../core/composite.js';
 import { measureStack } from '../../core/measure-stack.js';
-import { selectSlices } from '../../core/slices.js';
+import { bestPerSeries, selectSlices } from '../../core/slices.js';
 import type { FocusResult } from '../../core/types.js';
 import { modelMeasurer } from '../../inference/measure.js';
 import type { FocusModel } from '../../inference/session.js';
@@ -12,7 +12,7 @@ import type { ResultRow } from '../../io/rows.js';
 import { readImageFile } from '../../node/image-files.js';
 import type { CliArgs } from './args.js';
 
-export type FileJob = Pick<CliArgs, 'batchSize' | 'slices' | 'aggregation' | 'metrics' | 'pixelSize'> & {
+export type FileJob = Pick<CliArgs, 'batchSize' | 'slices' | 'aggregation' | 'metrics' | 'pixelSize'> & Partial<Pick<CliArgs, 'channel' | 'frame'>> & {
   readonly overlay: boolean;
   /** Also compose the all-in-focus image and depth map of the stack (every slice is then measured). */
   readonly composite?: boolean;
@@ -39,9 +39,9 @@ export function messageFor(err: unknown): string {
   return formatError({ ...errorFields(err), file: undefined });
 }
 
-/** The results --slices keeps out of every slice's (measured for a composite). */
-function rowsFor(selection: FileJob['slices'], all: readonly FocusResult[], best: FocusResult, count: number): readonly FocusResult[] {
-  if (selection === 'best') return [best];
+/** The results --slices keeps out of every slice's (measured for a composite), as measureStack would have. */
+function rowsFor(selection: FileJob['slices'], all: readonly FocusResult[], count: number): readonly FocusResult[] {
+  if (selection === 'best') return bestPerSeries(all);
   const keep = new Set(selectSlices(count, selection));
   return all.filter((r) => keep.has(r.slice));
 }
@@ -52,8 +52,8 @@ export async function measureFile(model: FocusModel, file: string, job: FileJob,
     const stack = await readImageFile(file, bytes);
     // A composite needs every slice measured; the rows still follow --slices.
     const slices = job.composite ? 'all' : job.slices;
-    const measured = await measureStack(modelMeasurer(model), stack, { batchSize: job.batchSize, slices, aggregation: job.aggregation, metrics: job.metrics, pixelSize: job.pixelSize }, { onProgress: (done, total) => onProgress(done / total) });
-    const results = job.composite ? rowsFor(job.slices, measured.results, measured.best, stack.slices.length) : measured.results;
+    const measured = await measureStack(modelMeasurer(model), stack, { batchSize: job.batchSize, slices, channel: job.channel, frame: job.frame, aggregation: job.aggregation, metrics: job.metrics, pixelSize: job.pixelSize }, { onProgress: (done, total) => onProgress(done / total) });
+    const results = job.composite ? rowsFor(job.slices, measured.results, stack.slices.length) : measured.results;
     const overlays = new Map<number, Uint8Array>();
     if (job.overlay) for (const r of results) overlays.set(r.slice, renderOverlayPng(stack.slices[r.slice]!, r));
     const rows = results.map((result) => ({ file, slice: result.slice, width: stack.width, height: stack.height, result, warnings: stack.warnings }));
