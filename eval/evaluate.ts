@@ -26,10 +26,13 @@ import { modelMeasurer } from '../src/inference/measure.js';
 import { readImageFile } from '../src/node/image-files.js';
 import { cardPathFor, loadModelFromDisk, packageRoot, readModelCard } from '../src/node/model-files.js';
 import { spearman } from './protocol.js';
-import { writeReport } from './report.js';
+import { writeReport, type RealStackRow } from './report.js';
 import { summarise, verdictOf, type SourceRecord, type SourceSummary } from './sources.js';
 
 const PYTHON = '/usr/bin/python3';
+
+/** A real z-stack whose makers document the in-focus plane (test/fixtures/images/real-stacks.json). */
+interface RealStack { id: string; file: string; what: string; source: string; firstOrder: number; focalOrder: number; stepUm: number }
 
 /** One real image measured as it is; `clear`: its score at least half a level from the in/out boundary. */
 interface RealRow { file: string; truth: 'in' | 'out'; level: number; score: number; certainty: number; verdict: string; right: boolean; clear: boolean }
@@ -82,6 +85,7 @@ async function main(): Promise<number> {
   const records: SourceRecord[] = [];
   const real: RealRow[] = [];
   const realOther: RealRow[] = [];
+  const realStacks: RealStackRow[] = [];
   // The file's own calibration (ImageJ, OME, resolution tags) gives the pixel size, as the CLI would read it.
   const measureReal = async (path: string, name: string, truth: 'in' | 'out'): Promise<RealRow | null> => {
     const stack = await readImageFile(path);
@@ -125,6 +129,13 @@ async function main(): Promise<number> {
     } else {
       console.error(`${otherIndex}: missing, so no real images of other labs are measured (python3 -m training.real_images)`);
     }
+    // Real z-stacks of documented focus, in the repository: the plane `--slices best` picks against the makers' plane.
+    for (const st of JSON.parse(readFileSync(join(root, 'test/fixtures/images/real-stacks.json'), 'utf8')) as RealStack[]) {
+      const { results, best } = await measureStack(modelMeasurer(model), await readImageFile(join(root, 'test/fixtures/images', st.file)), { slices: 'all' });
+      const picked = st.firstOrder + best.slice;
+      realStacks.push({ id: st.id, what: st.what, source: st.source, planes: results.length, stepUm: st.stepUm, focalOrder: st.focalOrder, pickedOrder: picked,
+        offsetPlanes: picked - st.focalOrder, scores: results.map((r) => Number(r.score.toFixed(3))) });
+    }
     const shared = sharedData(root);
     if (shared) {
       for (const [dir, truth] of [['bbbc006-in-focus', 'in'], ['mcf7-defocused', 'out']] as const) {
@@ -160,7 +171,7 @@ async function main(): Promise<number> {
     plls: plLs,
     realOther: { what: 'real images of other labs whose focus their makers documented (training/DATA.md, "Real images of other labs"; never used for any choice)', rows: realOther },
     real: { what: 'the 22 real BBBC006 images of the shared data: the training plate (in distribution; 4 in-focus fields are training fields)', rows: real },
-    realStack: null,
+    realStacks: { what: 'real z-stacks of other labs whose in-focus plane their makers document (test/fixtures/images/README.md; never used for any choice)', rows: realStacks },
     compare,
     wallSeconds: (Date.now() - started) / 1000,
     records,

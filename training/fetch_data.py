@@ -196,12 +196,18 @@ def write_doc(rows: list[dict], path: Path, real: list[str] = ()) -> None:
         lines.append(f"| {r['split']} | {r['source']} | {r['field']} | `{r['path']}` | {commit} | {ch} | `{r['sha256']}` | "
                      f"{r['shape'][1]}×{r['shape'][0]} | {r['native_shape'][1]}×{r['native_shape'][0]} | {r['sharpness']} |")
     lines += ["", "## Real through-focus stacks", "",
-              "Wanted: a public real z-stack whose focal plane is documented by its makers, at a z spacing this model can resolve",
-              "(its levels are 2 µm apart). Checked, none usable:",
+              "Wanted: a public real z-stack whose focal plane is documented by its makers (issue 10.6). **Used** (a test and",
+              "`npm run eval`; never for training or any choice):",
+              "- ZJUOPTKuangLab/DFNN @459cfa4 `data/test/mitochondria/stack` (MIT): 34 planes of live-cell mitochondria, 488 nm,",
+              "  lattice-pattern light sheet, 0.05 µm apart; the makers' ReadMe: defocus = (51 − order) · dz, so order 51 is in focus.",
+              "  In the repository as test/fixtures/images/dfnn-mito-stack (pixels unchanged; provenance and sha256 in its README).",
+              "  Their microtubule stack (`data/test/microtubules/stack`, 31 planes, same focus rule) is not in the repository (25 MB).",
+              "  Caveats: a light sheet with patterned illumination, not widefield; ±0.95 µm in all, less than this model's level",
+              "  step at NA 0.5, but high-NA detection blurs it visibly; pixel size not stated.",
+              "Checked, not usable:",
               "- BBBC006 (Broad): 34 planes 2 µm apart, focus documented near z16 — the ideal, but no reachable repository holds the",
               "  stacks (they are downloaded from the Broad's server, which these machines cannot reach); the shared data holds 2 planes per site.",
-              "- ZJUOPTKuangLab/DFNN `data/test/*/stack`: real stacks with the focal plane documented (order 51), but 0.05 µm apart",
-              "  (±0.75 µm in all: less than half a level) and under patterned illumination.",
+              "- elgw/deconwolf `demo/dapi_001.tif`: a widefield DAPI stack, GPL-3 and no documented focal plane (a thick 3-D sample).",
               "- NEUBIAS/training-resources `xyzc_16bit__dna_conf_wf.tif`, `xyz_8bit__nucleus.tif`, `xyz_8bit__nuclei_autothresh.tif`,",
               "  `xyz_calibrated_16bit__golgi_bfa.tif`: real stacks, no documented focal plane (defining one ourselves would be \"made by us\").",
               "- bobbyali/sephace `Data/Set */*.ics` (MIT): real through-focus sets whose in-focus plane is documented (the operator's",
@@ -213,7 +219,7 @@ def write_doc(rows: list[dict], path: Path, real: list[str] = ()) -> None:
               "  Waller-Lab/DeepAutofocus, chenli38/Defocus_classification and others: code only, data on Drive/figshare/Zenodo or",
               "  simulated), delmic/odemis (single bead frames), copies of BBBC006 stacks (every hit downloads at run time or holds",
               "  one plane).",
-              "So `npm run eval` makes no real-stack check; reports/evaluation.md says so."]
+              "`npm run eval` reports the DFNN stack in reports/evaluation.md (\"Real through-focus stacks\")."]
     lines += ["", *real]
     doubtful = [r for r in rows if r["sharpness"] < DOUBTFUL]
     lines += ["", f"Fields with sharpness below {DOUBTFUL} (checked by eye on the contact sheets): "

@@ -9,12 +9,15 @@ const records: SourceRecord[] = [0, 3, 6, 9].map((truth) => ({ source: 's', fiel
 const row = (file: string, truth: 'in' | 'out', score: number, verdict: string) =>
   ({ file, truth, level: Math.round(score), score, certainty: 0.4, verdict, right: verdict === truth, clear: Math.abs(score - 2.5) >= 0.5 });
 
-function report(realOther?: { what: string; rows: ReturnType<typeof row>[] }): string {
+type Stacks = Parameters<typeof writeReport>[0]['realStacks'];
+const stackRow = (pickedOrder: number) => ({ id: 'mito', what: 'mitochondria', source: 'repo', planes: 34, stepUm: 0.05, focalOrder: 51, pickedOrder, offsetPlanes: pickedOrder - 51, scores: [] });
+
+function report(realOther?: { what: string; rows: ReturnType<typeof row>[] }, realStacks?: Stacks): string {
   return writeReport({
     generatedAt: 'now', model: { file: 'm.onnx', version: '9', sha256: 'a'.repeat(64), verdict: null, scaling: 'percentile' },
     protocol: { split: 'test', seed: 1, perSource: 1, pixelSizes: [0.325], nativePixelSizeUm: 0.65 },
     summary: summarise(records, 2), plls: { spearmanTypical: 0.5, oursSpearmanTypical: 0.9, perSource: { s: 0.5 }, oursPerSource: { s: 0.9 } },
-    real: { what: 'in distribution', rows: [row('bbbc.tif', 'in', 1, 'in')] }, realOther, wallSeconds: 1,
+    real: { what: 'in distribution', rows: [row('bbbc.tif', 'in', 1, 'in')] }, realOther, realStacks, wallSeconds: 1,
   });
 }
 
@@ -36,4 +39,17 @@ describe('evaluation report: real images of other labs', () => {
     assert.match(section(text), /No real images of other labs were measured/);
     assert.match(text, /## Real images \(in distribution, not a headline\)\n\nin distribution: 1\/1 right\./);
   });
+});
+
+describe('evaluation report: real through-focus stacks', () => {
+  const stacks = (text: string): string => text.split('## Real through-focus stacks (never used for any choice)')[1]!;
+  it('says whether the picked plane is within ±1 of the documented one', () => {
+    const met = stacks(report(undefined, { what: 'documented stacks', rows: [stackRow(50)] }));
+    assert.match(met, /documented stacks: .*\(target: within ±1 plane: met\)/);
+    assert.match(met, /\| mito \| 34 \| 0\.05 µm \| 51 \| 50 \| -1 \| mitochondria; repo \|/);
+    const off = stacks(report(undefined, { what: 'documented stacks', rows: [stackRow(50), stackRow(54)] }));
+    assert.match(off, /within ±1 plane: \*\*not met\*\*/);
+    assert.match(off, /\| 54 \| \+3 \*\*\(off\)\*\* \|/);
+  });
+  it('says so when none was measured', () => assert.match(stacks(report()), /No real z-stack of documented focus was measured/));
 });
