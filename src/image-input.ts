@@ -11,6 +11,7 @@
  * Colour (RGB/RGBA in any channel order) is measured as its luminance with a warning; a multichannel ImageJ image
  * (its getDimensions says channels > 1) is measured on channel 1, with a warning.
  */
+import { dimensionsFor } from './core/hyperstack.js';
 import { ImageFormatError, OptionsError } from './core/errors.js';
 import type { BitDepth, GrayImage, ImageStack, PixelArray } from './core/types.js';
 import { firstChannel, interleavedToLuminance } from './io/luminance.js';
@@ -177,7 +178,12 @@ export function decodeNdArray(nd: ImJoyNdArray, label = 'image', options: NdArra
   const aligned = bytes.byteOffset % size === 0 ? bytes : bytes.slice();
   const data = new Ctor(aligned.buffer as ArrayBuffer, aligned.byteOffset, count);
   const warnings: string[] = [];
-  return stackOf(planesOf(data, layout, undefined, label, warnings, options), warnings);
+  const stack = stackOf(planesOf(data, layout, undefined, label, warnings, options), warnings);
+  if (!layout.interleavedPlanes || !options.dims) return stack;
+  // ImageJ hands out a hyperstack's planes in its stack order: channel fastest, then z, then frame.
+  const [, , channels = 1, slices = 1, frames = 1] = options.dims;
+  const dimensions = dimensionsFor(stack.slices.length, { channels, slices, frames, order: 'CZT' });
+  return dimensions ? { ...stack, dimensions } : stack;
 }
 
 const BIT_DEPTHS: readonly BitDepth[] = [8, 16, 32];

@@ -89,6 +89,14 @@ describe('decodeNdArray: layouts', () => {
     assert.deepEqual(values(rgb.slices[0]!), [76, 150]);
   });
 
+  it("an ImageJ hyperstack's planes come with its channels × z × frames (ImageJ's order: channel fastest)", () => {
+    const px = Uint8Array.from({ length: 4 * 12 }, (_, i) => i % 12); // 2×2 pixels, 12 planes interleaved: value = plane
+    const stack = decodeNdArray(nd(px, [2, 2, 12], 'uint8'), 'x', { dims: [2, 2, 2, 3, 2] });
+    assert.deepEqual(stack.dimensions, { channels: 2, slices: 3, frames: 2, order: 'CZT' });
+    assert.deepEqual(stack.slices.map((p) => p.data[0]), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    assert.equal(decodeNdArray(nd(px.subarray(0, 8), [2, 2, 2], 'uint8'), 'x', { dims: [2, 2, 1, 2, 1] }).dimensions?.slices, 2);
+  });
+
   it('a multichannel ImageJ image (channels > 1) is measured on channel 1, with a warning, never as colour', () => {
     const px = Uint16Array.from([1, 100, 2, 200, 3, 300, 4, 400]);
     const s = decodeNdArray(nd(px, [1, 2, 2, 2], 'uint16'), 'x', { dims: [2, 2, 2, 1, 1] });
