@@ -119,6 +119,9 @@ t.imwrite(d + '/ij_mismatch.tif', planes((5,), 'Z'), description='ImageJ=1.53t\\
       const got = rows(r.stdout);
       assert.equal(got.length, 12);
       for (const row of got) assert.deepEqual([row.channel, row.z, row.frame].map((v) => Number(v) + 1), imagejPositions[Number(row.slice)], `slice ${row.slice}`);
+      // JSON (and GeoJSON, through the same summary) say it as `position`.
+      const json = JSON.parse(cli([join(dir, 'hs.tif'), '--format', 'json', '--slices', '3']).stdout) as { slice: number; position: unknown }[];
+      assert.deepEqual(json.map((r) => [r.slice, r.position]), [[3, { channel: 1, z: 1, frame: 0 }]]);
     });
 
     it('--slices best: the sharpest z of each channel and frame, not one plane for the whole file', () => {
