@@ -117,6 +117,12 @@ def markdown(card: dict, test: dict | None) -> str:
             lines += [f"Real images of other labs whose focus their makers documented (never used for any choice; training/DATA.md): "
                       f"{right}/{len(other)} right, {clear}/{len(other)} with the score at least 0.5 level from the in/out boundary.", ""]
             lines += real_table(other) + [""]
+        stacks = (test.get("realStacks") or {}).get("rows") or []
+        if stacks:
+            lines += ["Real z-stacks of other labs whose in-focus plane their makers document (never used for any choice; "
+                      "test/fixtures/images/README.md): the sharpest plane by score against theirs (issue 10.6: within ±1 plane).", "",
+                      "| stack | planes | step | documented in-focus plane | picked | off by |", "|---|---|---|---|---|---|"]
+            lines += [f"| {r['id']} | {r['planes']} | {r['stepUm']} µm | {r['focalOrder']} | {r['pickedOrder']} | {r['offsetPlanes']:+d} |" for r in stacks] + [""]
     else:
         lines += ["## Never-seen sources", "", "Not measured for this file yet: run `npm run eval`, then `training/evaluate.py` again.", ""]
     lines += ["## Validation sources (used for the choices above)", "",
