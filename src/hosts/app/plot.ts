@@ -9,7 +9,7 @@ import { pickBestSlice } from '../../core/slices.js';
 import type { FocusResult } from '../../core/types.js';
 import { VERDICT_TEXT, displayVerdict } from '../element/verdict.js';
 import { rovingIndex } from './roving.js';
-import type { Entry } from './table.js';
+import { isHyperstack, seriesName, type Entry } from './table.js';
 
 /**
  * Score (expected level, lower = sharper) per slice, the best slice ringed, the shown one marked. In a hyperstack the
@@ -23,7 +23,7 @@ export function slicePlot(entry: Entry | undefined, shownSlice: number | undefin
   const series = bySeries(all);
   const rs = series.find((g) => g.includes(anchor)) ?? all;
   if (rs.length < 2) return nothing;
-  const where = series.length > 1 && anchor.position ? ` of channel ${anchor.position.channel}${series.some((g) => g[0]!.position?.frame) ? `, frame ${anchor.position.frame}` : ''}` : '';
+  const where = isHyperstack(entry) && anchor.position ? ` of ${seriesName(entry, anchor.position)}` : '';
   const zOf = (r: FocusResult): number => r.position?.z ?? r.slice;
   const axis = where ? 'z' : 'slice';
   const levels = rs[0]!.probs.length;
