@@ -1,5 +1,5 @@
 /** One output row: a measured slice of a file, or a file that failed (then `error` is set and `result` absent). */
-import type { FocusResult } from '../core/types.js';
+import type { FocusResult, StackDimensions } from '../core/types.js';
 
 export interface ResultRow {
   /** The path or name as the user gave it (kept verbatim so `--resume` can match it). */
@@ -12,6 +12,8 @@ export interface ResultRow {
   readonly error?: string | undefined;
   /** Decoder and aggregation remarks (e.g. "RGB image: measured its luminance"). */
   readonly warnings?: readonly string[] | undefined;
+  /** The file's channels × z × frames, when it is a hyperstack (for displays; the writers give each result's position). */
+  readonly dimensions?: StackDimensions | undefined;
 }
 
 /** Warnings of the row and of its result, deduplicated, in order. */

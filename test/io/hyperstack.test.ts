@@ -130,6 +130,9 @@ t.imwrite(d + '/ij_mismatch.tif', planes((5,), 'Z'), description='ImageJ=1.53t\\
       const got = rows(r.stdout);
       assert.deepEqual(got.map(key).sort(), Object.keys(SHARP_Z).sort());
       for (const row of got) assert.equal(Number(row.z), SHARP_Z[key(row)], `channel ${row.channel} frame ${row.frame}`);
+      // The terminal table says where each plane sits, since its slice index alone does not.
+      const table = cli([join(dir, 'hs.tif'), '--slices', 'best', '--format', 'table']).stdout.trim().split('\n').slice(2);
+      assert.deepEqual(table.map((l) => /c(\d) z(\d) t(\d)$/.exec(l)?.slice(1).join('/')), got.map((row) => `${row.channel}/${row.z}/${row.frame}`));
     });
 
     it('--channel and --frame keep one channel / frame; one that does not exist is an error row naming the count', () => {

@@ -56,7 +56,7 @@ export async function measureFile(model: FocusModel, file: string, job: FileJob,
     const results = job.composite ? rowsFor(job.slices, measured.results, stack.slices.length) : measured.results;
     const overlays = new Map<number, Uint8Array>();
     if (job.overlay) for (const r of results) overlays.set(r.slice, renderOverlayPng(stack.slices[r.slice]!, r));
-    const rows = results.map((result) => ({ file, slice: result.slice, width: stack.width, height: stack.height, result, warnings: stack.warnings }));
+    const rows = results.map((result) => ({ file, slice: result.slice, width: stack.width, height: stack.height, result, warnings: stack.warnings, dimensions: stack.dimensions }));
     if (!job.composite) return { rows, overlays };
     try {
       const c = composeAllInFocus(stack.slices, measured.results);

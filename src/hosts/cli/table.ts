@@ -32,6 +32,10 @@ export class ResultTable {
       const v = r.metrics?.[m];
       return lpad(v === undefined || !Number.isFinite(v) ? '-' : v.toPrecision(4), METRIC_WIDTH);
     });
-    return [file, lpad(String(row.slice), 5), lpad(String(r.level), 5), lpad(r.score.toFixed(2), 5), lpad(r.certainty.toFixed(3), 9), pad(r.inFocus ? '   yes' : '   no', 8), pad(r.verdict ?? '-', 9), lpad(String(r.patches.length), 7), ...metrics].join('  ');
+    // A hyperstack's plane says where it sits, after the fixed columns (its slice index alone does not).
+    const d = row.dimensions;
+    const p = r.position;
+    const where = d && p && (d.channels > 1 || d.frames > 1) ? [`c${p.channel} z${p.z}${d.frames > 1 ? ` t${p.frame}` : ''}`] : [];
+    return [file, lpad(String(row.slice), 5), lpad(String(r.level), 5), lpad(r.score.toFixed(2), 5), lpad(r.certainty.toFixed(3), 9), pad(r.inFocus ? '   yes' : '   no', 8), pad(r.verdict ?? '-', 9), lpad(String(r.patches.length), 7), ...metrics, ...where].join('  ');
   }
 }
