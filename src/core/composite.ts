@@ -16,7 +16,7 @@
  * Pure: typed arrays in, typed arrays out.
  */
 import { ImageContentError } from './errors.js';
-import { bySeries, filterText, passes, type PlaneFilter } from './hyperstack.js';
+import { alongAxis, bySeries, filterText, passes, stackAxis, type PlaneFilter } from './hyperstack.js';
 import { pickBestSlice } from './slices.js';
 import type { FocusResult, GrayImage, PatchScore } from './types.js';
 
@@ -36,19 +36,16 @@ export interface CompositeOptions extends PlaneFilter {
 export interface Composite {
   /** The all-in-focus image: same size and bit depth as the slices. */
   readonly image: GrayImage;
-  /** Per pixel, the 0-based index of the slice with the largest weight (16-bit); in a hyperstack, its z. */
+  /** Per pixel, the 0-based index of the slice with the largest weight (16-bit); in a hyperstack its z (its frame in a time series without z). */
   readonly depth: GrayImage;
   /** The stack's sharpest slice overall, which low-evidence patches follow. */
   readonly bestSlice: number;
-  /** Share of the image's pixels whose largest weight is each slice, by 0-based slice index (by z in a hyperstack). */
+  /** Share of the image's pixels whose largest weight is each slice, by 0-based slice index (a hyperstack's: by z, or frame). */
   readonly share: readonly number[];
   readonly notes: readonly string[];
 }
 
 export const DEFAULT_COMPOSITE: Required<Omit<CompositeOptions, keyof PlaneFilter>> = Object.freeze({ softness: 0.2, cutoff: 0.05, evidence: [0.5, 1.5] as const, minVote: 0.2 });
-
-/** A slice's place along z: its z in a hyperstack (whose planes interleave channels and frames), else its index. */
-const zOf = (r: FocusResult): number => r.position?.z ?? r.slice;
 
 const expectedLevel = (p: PatchScore): number => p.probs.reduce((sum, v, k) => sum + v * k, 0);
 
@@ -86,9 +83,10 @@ export function composeAllInFocus(planes: readonly GrayImage[], measured: readon
   const asked = filterText(options);
   const results = measured.filter((r) => passes(r.position, options));
   if (results.length === 0) throw new ImageContentError(asked ? `no measured slices of ${asked} to compose` : 'no measured slices to compose');
+  const axis = stackAxis(results);
   if (bySeries(results).length > 1) {
     const channels = new Set(results.map((r) => r.position?.channel)).size;
-    const frames = new Set(results.map((r) => r.position?.frame)).size;
+    const frames = axis === 'z' ? new Set(results.map((r) => r.position?.frame)).size : 1;
     const what = [channels > 1 ? `${channels} channels` : '', frames > 1 ? `${frames} frames` : ''].filter(Boolean).join(' and ');
     throw new ImageContentError(`the slices come from ${what}: an all-in-focus image is composed from the z-slices of one channel and frame (choose them)`);
   }
@@ -156,7 +154,7 @@ export function composeAllInFocus(planes: readonly GrayImage[], measured: readon
     const g = grid[s]!;
     if (!g.some((v) => v > 0)) continue;
     const data = planes[results[s]!.slice]!.data;
-    const slice = zOf(results[s]!);
+    const slice = alongAxis(results[s]!, axis);
     for (let y = 0; y < height; y++) {
       const row = blendRows(g, y);
       for (let x = 0; x < width; x++) {
@@ -176,7 +174,7 @@ export function composeAllInFocus(planes: readonly GrayImage[], measured: readon
   for (let o = 0; o < acc.length; o++) out[o] = bitDepth === 32 ? acc[o]! : Math.min(max, Math.max(0, Math.round(acc[o]!)));
   const counts = new Map<number, number>();
   for (const d of depth) counts.set(d, (counts.get(d) ?? 0) + 1);
-  const share = Array.from({ length: results.some((r) => r.position) ? Math.max(...results.map(zOf)) + 1 : planes.length }, (_, s) => (counts.get(s) ?? 0) / depth.length);
+  const share = Array.from({ length: axis === 'slice' ? planes.length : Math.max(...results.map((r) => alongAxis(r, axis))) + 1 }, (_, s) => (counts.get(s) ?? 0) / depth.length);
   const notes = S === 1 ? [`only one slice was measured (slice ${best.slice}): the composite is that slice`] : [];
   const pixelSize = first.pixelSize ? { pixelSize: first.pixelSize } : {};
   return {

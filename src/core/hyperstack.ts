@@ -68,16 +68,33 @@ export function filterText(filter: PlaneFilter): string {
   return [filter.channel !== undefined ? `channel ${filter.channel}` : '', filter.frame !== undefined ? `frame ${filter.frame}` : ''].filter(Boolean).join(' and ');
 }
 
-/** One z-series per channel and frame: the key results are grouped by (a plane without a position is its own z). */
-export function seriesKey(r: Pick<FocusResult, 'position'>): string {
-  return r.position ? `${r.position.channel}/${r.position.frame}` : '0/0';
+/**
+ * The axis a file's planes step along: `z`; `frame` for a time series without z (one slice per frame: the sharpest
+ * frame is the answer, as the ImageJ.JS host measures such a stack along its frames); `slice` for a file that states
+ * no dimensions. Read off the results, so a subset measured with --channel or --slices says the same.
+ */
+export type StackAxis = 'z' | 'frame' | 'slice';
+
+export function stackAxis(results: readonly Pick<FocusResult, 'position'>[]): StackAxis {
+  if (!results.some((r) => r.position)) return 'slice';
+  const steps = (axis: 'z' | 'frame'): boolean => results.some((r) => (r.position?.[axis] ?? 0) > 0);
+  return !steps('z') && steps('frame') ? 'frame' : 'z';
 }
 
-/** Results grouped by z-series, in the order each series first appears. */
+/** A result's place along `axis` (its slice index for a file without dimensions). */
+export function alongAxis(r: Pick<FocusResult, 'position' | 'slice'>, axis: StackAxis): number {
+  return axis === 'slice' || !r.position ? r.slice : r.position[axis];
+}
+
+/**
+ * Results grouped into the series a best plane is chosen from (in the order each first appears): one per channel and
+ * frame of a hyperstack stepped along z, one per channel of a time series, one for a plain stack.
+ */
 export function bySeries<T extends Pick<FocusResult, 'position'>>(results: readonly T[]): T[][] {
+  const axis = stackAxis(results);
   const groups = new Map<string, T[]>();
   for (const r of results) {
-    const key = seriesKey(r);
+    const key = r.position ? `${r.position.channel}/${axis === 'frame' ? '*' : r.position.frame}` : '';
     const g = groups.get(key);
     if (g) g.push(r);
     else groups.set(key, [r]);

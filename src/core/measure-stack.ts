@@ -51,7 +51,8 @@ export interface PlaneSource {
 
 export interface StackOptions extends Omit<PlaneOptions, 'slice'>, PlaneFilter {
   /**
-   * Which slices: 'all' (default), 'best' (the sharpest of each z-series — one per channel and frame of a hyperstack),
+   * Which slices: 'all' (default), 'best' (the sharpest of each series — one per channel and frame of a hyperstack, one
+   * per channel of a time series without z: core/hyperstack.ts `bySeries`),
    * 'current' or a 0-based index. `channel` / `frame` (0-based) keep only that channel's / frame's planes.
    */
   readonly slices?: SliceSelection;

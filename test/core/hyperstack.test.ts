@@ -2,7 +2,7 @@
 // stub measurer whose score is a function of the plane's position (the model's path is tested in test/io/hyperstack).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dimensionsFor, filterPlanes, positionOf, PLANE_ORDERS } from '../../src/core/hyperstack.js';
+import { dimensionsFor, filterPlanes, positionOf, PLANE_ORDERS, stackAxis } from '../../src/core/hyperstack.js';
 import { measureStack, type Measurer } from '../../src/core/measure-stack.js';
 import type { FocusResult, GrayImage, StackDimensions } from '../../src/core/types.js';
 
@@ -71,6 +71,20 @@ describe('measureStack on a hyperstack', () => {
   it('a slice outside the channel asked for is an error naming both', async () => {
     await assert.rejects(measureStack(measurer, stack, { slices: 1, channel: 0 }), /^ImageContentError: slice 1 is not in channel 0$/);
     await assert.rejects(measureStack(measurer, stack, { slices: 'current', channel: 1, frame: 0 }, { current: 2 }), /slice 2 is not in channel 1 and frame 0/);
+  });
+
+  it('a time series without z (one slice per frame) is stepped along its frames: one best per channel', async () => {
+    const series: StackDimensions = { channels: 2, slices: 1, frames: 5, order: 'CZT' };
+    const timed: Measurer = {
+      measure: async (_p, o) => {
+        const { channel, frame } = positionOf(o!.slice!, series);
+        const score = Math.abs(frame - (channel ? 4 : 1)); // channel 0 sharp at frame 1, channel 1 at frame 4
+        return { slice: o!.slice!, score, certainty: 0.5, level: score, width: 2, height: 2, meanCertainty: 0.5, maxCertainty: 0.5, inFocus: true, probs: [], patches: [], timings: {} } as FocusResult;
+      },
+    };
+    const m = await measureStack(timed, { slices: Array.from({ length: 10 }, plane), dimensions: series }, { slices: 'best' });
+    assert.equal(stackAxis(m.results), 'frame');
+    assert.deepEqual(m.results.map((r) => [r.position!.channel, r.position!.frame]), [[0, 1], [1, 4]]);
   });
 
   it('a plain stack (no dimensions) is one z-series, its results without positions', async () => {

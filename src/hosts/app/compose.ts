@@ -8,7 +8,8 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { AllInFocus, FocusQuality, Measurement } from '../../api.js';
 import { download } from './files.js';
 import type { FocusResult } from '../../core/types.js';
-import { isHyperstack, seriesName, type Entry } from './table.js';
+import { bySeries } from '../../core/hyperstack.js';
+import { axisName, isHyperstack, seriesName, type Entry } from './table.js';
 
 export interface Composed {
   readonly entry: Entry;
@@ -18,6 +19,8 @@ export interface Composed {
   readonly source: string;
   /** The hyperstack's z-series it was composed from ("channel 1"), if any. */
   readonly series?: string | undefined;
+  /** What the source's planes step along ("slice", "z" or "frame"), naming the composite's shares. */
+  readonly axis: string;
 }
 
 /**
@@ -33,15 +36,15 @@ export async function composeEntry(entry: Entry, measured: Measurement, fq: Focu
   const measurement = await fq.measure(new Blob([composite.toTIFF('image') as Uint8Array<ArrayBuffer>], { type: 'image/tiff' }), { name });
   const result = measurement.best;
   const made: Entry = { id, name, results: [result], best: result, thumbnail: undefined, warnings: [...composite.notes, ...measurement.warnings] };
-  return { entry: made, measurement, composite, source: entry.name, series: seriesText };
+  return { entry: made, measurement, composite, source: entry.name, series: seriesText, axis: axisName(entry) };
 }
 
 /** What Compose will do with the file on display. */
 function hint(entry: Entry, shown: FocusResult | undefined): string {
   const p = shown?.position;
   if (p && isHyperstack(entry)) {
-    const zs = entry.results.filter((r) => r.position?.channel === p.channel && r.position.frame === p.frame).length;
-    return `the sharpest parts of the ${zs} z-slices of ${seriesName(entry, p)} (the one shown) in one image`;
+    const n = bySeries(entry.results).find((g) => g.includes(shown!))?.length ?? 0;
+    return `the sharpest parts of the ${n} ${axisName(entry) === 'frame' ? 'frames' : 'z-slices'} of ${seriesName(entry, p)} (the one shown) in one image`;
   }
   return entry.results.length > 1 ? `the sharpest parts of all ${entry.results.length} slices in one image` : 'a single slice is its own composite';
 }
@@ -65,7 +68,7 @@ export function composeTools(entry: Entry | undefined, shown: FocusResult | unde
   if (composed) {
     const { composite, source, series } = composed;
     return html`<div class="compose">
-      <p>All-in-focus composite of ${source}${series ? ` (${series})` : ''}: ${shares(composite, series ? 'z' : 'slice')}.${composite.notes.map((n) => html` <span class="note">${n}.</span>`)}</p>
+      <p>All-in-focus composite of ${source}${series ? ` (${series})` : ''}: ${shares(composite, composed.axis)}.${composite.notes.map((n) => html` <span class="note">${n}.</span>`)}</p>
       <button type="button" id="composite-tiff" @click=${() => download(`${base(source)}-all-in-focus.tif`, composite.toTIFF('image'), 'image/tiff')}>Download composite (TIFF)</button>
       <button type="button" id="depth-tiff" @click=${() => download(`${base(source)}-depth.tif`, composite.toTIFF('depth'), 'image/tiff')}>Download depth map (TIFF)</button>
     </div>`;

@@ -4,12 +4,12 @@
  */
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import { levelColor } from '../../core/colormap.js';
-import { bySeries } from '../../core/hyperstack.js';
+import { alongAxis, bySeries, stackAxis } from '../../core/hyperstack.js';
 import { pickBestSlice } from '../../core/slices.js';
 import type { FocusResult } from '../../core/types.js';
 import { VERDICT_TEXT, displayVerdict } from '../element/verdict.js';
 import { rovingIndex } from './roving.js';
-import { isHyperstack, seriesName, type Entry } from './table.js';
+import { axisName, isHyperstack, seriesName, type Entry } from './table.js';
 
 /**
  * Score (expected level, lower = sharper) per slice, the best slice ringed, the shown one marked. In a hyperstack the
@@ -24,8 +24,9 @@ export function slicePlot(entry: Entry | undefined, shownSlice: number | undefin
   const rs = series.find((g) => g.includes(anchor)) ?? all;
   if (rs.length < 2) return nothing;
   const where = isHyperstack(entry) && anchor.position ? ` of ${seriesName(entry, anchor.position)}` : '';
-  const zOf = (r: FocusResult): number => r.position?.z ?? r.slice;
-  const axis = where ? 'z' : 'slice';
+  const along = stackAxis(all);
+  const zOf = (r: FocusResult): number => alongAxis(r, along);
+  const axis = axisName(entry);
   const levels = rs[0]!.probs.length;
   const [W, H, L, T, R, B] = [480, 180, 36, 12, 12, 30];
   const first = zOf(rs[0]!);

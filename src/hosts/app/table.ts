@@ -5,6 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { levelColor } from '../../core/colormap.js';
+import { stackAxis, type StackAxis } from '../../core/hyperstack.js';
 import { bestPerSeries } from '../../core/slices.js';
 import type { FocusResult, PlanePosition, Verdict } from '../../core/types.js';
 import { VERDICT_TEXT, displayVerdict } from '../element/verdict.js';
@@ -123,9 +124,15 @@ export const isHyperstack = (entry: Entry): boolean => bestsOf(entry).size > 1;
 
 const hasFrames = (entry: Entry): boolean => entry.results.some((r) => r.position?.frame);
 
-/** A hyperstack's z-series as the app names it: "channel 1", with ", frame 2" when the file has several frames. */
+/** What a file's planes step along, as the app words it: "z" or "frame" in a hyperstack or time series, else "slice". */
+export function axisName(entry: Entry): StackAxis {
+  const axis = stackAxis(entry.results);
+  return axis === 'frame' || isHyperstack(entry) ? axis : 'slice';
+}
+
+/** A hyperstack's series as the app names it: "channel 1", with ", frame 2" when its frames are series of z too. */
 export function seriesName(entry: Entry, p: PlanePosition): string {
-  return `channel ${p.channel}${hasFrames(entry) ? `, frame ${p.frame}` : ''}`;
+  return `channel ${p.channel}${hasFrames(entry) && stackAxis(entry.results) === 'z' ? `, frame ${p.frame}` : ''}`;
 }
 
 /** A slice's index, and in a hyperstack its place (0-based, as the CSV's channel, z and frame columns). */

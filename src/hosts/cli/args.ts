@@ -64,7 +64,8 @@ Output
                         from (16-bit TIFF)
 Measurement
       --slices S        stacks: all (default) | best (the sharpest slice; of a hyperstack, the sharpest z of
-                        each channel and frame) | N (0-based slice index: the plane's place in the file)
+                        each channel and frame, or of a time series without z the sharpest frame of each
+                        channel) | N (0-based slice index: the plane's place in the file)
       --channel C       hyperstacks (ImageJ, OME-TIFF): measure only channel C (0-based), e.g. the nuclear
                         stain; rows give each plane's channel, z and frame
       --frame T         hyperstacks: measure only time frame T (0-based)
