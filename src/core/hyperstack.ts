@@ -1,8 +1,9 @@
 /**
  * Hyperstacks: files whose planes are channels × z-slices × time frames (ImageJ hyperstacks, OME-TIFF). A file stores
  * them as one flat list of planes in a fixed order; this module maps a plane's index to its (channel, z, frame) so
- * that the sharpest plane is chosen along z within each channel and frame (the DAPI plane and the GFP plane of one z
- * are two answers, not rivals) and so an all-in-focus image is never blended from two channels.
+ * that the sharpest plane is chosen along z within each channel and frame, or along time in a time series without z
+ * (the DAPI plane and the GFP plane of one z are two answers, not rivals), and so an all-in-focus image is never
+ * blended from two channels.
  * Pure: no decoding here (io/tiff-dimensions.ts reads the counts from the file).
  */
 import { ImageContentError } from './errors.js';
