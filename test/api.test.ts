@@ -1,5 +1,6 @@
 // The library API in Node (the Node entry: no Worker there, so the model runs in the calling thread, read from the package's models/).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +30,34 @@ describe('createFocusQuality in Node', { timeout: 120_000 }, () => {
     assert.match(header!, /^file,slice,width,height,patches,level,score/);
     assert.ok(row!.startsWith(`mcf7_b01,0,${plane.width},${plane.height},${m.best.patches.length},${m.best.level},`), row);
     assert.equal(m.toGeoJSON().features.length, m.best.patches.length);
+  });
+
+  it('a hyperstack TIFF: channel/frame keep one channel, positions come back, and composite needs one channel', async () => {
+    // ImageJ hyperstack (tifffile's ImageJ writer), 2 channels × 3 z of a real in-focus crop; channel 1 is the crop
+    // flipped and blurred more at every z but z 2.
+    const dir = mkdtempSync(join(tmpdir(), 'fq-api-hs-'));
+    const file = join(dir, 'hyper.tif');
+    const py = `import sys, tifffile, numpy as n
+from scipy.ndimage import gaussian_filter as g
+a = tifffile.imread(sys.argv[1]).astype(n.float64)[160:328, 240:408]
+b = a[:, ::-1]
+planes = [[g(a, 3.0 * z) if z else a, g(b, 3.0 * (2 - z)) if z != 2 else b] for z in range(3)]
+tifffile.imwrite(sys.argv[2], n.array(planes).round().astype(n.uint16), imagej=True, metadata={'axes': 'ZCYX'})
+`;
+    execFileSync('/usr/bin/python3', ['-c', py, new URL('bbbc006-in-focus/BBBC006_a01_s1_w1_z10.tif', data).pathname, file], { timeout: 120_000 });
+    const blob = new Blob([readFileSync(file)]);
+    const one = await fq.measure(blob, { name: 'hyper.tif', channel: 1 });
+    assert.deepEqual(one.results.map((r) => [r.slice, r.position]), [1, 3, 5].map((slice, z) => [slice, { channel: 1, z, frame: 0 }]));
+    assert.equal(one.best.position?.z, 2, 'channel 1 is sharpest at z 2');
+    const composite = await one.composite();
+    assert.ok(composite.depth.data.every((v) => v <= 2), 'the depth map counts along z');
+    const both = await fq.measure(blob, { name: 'hyper.tif', slices: 'best' });
+    assert.deepEqual(both.results.map((r) => r.position), [{ channel: 0, z: 0, frame: 0 }, { channel: 1, z: 2, frame: 0 }]);
+    const all = await fq.measure(blob, { name: 'hyper.tif' });
+    const says = (re: RegExp) => (err: unknown) => re.test(formatError(err));
+    await assert.rejects(all.composite(), says(/^hyper\.tif: the slices come from 2 channels: an all-in-focus image is composed from the z-slices of one channel and frame/));
+    assert.equal((await all.composite({ channel: 0 })).bestSlice, 0);
+    await assert.rejects(fq.measure(blob, { name: 'hyper.tif', channel: 2 }), says(/^hyper\.tif: channel 2 does not exist: the image has 2 channel\(s\)/));
   });
 
   it('an ndarray with a [slices, h, w] shape is measured slice by slice; slices: "best" keeps the lowest score', async () => {
