@@ -81,7 +81,7 @@ type DecodedStack = Pick<ImageStack, 'slices'> & { readonly pixelSize?: PixelSiz
 export function planesOf(stack: DecodedStack): PlaneSource {
   return {
     count: stack.slices.length,
-    dimensions: dimensionsFor(stack.slices.length, stack.dimensions),
+    dimensions: stack.dimensions, // checked against the plane count where they are used (measureStack)
     plane: (i) => {
       const p = stack.slices[i]!;
       return p.pixelSize || !stack.pixelSize ? p : { ...p, pixelSize: stack.pixelSize };

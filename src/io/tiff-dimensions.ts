@@ -9,21 +9,21 @@
  */
 import { PLANE_ORDERS } from '../core/hyperstack.js';
 import type { PlaneOrder, StackDimensions } from '../core/types.js';
+import { imagejFields, omePixels } from './tiff-description.js';
 
 function fromImageJ(description: string): StackDimensions | undefined {
-  if (!description.startsWith('ImageJ=')) return undefined;
+  const field = imagejFields(description);
+  if (!field) return undefined;
   const count = (key: string): number => {
-    const v = new RegExp(`^${key}=(\\d+)\\s*$`, 'm').exec(description)?.[1];
-    return v === undefined ? 1 : Number(v);
+    const v = field(key);
+    return v !== undefined && /^\d+\s*$/.test(v) ? Number(v.trim()) : 1;
   };
   return { channels: count('channels'), slices: count('slices'), frames: count('frames'), order: 'CZT' };
 }
 
 function fromOme(description: string): StackDimensions | undefined {
-  if (!description.includes('<OME')) return undefined;
-  const pixels = /<(?:\w+:)?Pixels\b([^>]*)>/.exec(description)?.[1];
-  if (pixels === undefined) return undefined;
-  const attr = (name: string): string | undefined => new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`).exec(pixels)?.[1];
+  const attr = omePixels(description);
+  if (!attr) return undefined;
   const order = attr('DimensionOrder')?.toUpperCase().replace(/^XY/, '') as PlaneOrder | undefined;
   if (order === undefined || !PLANE_ORDERS.includes(order)) return undefined;
   const size = (name: string): number => Number(attr(name) ?? '1');

@@ -11,6 +11,7 @@
  */
 import type { PixelSize } from '../core/types.js';
 import { micronsPer, pixelSizeInRange } from '../core/units.js';
+import { imagejFields, omePixels } from './tiff-description.js';
 import { Tag, type Ifd, type TiffFile } from './tiff-ifd.js';
 
 /** Range a bare centimetre resolution must fall in to be read as a microscope pixel. */
@@ -24,17 +25,14 @@ function fromResolution(tf: TiffFile, ifd: Ifd, umPerUnit: number, range?: { min
 }
 
 function fromImageJ(tf: TiffFile, ifd: Ifd, description: string): PixelSize | undefined {
-  if (!description.startsWith('ImageJ=')) return undefined;
-  const unit = /^unit=(.+)$/m.exec(description)?.[1];
+  const unit = imagejFields(description)?.('unit');
   const factor = unit === undefined ? undefined : micronsPer(unit);
   return factor === undefined ? undefined : fromResolution(tf, ifd, factor);
 }
 
 function fromOme(description: string): PixelSize | undefined {
-  if (!description.includes('<OME')) return undefined;
-  const pixels = /<(?:\w+:)?Pixels\b([^>]*)>/.exec(description)?.[1];
-  if (pixels === undefined) return undefined;
-  const attr = (name: string): string | undefined => new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`).exec(pixels)?.[1];
+  const attr = omePixels(description);
+  if (!attr) return undefined;
   const x = Number(attr('PhysicalSizeX'));
   const y = Number(attr('PhysicalSizeY') ?? attr('PhysicalSizeX'));
   const fx = micronsPer(attr('PhysicalSizeXUnit') ?? 'µm');
@@ -43,9 +41,8 @@ function fromOme(description: string): PixelSize | undefined {
   return pixelSizeInRange(x * fx, y * fy);
 }
 
-/** The pixel size of the page `ifd`, when the file states one (see the module comment). */
-export function readPixelSize(tf: TiffFile, ifd: Ifd): PixelSize | undefined {
-  const description = tf.text(ifd, Tag.ImageDescription) ?? '';
+/** The pixel size of the page `ifd`, whose ImageDescription is `description`, when the file states one (see the module comment). */
+export function readPixelSize(tf: TiffFile, ifd: Ifd, description: string): PixelSize | undefined {
   const stated = fromImageJ(tf, ifd, description) ?? fromOme(description);
   if (stated) return stated;
   return tf.value(ifd, Tag.ResolutionUnit, 2) === 3 ? fromResolution(tf, ifd, 1e4, PLAUSIBLE) : undefined;

@@ -151,8 +151,10 @@ export async function decodeTiff(bytes: Uint8Array, file?: string, options: Deco
     const ifds = tf.readIfds();
     const pages = planPages(tf, ifds, warnings);
     // The first full-resolution page speaks for the stack (ImageJ and OME write the calibration there).
-    pixelSize = readPixelSize(tf, ifds[pages[0]!.index]!);
-    if (pages.length > 1) dimensions = dimensionsFor(pages.length, readDimensions(tf.text(ifds[pages[0]!.index]!, Tag.ImageDescription) ?? ''));
+    const first = ifds[pages[0]!.index]!;
+    const description = tf.text(first, Tag.ImageDescription) ?? '';
+    pixelSize = readPixelSize(tf, first, description);
+    if (pages.length > 1) dimensions = dimensionsFor(pages.length, readDimensions(description));
     for (const layout of pages) {
       const gray = toGray(layout, decodePageBytes(tf, layout, budget), warnings);
       slices.push(pixelSize ? { ...gray, pixelSize } : gray);
