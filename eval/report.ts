@@ -67,7 +67,9 @@ export function writeReport(r: Result): string {
       + 'condition of training/acquisition.py (eval/synthesize.py, seed ' + r.protocol.seed + '). Each image is measured through the product\'s TypeScript '
       + 'path (TIFF decoding, the card\'s intensity rule, patch grid, onnxruntime-web, aggregation, verdict).',
     `The pixel-size conditions are cameras with ${r.protocol.pixelSizes.map((p) => `${p} µm`).join(' and ')} pixels (the native ${r.protocol.nativePixelSizeUm ?? '?'} µm upsampled or area-averaged), `
-      + 'measured with that pixel size given, so the product resamples them to the card\'s native pixel size (core/native-scale.ts).', '',
+      + 'measured with that pixel size given, so the product resamples them to the card\'s native pixel size (core/native-scale.ts). '
+      + 'The bright-objects condition adds a few spots 4–10× brighter than the field\'s cells to the specimen before the defocus (mitotic nuclei, '
+      + 'debris: training/specimen.py), recorded by the typical camera.', '',
     '## Headline', '',
     `- Whole-image level within ±1: **${pct(s.typical?.within1 ?? s.all.within1)}** with a typical camera, ${pct(s.all.within1)} over all conditions (target ≥ 95 %: ${target(s.all.within1 >= 0.95)}); `
       + `worst source ${s.worstSource.name} ${pct(s.worstSource.within1)} (target ≥ 85 %: ${target(s.worstSource.within1 >= 0.85)}).`,

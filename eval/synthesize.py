@@ -5,7 +5,8 @@ Every test field (training/sources.py, rebuilt by training/fetch_data.py into .d
 training/acquisition.py; page k of a file is level k. Files are stored as the camera would store them: uint8 for
 8-bit files, uint16 otherwise. The two pixel-size conditions (a camera with 0.5× or 2× the native pixel) are written
 as that camera records them, at its own resolution, with the pixel size in the manifest: the product resamples them to
-the card's native pixel size when it is given that pixel size (evaluate.ts passes it).
+the card's native pixel size when it is given that pixel size (evaluate.ts passes it). A specimen condition
+(training/specimen.py: "bright-objects") adds to the field before the defocus and is recorded by the typical camera.
 
 Usage: /usr/bin/python3 eval/synthesize.py --out DIR [--per_source 4] [--seed 11]
 Writes DIR/manifest.json: [{file, source, field, condition, levels, pixelSizeUm}] (pixelSizeUm null: native, not given).
@@ -22,11 +23,9 @@ import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-from training.acquisition import CONDITIONS, acquire  # noqa: E402
 from training.data import DataError, load_fields  # noqa: E402
-from training.sampler import defocused_levels  # noqa: E402
 from training.sources import NATIVE_PIXEL_UM  # noqa: E402
-from training.sources_eval import PATCH, PIXEL_CONDITIONS, pick_fields, resample  # noqa: E402
+from training.sources_eval import PATCH, all_conditions, camera_plane, field_stacks, generators, pick_fields  # noqa: E402
 
 
 def main() -> int:
@@ -46,22 +45,16 @@ def main() -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     os.makedirs(args.out, exist_ok=True)
-    gen = torch.Generator().manual_seed(args.seed)
+    conditions = all_conditions()
+    gens = generators(args.seed, conditions)
     manifest = []
     for src, name, img in fields:
-        stack = defocused_levels(img, args.levels, 2.0, Path(args.cache) if args.cache else None)
-        for cond in list(CONDITIONS) + list(PIXEL_CONDITIONS):
+        stacks = field_stacks(img, name, conditions, args.levels, args.cache or None)
+        for cond in conditions:
             planes, full, pixel = [], 65535, None
             for level in range(args.levels):
-                signal = torch.from_numpy(np.asarray(stack[level], dtype=np.float32))[None]
-                if cond in PIXEL_CONDITIONS:
-                    f = PIXEL_CONDITIONS[cond]
-                    values, full = acquire(signal, [CONDITIONS["typical"]], gen)
-                    plane = np.clip(np.round(resample(values[0].numpy(), NATIVE_PIXEL_UM, NATIVE_PIXEL_UM * f)), 0, 65535)
-                    pixel = NATIVE_PIXEL_UM * f
-                else:
-                    values, full = acquire(signal, [CONDITIONS[cond]], gen)
-                    plane = values[0].numpy()
+                signal = torch.from_numpy(np.asarray(stacks[cond][level], dtype=np.float32))[None]
+                plane, full, pixel = camera_plane(signal, cond, gens[cond])
                 planes.append(plane)
             if min(planes[0].shape) < PATCH or (pixel and min(planes[0].shape) * pixel / NATIVE_PIXEL_UM < PATCH):
                 continue
@@ -69,7 +62,7 @@ def main() -> int:
             file = f"{src}__{name}__{cond}.tif"
             tifffile.imwrite(os.path.join(args.out, file), np.stack(planes).astype(dtype))
             manifest.append({"file": file, "source": src, "field": name, "condition": cond, "levels": args.levels, "pixelSizeUm": pixel})
-        print(f"  {src}/{name}: {len(CONDITIONS) + len(PIXEL_CONDITIONS)} stacks", file=sys.stderr, flush=True)
+        print(f"  {src}/{name}: {len(conditions)} stacks", file=sys.stderr, flush=True)
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump({"split": args.split, "seed": args.seed, "perSource": args.per_source, "stacks": manifest}, f)
     print(f"wrote {len(manifest)} stacks of {args.levels} levels to {args.out}", file=sys.stderr)

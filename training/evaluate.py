@@ -32,7 +32,7 @@ from training.inputs import FULL_SCALE_RULE, PERCENTILE
 from training.model import count_parameters, load_checkpoint
 from training.sources import shared_data
 from training.acquisition import CONDITIONS
-from training.sources_eval import IN_FOCUS_MAX, PATCH, PIXEL_CONDITIONS, measure, pick_fields, predictor, records_for, summarise, verdict
+from training.sources_eval import IN_FOCUS_MAX, PATCH, PIXEL_CONDITIONS, SPECIMEN_CONDITIONS, all_conditions, measure, pick_fields, predictor, records_for, summarise, verdict
 
 TARGET_WRONG, TARGET_UNCERTAIN = 0.02, 0.25
 CERTAINTY_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
@@ -173,7 +173,7 @@ def main(argv=None) -> int:
     levels, in_focus_max = card["levels"], card["inFocusMaxLevel"]  # the 11 levels and the 0–2 threshold: the card's
     rule = PERCENTILE if meta["config"].get("rule") == "percentile" else FULL_SCALE_RULE
     predict = predictor(model)
-    conditions = list(CONDITIONS) + list(PIXEL_CONDITIONS)
+    conditions = all_conditions()
     t0 = time.time()
     val = records_for(val_fields, predict, rule, conditions, args.seed, args.cache, levels)
     keys = {k: summarise(val, {}, k, in_focus_max)["all"]["within1"] for k in ("median", "argmax")}
@@ -189,7 +189,8 @@ def main(argv=None) -> int:
     card["verdict"] = verdict_rule
     metrics = {
         "validation": {"sources": sorted({f[0] for f in val_fields}), "fields": len(val_fields), "images": len(val),
-                       "conditions": {k: CONDITIONS[k].describe() for k in CONDITIONS} | {k: {"pixelFactor": v} for k, v in PIXEL_CONDITIONS.items()},
+                       "conditions": {k: CONDITIONS[k].describe() for k in CONDITIONS} | {k: {"pixelFactor": v} for k, v in PIXEL_CONDITIONS.items()}
+                                     | {k: {"specimen": "training/specimen.py", "camera": v} for k, v in SPECIMEN_CONDITIONS.items()},
                        "aggregationWithin1": keys, "summary": val_summary,
                        "note": "validation sources: the aggregation and the verdict rule were chosen on these numbers"},
         "inDistribution": {"what": "BBBC006 a05/a06: the training plate's held-out fields (in-distribution, not a headline)",

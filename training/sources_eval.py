@@ -30,11 +30,51 @@ from training.model import load_checkpoint
 from training.resample import axis_weights
 from training.sampler import defocused_levels
 from training.sources import NATIVE_PIXEL_UM
+from training.specimen import bright_objects
 
 PATCH = 84
 LEVELS = 11  # default only: callers pass the checkpoint's / card's level count
 IN_FOCUS_MAX = 2  # default only: callers pass the card's inFocusMaxLevel
 PIXEL_CONDITIONS = {"pixel-0.5x": 0.5, "pixel-2x": 2.0}  # camera pixel = factor × native, pixel size given
+# Conditions of the specimen (training/specimen.py), each recorded by one camera of CONDITIONS.
+SPECIMEN_CONDITIONS = {"bright-objects": "typical"}
+
+
+def all_conditions() -> list[str]:
+    """Every named condition of the protocol, in report order."""
+    return list(CONDITIONS) + list(PIXEL_CONDITIONS) + list(SPECIMEN_CONDITIONS)
+
+
+def generators(seed: int, conditions: list[str]) -> dict:
+    """{condition: noise generator}: one shared stream for the camera and pixel conditions (as before the specimen
+    conditions existed, so their images stay the same), and a stream of its own for each specimen condition."""
+    shared = torch.Generator().manual_seed(seed)
+    return {c: torch.Generator().manual_seed(seed + 1000 + i) if c in SPECIMEN_CONDITIONS else shared
+            for i, c in enumerate(conditions)}
+
+
+def field_stacks(img: np.ndarray, name: str, conditions: list[str], levels: int, cache: str | None) -> dict:
+    """{condition: [levels, H, W] defocused signal}: the field's own stack, and for a specimen condition the stack of
+    the field with what that condition adds (defocused with it)."""
+    plain = defocused_levels(img, levels, 2.0, Path(cache) if cache else None)
+    out = {}
+    for cond in conditions:
+        if cond in SPECIMEN_CONDITIONS:
+            out[cond] = defocused_levels(bright_objects(img, name), levels, 2.0, Path(cache) if cache else None)
+        else:
+            out[cond] = plain
+    return out
+
+
+def camera_plane(signal: torch.Tensor, cond: str, gen: torch.Generator) -> tuple[np.ndarray, float, float | None]:
+    """What the condition's camera stores for one defocused signal [1, H, W]: (plane at the camera's own pixels,
+    full scale of the file, the camera's pixel size in µm when it is not the native one, else None)."""
+    if cond in PIXEL_CONDITIONS:
+        pixel = NATIVE_PIXEL_UM * PIXEL_CONDITIONS[cond]
+        values, full = acquire(signal, [CONDITIONS["typical"]], gen)
+        return np.clip(np.round(resample(values[0].numpy(), NATIVE_PIXEL_UM, pixel)), 0, 65535), float(full), pixel
+    values, full = acquire(signal, [CONDITIONS[SPECIMEN_CONDITIONS.get(cond, cond)]], gen)
+    return values[0].numpy(), float(full), None
 
 
 def resample(image: np.ndarray, pixel_um: float, native_um: float = NATIVE_PIXEL_UM) -> np.ndarray:
@@ -95,25 +135,19 @@ def measure(values: np.ndarray, full: float, rule: dict, predict) -> dict:
 def records_for(fields: list, predict, rule: dict, conditions: list[str], seed: int, cache: str | None,
                 levels: int = LEVELS) -> list[dict]:
     out = []
-    gen = torch.Generator().manual_seed(seed)
+    gens = generators(seed, conditions)
     for src, name, img in fields:
-        stack = defocused_levels(img, levels, 2.0, Path(cache) if cache else None)
+        stacks = field_stacks(img, name, conditions, levels, cache)
         for level in range(levels):
-            signal = torch.from_numpy(np.asarray(stack[level], dtype=np.float32))[None]
             for cond in conditions:
-                if cond in PIXEL_CONDITIONS:
-                    factor = PIXEL_CONDITIONS[cond]
-                    values, full = acquire(signal, [CONDITIONS["typical"]], gen)
-                    camera = resample(values[0].numpy(), NATIVE_PIXEL_UM, NATIVE_PIXEL_UM * factor)  # what that camera records
-                    if min(camera.shape) < PATCH:
-                        continue
-                    image = resample(np.round(camera), NATIVE_PIXEL_UM * factor)  # the product, pixel size given
-                else:
-                    values, full = acquire(signal, [CONDITIONS[cond]], gen)
-                    image = values[0].numpy()
+                signal = torch.from_numpy(np.asarray(stacks[cond][level], dtype=np.float32))[None]
+                camera, full, pixel = camera_plane(signal, cond, gens[cond])
+                if min(camera.shape) < PATCH:
+                    continue
+                image = camera if pixel is None else resample(camera, pixel)  # the product, pixel size given
                 if min(image.shape) < PATCH:
                     continue
-                v = measure(image, float(full), rule, predict)
+                v = measure(image, full, rule, predict)
                 out.append({"source": src, "field": name, "truth": level, "condition": cond, "median": v["median"],
                             "argmax": v["argmax"], "score": round(v["score"], 4), "certainty": round(v["certainty"], 4),
                             "meanCertainty": round(v["meanCertainty"], 4), "content": v["content"]})
@@ -177,7 +211,7 @@ def main(argv=None) -> int:
     p.add_argument("--out", default="", help="JSON with every record and the summary")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
-    conditions = list(CONDITIONS) + list(PIXEL_CONDITIONS) if args.conditions == "all" else args.conditions.split(",")
+    conditions = all_conditions() if args.conditions == "all" else args.conditions.split(",")
     fields = pick_fields(load_fields(args.fields, args.split), args.per_source)
     if args.split == "train":
         fields = [f for f in fields if f[1] in ("BBBC006_a05", "BBBC006_a06")]  # in-distribution check: held-out fields
