@@ -60,11 +60,12 @@ def dihedral(a: np.ndarray, k: int) -> np.ndarray:
 class FieldSampler:
     def __init__(self, fields: list[tuple[str, str, np.ndarray]], rule: dict, levels: int = 11, step_um: float = 2.0,
                  seed: int = 0, cache: str | Path | None = None, stat_pixels: int = 1024, busy_share: float = 0.5,
-                 areas: list[float] | None = None, low_light_share: float = 0.0, coarse_share: float = 0.0):
+                 areas: list[float] | None = None, low_light_share: float = 0.0, coarse_share: float = 0.0,
+                 bright_share: float = 0.0):
         if not fields:
             raise ValueError("no fields to sample from")
         self.rule, self.levels, self.stat_pixels, self.busy_share = rule, levels, stat_pixels, busy_share
-        self.low_light_share, self.coarse_share = low_light_share, coarse_share
+        self.low_light_share, self.coarse_share, self.bright_share = low_light_share, coarse_share, bright_share
         self.names = [f"{src}/{name}" for src, name, _ in fields]
         self.stacks = [defocused_levels(img, levels, step_um, Path(cache) if cache else None) for _, _, img in fields]
         sources = sorted({src for src, _, _ in fields})
@@ -143,6 +144,17 @@ class FieldSampler:
             patch = values[b, 0, :PATCH * PATCH].reshape(PATCH, PATCH).numpy()
             values[b, 0, :PATCH * PATCH] = torch.from_numpy(coarse_camera(patch, m).astype(np.float32).ravel())
 
+    def bright_elsewhere(self, n: int) -> np.ndarray:
+        """Per sample, how many times the field's percentile range exceeds the one its own cells give: 1, or for a
+        `bright_share` of the samples 1.5–8 (log-uniform). Why: a few objects far brighter than the rest (mitotic or
+        apoptotic nuclei, debris, a saturated cell) set the image's 99.9th percentile in real screens, so the product
+        sees the in-focus cells of such a field at a fraction of the input range; a model that has only seen fields
+        spanning it reads low contrast as defocus. Shot and read noise keep their size relative to the cells."""
+        if self.bright_share <= 0:  # no draw at 0, so runs without the flag keep their random stream
+            return np.ones(n)
+        pick = self.rng.random(n) < self.bright_share
+        return np.where(pick, np.exp(self.rng.uniform(math.log(1.5), math.log(8.0), size=n)), 1.0)
+
     def _apply_rule(self, values: torch.Tensor, full) -> torch.Tensor:
         full_t = full if torch.is_tensor(full) else torch.full((values.shape[0],), float(full))
         if self.rule["rule"] == "full-scale":
@@ -153,5 +165,6 @@ class FieldSampler:
             m = s.shape[1]
             lo = s[:, int(math.floor(self.rule["low"] / 100 * (m - 1)))]
             hi = s[:, int(math.floor(self.rule["high"] / 100 * (m - 1)))]
-            return (values - lo[:, None]) / (hi - lo).clamp_min(1.0)[:, None]
+            spread = torch.from_numpy(self.bright_elsewhere(values.shape[0]).astype(np.float32))
+            return (values - lo[:, None]) / ((hi - lo) * spread).clamp_min(1.0)[:, None]
         raise ValueError(f"unknown intensity rule {self.rule['rule']!r}")
