@@ -9,6 +9,15 @@ function nextEvent<T>(target: EventTarget, type: string): Promise<CustomEvent<T>
   return within(60_000, new Promise((resolve) => target.addEventListener(type, (e) => resolve(e as CustomEvent<T>), { once: true })), `event ${type}`);
 }
 
+/** A second element on the page with the test model, for tests that must not disturb the shared one. */
+function addedView(): FocusQualityView {
+  const view = document.createElement('focus-quality-view');
+  view.setAttribute('model-url', MODEL_URL);
+  view.setAttribute('ort-url', ORT_URL);
+  document.body.append(view);
+  return view;
+}
+
 function shadow(el: FocusQualityView, selector: string): HTMLElement | null {
   return el.shadowRoot!.querySelector<HTMLElement>(selector);
 }
@@ -121,10 +130,7 @@ describe('<focus-quality-view>', () => {
     const gray = (await loadData(IN_FOCUS)).slices[0]!;
     const planes = [gray, { ...gray, data: gray.data.map((v) => v >> 1) }, gray];
     const stack = { width: gray.width, height: gray.height, bitDepth: gray.bitDepth, slices: planes, warnings: [] };
-    const view = document.createElement('focus-quality-view');
-    view.setAttribute('model-url', MODEL_URL);
-    view.setAttribute('ort-url', ORT_URL);
-    document.body.append(view);
+    const view = addedView();
     try {
       view.slice = 1;
       const done = nextEvent<{ result: FocusResult }>(view, 'focus-quality-result');
@@ -139,6 +145,33 @@ describe('<focus-quality-view>', () => {
       assertEqual(detail.name, 'ImageContentError', detail.message);
       assert(/slice 3 does not exist: the stack has 3 slice/.test(detail.message), detail.message);
       assertEqual(view.result?.slice, 2, 'the earlier result stays');
+    } finally {
+      view.remove();
+    }
+  });
+
+  it('a hyperstack plane: the summary says its channel, z and frame (a slice index alone does not); a plain stack says none', async () => {
+    const gray = (await loadData(IN_FOCUS)).slices[0]!;
+    const planes = [gray, { ...gray, data: gray.data.map((v) => v >> 1) }, gray, { ...gray, data: gray.data.map((v) => v >> 2) }];
+    // 2 channels × 2 z in ImageJ's order (channel fastest): plane 3 is channel 1 at z 1
+    const hyper = { width: gray.width, height: gray.height, bitDepth: gray.bitDepth, slices: planes, warnings: [],
+      dimensions: { channels: 2, slices: 2, frames: 1, order: 'CZT' as const } };
+    const view = addedView();
+    try {
+      view.slice = 3;
+      const done = nextEvent<{ result: FocusResult }>(view, 'focus-quality-result');
+      view.image = hyper;
+      const { result } = (await done).detail;
+      assertEqual(JSON.stringify(result.position), JSON.stringify({ channel: 1, z: 1, frame: 0 }), 'position of plane 3');
+      await view.updateComplete;
+      const summary = shadow(view, '[part=summary]')?.textContent?.replace(/\s+/g, ' ') ?? '';
+      assert(summary.includes('slice 3: channel 1, z 1, frame 0'), `summary: ${summary}`);
+      const plain = nextEvent<{ result: FocusResult }>(view, 'focus-quality-result');
+      view.image = { width: gray.width, height: gray.height, bitDepth: gray.bitDepth, slices: planes, warnings: [] };
+      await plain;
+      await view.updateComplete;
+      const text = shadow(view, '[part=summary]')?.textContent ?? '';
+      assert(!text.includes('channel'), `a plain stack names no channel: ${text}`);
     } finally {
       view.remove();
     }

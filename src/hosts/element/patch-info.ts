@@ -55,12 +55,21 @@ export function legend(levels: number): TemplateResult {
 const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** "In focus — level 1 · score 0.97 · …": the verdict first, then the numbers behind it; a polite live region. */
+/**
+ * Which plane of a hyperstack the summary is about ("slice 5: channel 1, z 2, frame 0 · "), 0-based as the CSV's
+ * columns: a `slice` index alone does not tell a microscopist which channel was measured. Empty for other images.
+ */
+export function planeText(r: Pick<FocusResult, 'slice' | 'position'>): string {
+  const p = r.position;
+  return p ? `slice ${r.slice}: channel ${p.channel}, z ${p.z}, frame ${p.frame} · ` : '';
+}
+
 export function summaryLine(r: FocusResult): TemplateResult {
   const ms = r.timings.totalMs ?? Object.values(r.timings).reduce((a, b) => a + b, 0);
   const verdict = displayVerdict(r);
   const level = verdict === 'uncertain' ? `level ${r.level} is a guess` : `level ${r.level}`;
   return html`<div class="summary" part="summary" aria-live="polite">
-    <span class="verdict ${verdict}">${capitalise(VERDICT_TEXT[verdict])}</span> — ${level} · score ${r.score.toFixed(2)} · certainty
+    <span class="verdict ${verdict}">${capitalise(VERDICT_TEXT[verdict])}</span> — ${planeText(r)}${level} · score ${r.score.toFixed(2)} · certainty
     ${r.certainty.toFixed(2)} · ${r.patches.length} patches${r.backend ? ` · ${r.backend}` : ''} · ${Math.round(ms)} ms
   </div>`;
 }
