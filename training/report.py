@@ -155,6 +155,9 @@ def markdown(card: dict, test: dict | None) -> str:
               "pixel size an image is read as if it had 0.65 µm pixels.",
               "- Test sources are few fields each; per-source figures of small sources are noisy.",
               "- Background-only patches carry no focus information; their certainty is low and the aggregate discounts them.",
+              "- A few objects far brighter than the cells (mitotic nuclei, debris, a saturated cell) set the image's contrast, so "
+              "in-focus cells look dim and are rated too defocused (the `bright-objects` condition above); cropping them out, or "
+              "measuring the patches away from them, helps.",
               "- Fluorescence only: on brightfield through-focus frames (training/DATA.md, sephace) it calls frames 10 µm from focus "
               "in focus; it does not detect that an image is brightfield.", ""]
     return "\n".join(lines)

@@ -36,8 +36,9 @@ PATCH = 84
 LEVELS = 11  # default only: callers pass the checkpoint's / card's level count
 IN_FOCUS_MAX = 2  # default only: callers pass the card's inFocusMaxLevel
 PIXEL_CONDITIONS = {"pixel-0.5x": 0.5, "pixel-2x": 2.0}  # camera pixel = factor × native, pixel size given
-# Conditions of the specimen (training/specimen.py), each recorded by one camera of CONDITIONS.
+# Conditions of the specimen (training/specimen.py), each recorded by one camera of CONDITIONS, and what each adds.
 SPECIMEN_CONDITIONS = {"bright-objects": "typical"}
+SPECIMEN_ADDS = {"bright-objects": bright_objects}
 
 
 def all_conditions() -> list[str]:
@@ -60,7 +61,7 @@ def field_stacks(img: np.ndarray, name: str, conditions: list[str], levels: int,
     out = {}
     for cond in conditions:
         if cond in SPECIMEN_CONDITIONS:
-            out[cond] = defocused_levels(bright_objects(img, name), levels, 2.0, Path(cache) if cache else None)
+            out[cond] = defocused_levels(SPECIMEN_ADDS[cond](img, name), levels, 2.0, Path(cache) if cache else None)
         else:
             out[cond] = plain
     return out
