@@ -45,6 +45,11 @@ def rates_table(summary: dict, title: str) -> list[str]:
     return lines
 
 
+def ingredient_steps(ingredient: dict) -> str:
+    """A soup ingredient's length: its steps, or — for an ingredient that is an average itself, which has none — that."""
+    return f"{ingredient['steps']} steps" if ingredient.get("steps") else "itself a weight average"
+
+
 def markdown(card: dict, test: dict | None) -> str:
     m = card["metrics"]
     t = card["training"]
@@ -78,8 +83,8 @@ def markdown(card: dict, test: dict | None) -> str:
         "## Training", "",
         f"- Architecture `{t.get('arch')}`, {t.get('parameters'):,} parameters, {m['size']['onnxBytes'] / 1024:.0f} KiB ONNX.",
         *([f"- The uniform weight average (training/soup.py) of {len(t['soup'])} fine-tunes of one model: "
-           + ", ".join(f"`{Path(i['ckpt']).name}` ({i.get('steps')} steps)" for i in t["soup"])
-           + "; the settings below are the first one's."] if t.get("soup") else []),
+           + ", ".join(f"`{Path(i['ckpt']).name}` ({ingredient_steps(i)})" for i in t["soup"])
+           + "; the settings below are those of the first run in the first one (each stage: the notes)."] if t.get("soup") else []),
         f"- {t.get('steps') or cfg.get('max_steps')} steps of {cfg.get('batch_size')} patches, AdamW lr {cfg.get('lr')} → {cfg.get('min_lr')} (warm-up "
         f"{cfg.get('warmup')}, cosine over the steps), ranked-probability-score loss, seed {cfg.get('seed')}, "
         f"{cfg.get('threads')} CPU thread(s)"

@@ -39,7 +39,9 @@ def soup(paths: list[str]) -> tuple[torch.nn.Module, dict]:
     out = models[0]
     out.load_state_dict(avg)
     own = ("steps", "train_seconds_last_call")  # one run's figures: they belong to each ingredient, not the soup
-    ingredients = [{"ckpt": str(p), "steps": m.get("steps"), "trainSeconds": m.get("train_seconds_last_call")}
+    # An ingredient that is an average itself has no steps of its own: keep its ingredients, so the record stays whole.
+    ingredients = [{"ckpt": str(p), "steps": m.get("steps"), "trainSeconds": m.get("train_seconds_last_call"),
+                    **({"soup": m["soup"]} if m.get("soup") else {})}
                    for p, m in zip(paths, metas)]
     return out, {**{k: v for k, v in metas[0].items() if k not in own}, "soup": ingredients}
 

@@ -42,6 +42,16 @@ class SoupTest(unittest.TestCase):
         x = torch.rand(2, 1, 84, 84)
         self.assertEqual(tuple(model(x).shape), (2, 11))
 
+    def test_an_average_of_an_average_keeps_the_inner_ingredients(self):
+        a, b, c = (checkpoint(self.dir, n, i) for i, n in enumerate("abc", 1))
+        inner, outer = self.dir / "inner.ckpt.npz", self.dir / "outer.ckpt.npz"
+        self.assertEqual(main(["--ckpts", a, b, "--out", str(inner)]), 0)
+        self.assertEqual(main(["--ckpts", str(inner), c, "--out", str(outer)]), 0)
+        meta = load_checkpoint(outer)[1]
+        self.assertEqual([i["ckpt"] for i in meta["soup"]], [str(inner), c])
+        self.assertEqual([i["ckpt"] for i in meta["soup"][0]["soup"]], [a, b], "the inner average's own ingredients")
+        self.assertNotIn("soup", meta["soup"][1])
+
     def test_different_networks_are_refused_and_the_old_output_stays(self):
         a, b = checkpoint(self.dir, "a", 1), checkpoint(self.dir, "wide", 2, width=24)
         out = self.dir / "soup.ckpt.npz"
