@@ -190,7 +190,7 @@ def main(argv=None) -> int:
     metrics = {
         "validation": {"sources": sorted({f[0] for f in val_fields}), "fields": len(val_fields), "images": len(val),
                        "conditions": {k: CONDITIONS[k].describe() for k in CONDITIONS} | {k: {"pixelFactor": v} for k, v in PIXEL_CONDITIONS.items()}
-                                     | {k: {"specimen": "training/specimen.py", "camera": v} for k, v in SPECIMEN_CONDITIONS.items()},
+                                     | {k: {"specimen": "training/specimen.py", "camera": camera} for k, (camera, _) in SPECIMEN_CONDITIONS.items()},
                        "aggregationWithin1": keys, "summary": val_summary,
                        "note": "validation sources: the aggregation and the verdict rule were chosen on these numbers"},
         "inDistribution": {"what": "BBBC006 a05/a06: the training plate's held-out fields (in-distribution, not a headline)",

@@ -36,9 +36,8 @@ PATCH = 84
 LEVELS = 11  # default only: callers pass the checkpoint's / card's level count
 IN_FOCUS_MAX = 2  # default only: callers pass the card's inFocusMaxLevel
 PIXEL_CONDITIONS = {"pixel-0.5x": 0.5, "pixel-2x": 2.0}  # camera pixel = factor × native, pixel size given
-# Conditions of the specimen (training/specimen.py), each recorded by one camera of CONDITIONS, and what each adds.
-SPECIMEN_CONDITIONS = {"bright-objects": "typical"}
-SPECIMEN_ADDS = {"bright-objects": bright_objects}
+# Conditions of the specimen (training/specimen.py): (the camera of CONDITIONS that records it, what it adds to a field).
+SPECIMEN_CONDITIONS = {"bright-objects": ("typical", bright_objects)}
 
 
 def all_conditions() -> list[str]:
@@ -57,11 +56,12 @@ def generators(seed: int, conditions: list[str]) -> dict:
 def field_stacks(img: np.ndarray, name: str, conditions: list[str], levels: int, cache: str | None) -> dict:
     """{condition: [levels, H, W] defocused signal}: the field's own stack, and for a specimen condition the stack of
     the field with what that condition adds (defocused with it)."""
-    plain = defocused_levels(img, levels, 2.0, Path(cache) if cache else None)
+    folder = Path(cache) if cache else None
+    plain = defocused_levels(img, levels, 2.0, folder)
     out = {}
     for cond in conditions:
         if cond in SPECIMEN_CONDITIONS:
-            out[cond] = defocused_levels(SPECIMEN_ADDS[cond](img, name), levels, 2.0, Path(cache) if cache else None)
+            out[cond] = defocused_levels(SPECIMEN_CONDITIONS[cond][1](img, name), levels, 2.0, folder)
         else:
             out[cond] = plain
     return out
@@ -74,7 +74,8 @@ def camera_plane(signal: torch.Tensor, cond: str, gen: torch.Generator) -> tuple
         pixel = NATIVE_PIXEL_UM * PIXEL_CONDITIONS[cond]
         values, full = acquire(signal, [CONDITIONS["typical"]], gen)
         return np.clip(np.round(resample(values[0].numpy(), NATIVE_PIXEL_UM, pixel)), 0, 65535), float(full), pixel
-    values, full = acquire(signal, [CONDITIONS[SPECIMEN_CONDITIONS.get(cond, cond)]], gen)
+    camera = SPECIMEN_CONDITIONS[cond][0] if cond in SPECIMEN_CONDITIONS else cond
+    values, full = acquire(signal, [CONDITIONS[camera]], gen)
     return values[0].numpy(), float(full), None
 
 
