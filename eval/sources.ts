@@ -4,11 +4,10 @@
  * source. The TypeScript twin of training/sources_eval.py's `summarise`, so validation (Python) and test (here) are
  * reported alike.
  */
-import type { ModelCard, VerdictRule } from '../src/core/model-card.js';
-import type { FocusResult } from '../src/core/types.js';
+import type { ModelCard } from '../src/core/model-card.js';
+import type { FocusResult, Verdict } from '../src/core/types.js';
+import { decideVerdict } from '../src/core/verdict.js';
 import { exactShare, spearman, withinOneShare } from './protocol.js';
-
-export type Verdict = 'in' | 'out' | 'uncertain';
 
 export interface SourceRecord {
   readonly source: string;
@@ -43,15 +42,12 @@ export interface SourceSummary {
 }
 
 /**
- * The card's verdict rule applied to one result (the engine's core/aggregate.ts fills `result.verdict` once it lands;
- * this mirror of training/sources_eval.verdict is used when it is absent).
+ * The verdict of one result: the engine's own (core/aggregate.ts fills `result.verdict`), else the card's rule applied
+ * by the same core function to a result that carries none (e.g. a record read back from an older report).
  */
 export function verdictOf(result: Pick<FocusResult, 'level' | 'score' | 'certainty' | 'verdict'>, card: Pick<ModelCard, 'inFocusMaxLevel' | 'verdict'>): Verdict {
   if (result.verdict) return result.verdict;
-  const rule: VerdictRule = card.verdict ?? {};
-  if (rule.minCertainty !== undefined && result.certainty < rule.minCertainty) return 'uncertain';
-  if (rule.minMargin !== undefined && Math.abs(result.score - (card.inFocusMaxLevel + 0.5)) < rule.minMargin) return 'uncertain';
-  return result.level <= card.inFocusMaxLevel ? 'in' : 'out';
+  return decideVerdict({ score: result.score, certainty: result.certainty, inFocus: result.level <= card.inFocusMaxLevel, hasContent: true, anyCertainty: true }, card);
 }
 
 export function block(records: readonly SourceRecord[], inFocusMaxLevel: number): Block {

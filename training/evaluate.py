@@ -6,7 +6,7 @@ aggregation and the verdict rule), and write the model card (JSON + MODEL_CARD.m
 
 1. Validation sources (training/sources.py), every named camera condition and 0.5×/2× pixel size, through the Python
    twin of the product (sources_eval.py). The aggregation (median or argmax of the image distribution) with the better
-   within ±1 is recorded as the card's `aggregation`; the verdict rule {minCertainty, minMargin} is the one that keeps
+   within ±1 is recorded as the card's `aggregation`; the verdict rule {minCertainty, minMargin, certaintyMargin} is the one that keeps
    confident wrong in/out calls ≤ 2 % and "uncertain" ≤ 25 % under every condition, with the fewest uncertain calls
    (when no rule reaches both everywhere, the one with the fewest violations, then the lowest worst wrong rate).
 2. In-distribution figures, labelled so: BBBC006 a05/a06 (the training plate, never trained on) and the 22 real
@@ -37,13 +37,15 @@ from training.sources_eval import IN_FOCUS_MAX, PATCH, PIXEL_CONDITIONS, SPECIME
 TARGET_WRONG, TARGET_UNCERTAIN = 0.02, 0.25
 CERTAINTY_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 MARGIN_GRID = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+# Extra margin (levels) = certaintyMargin / certainty; 0 is the rule without it (experiment 11, training/README.md).
+CERTAINTY_MARGIN_GRID = (0.0, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2)
 
 
 def choose_verdict(recs: list[dict], level_key: str, in_focus_max: int = IN_FOCUS_MAX) -> tuple[dict, dict]:
     """The verdict rule from the grids (see the module docstring) and the summary it gives on `recs`."""
     best, best_key, best_summary = None, None, None
-    for c, m in itertools.product(CERTAINTY_GRID, MARGIN_GRID):
-        rule = {"minCertainty": c, "minMargin": m}
+    for c, m, b in itertools.product(CERTAINTY_GRID, MARGIN_GRID, CERTAINTY_MARGIN_GRID):
+        rule = {"minCertainty": c, "minMargin": m} | ({"certaintyMargin": b} if b else {})
         s = summarise(recs, rule, level_key, in_focus_max)
         conds = s["conditions"].values()
         violations = sum(1 for b in conds if b["confidentWrong"] > TARGET_WRONG or b["uncertain"] > TARGET_UNCERTAIN)

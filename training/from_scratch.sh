@@ -24,7 +24,7 @@ TUNE_STEPS=${TUNE_STEPS:-12000}
 DIM_STEPS=${DIM_STEPS:-12000}
 COARSE_STEPS=${COARSE_STEPS:-12000}
 BRIGHT_STEPS=${BRIGHT_STEPS:-12000}
-VERSION=${VERSION:-2.4.0}
+VERSION=${VERSION:-2.4.1}
 PY=${PY:-/usr/bin/python3}
 mkdir -p "$RUN" "$MODELS" "$CKPTS"
 [ -f .devdata/fields/index.json ] || $PY -m training.fetch_data --mirrors "$MIRRORS"

@@ -9,6 +9,8 @@ import json
 import subprocess
 from pathlib import Path
 
+from training.sources import SOURCES, sources_in  # the single record of every source and its split
+
 
 def bench(onnx: str, paper_onnx: str) -> dict | None:
     """Patches/s of our model and the paper architecture (untrained weights: speed only) in one run of bench_ort.mjs."""
@@ -56,6 +58,7 @@ def markdown(card: dict, test: dict | None) -> str:
     cfg = t.get("config", {})
     v = card.get("verdict", {})
     val = m["validation"]["summary"]
+    n_sources, test_sources = len(SOURCES), [x.id for x in sources_in("test")]
     lines = [
         f"# Model card: {card['name']} {card['version']}", "",
         "A compact CNN that rates an 84×84 patch of a grayscale fluorescence image on 11 ordered defocus levels "
@@ -70,12 +73,14 @@ def markdown(card: dict, test: dict | None) -> str:
         "- Output `probabilities` float32 [N,11]. Certainty = 1 − H(p)/ln 11. Whole image = certainty-weighted mean of the "
         f"patch distributions, read as its **{card['aggregation']}** (card `aggregation`, chosen on validation sources).",
         f"- Verdict: `uncertain` when the image certainty is below {v.get('minCertainty')} or the score lies within "
-        f"{v.get('minMargin')} level of the in/out boundary (2.5); else `in` (level ≤ 2) or `out` (card `verdict`, chosen on validation sources).",
+        f"{v.get('minMargin')}{' + ' + str(v['certaintyMargin']) + ' / certainty' if v.get('certaintyMargin') else ''} "
+        "level of the in/out boundary (2.5); else `in` (level ≤ 2) or `out` (card `verdict`, chosen on validation sources).",
         f"- Licence {card['licence']}.", "",
         "## Data and protocol", "",
-        "In-focus fields of 20 public sources (one source = one lab × microscope × cell type), split by source: "
+        f"In-focus fields of {n_sources} public sources (one source = one lab × microscope × cell type), split by source: "
         f"{len(t.get('sources') or [])} training sources ({', '.join(t.get('sources') or [])}), "
-        f"validation sources ({', '.join(m['validation']['sources'])}) for every choice, and test sources measured once by "
+        f"{len(m['validation']['sources'])} validation sources ({', '.join(m['validation']['sources'])}) for every choice, and "
+        f"{len(test_sources)} test sources{' (' + ', '.join(test_sources) + ')' if test_sources else ''} measured once by "
         "`npm run eval`. Every image, with repository, commit, licence and sha256: [training/DATA.md](../training/DATA.md).",
         "Each field is defocused with the Born–Wolf PSF (λ 500 nm, NA 0.5, n 1.0, 0.65 µm pixels, 2 µm per level) and seen "
         "through a simulated camera (training/acquisition.py: 20–20,000 photons at the brightest pixel, 1–10 e⁻ read noise, "

@@ -107,6 +107,21 @@ SOURCES: tuple[Source, ...] = (
     Source("cp-speckles", "val", CP, CP_LICENCE,
            "γH2AX foci + Hoechst, one field, 12-bit, 1200×1000", None, "unknown: used as is",
            _items(["ExampleSpeckles/images/1-162hrh2ax2.tif", "ExampleSpeckles/images/1-162hrhoe2.tif"])),
+    Source("cp-colocalization", "val", CP, CP_LICENCE,
+           "two channels of sparse bright puncta (CellProfiler colocalization example), 16-bit PNG, 1392×1040", None,
+           "unknown: used as is",
+           _items([f"ExampleColocalization/images/0_{f}_N_{c}.png" for f in (1, 2) for c in "GR"])),
+    # Three validation sources added 2026-12-06. The shipped weights never saw them; an unshipped experiment of
+    # 2026-11-29 (training/README.md, "More training sources of unknown pixel size") trained on the first two, and no
+    # choice was ever made on their figures.
+    Source("neubias-tissue-dapi", "val", NB, NB_LICENCE,
+           "tissue section DAPI (spatial-omics anchor and round-1 images of one section), float32, 912×630", None,
+           "unknown: used as is (downsampled by its makers, no calibration)",
+           _items(["image_data/spatial_omics_dapi/anchor_nuclei_downsampled.tiff", "image_data/spatial_omics_dapi/r1_DAPI_downsampled.tiff"])),
+    Source("neubias-scanr-nuclei", "val", NB, NB_LICENCE,
+           "nuclei, Olympus scanR, signed 16-bit stored unsigned (offset 32768), 1344×1024", None,
+           "unknown: used as is (no calibration)",
+           _items(["image_data/xy_16bit__scanR_datatype_issue.tif"])),
     Source("neubias-nup", "val", NB, NB_LICENCE,
            "nuclear pores + nuclei, 8-bit, 512×512", 0.26358, "0.264 µm (TIFF resolution)",
            _items(["image_data/xyc_8bit__nuclei_nup.tif"], channels=(0, 1)) + _items(["image_data/xy_8bit__nup.tif"])),

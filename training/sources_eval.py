@@ -156,14 +156,24 @@ def records_for(fields: list, predict, rule: dict, conditions: list[str], seed: 
     return out
 
 
+def required_margin(rule: dict, certainty: float) -> float:
+    """Levels the score must stand from the in/out boundary: minMargin + certaintyMargin / certainty (∞ at certainty
+    0 when certaintyMargin > 0), as core/verdict.ts `requiredMargin`."""
+    b = rule.get("certaintyMargin") or 0.0
+    extra = 0.0 if not b else (b / certainty if certainty > 0 else float("inf"))
+    return (rule.get("minMargin") or 0.0) + extra
+
+
 def verdict(rec: dict, rule: dict, level_key: str = "median", in_focus_max: int = IN_FOCUS_MAX) -> str:
     """'in' / 'out' / 'uncertain' (the card's verdict rule; core/verdict.ts is the TypeScript one): uncertain for a
-    plane without content, a certainty below minCertainty, or a score within minMargin of the in/out boundary."""
+    plane without content, a certainty below minCertainty, or a score within minMargin + certaintyMargin / certainty
+    of the in/out boundary."""
     if not rec.get("content", True):
         return "uncertain"
     if rule.get("minCertainty") is not None and rec["certainty"] < rule["minCertainty"]:
         return "uncertain"
-    if rule.get("minMargin") is not None and abs(rec["score"] - (in_focus_max + 0.5)) < rule["minMargin"]:
+    if (rule.get("minMargin") is not None or rule.get("certaintyMargin") is not None) \
+            and abs(rec["score"] - (in_focus_max + 0.5)) < required_margin(rule, rec["certainty"]):
         return "uncertain"
     return "in" if rec[level_key] <= in_focus_max else "out"
 

@@ -46,11 +46,14 @@ export interface ModelCard {
 
 /**
  * A result is 'uncertain' when its aggregated certainty is below `minCertainty`, or when its score lies within
- * `minMargin` levels of the in/out boundary (inFocusMaxLevel + 0.5). Absent fields do not apply.
+ * `minMargin + certaintyMargin / certainty` levels of the in/out boundary (inFocusMaxLevel + 0.5). Absent fields do not
+ * apply. `certaintyMargin` makes a less certain image stand further from the boundary before it is called: a dim image
+ * whose distribution spreads over several out-of-focus levels has a low certainty yet a clear side (issue 10).
  */
 export interface VerdictRule {
   readonly minCertainty?: number;
   readonly minMargin?: number;
+  readonly certaintyMargin?: number;
 }
 
 /** Reading of a distribution's level: its most probable level, or its median (smallest k with P(level ≤ k) ≥ ½). */
@@ -85,10 +88,11 @@ export function parseModelCard(json: unknown, source = 'model card'): ModelCard 
   }
   if (c.verdict !== undefined) {
     const v = c.verdict as Record<string, unknown> | null;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('"verdict" must be an object {minCertainty?, minMargin?}', source);
-    const { minCertainty, minMargin } = v;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('"verdict" must be an object {minCertainty?, minMargin?, certaintyMargin?}', source);
+    const { minCertainty, minMargin, certaintyMargin } = v;
     if (minCertainty !== undefined && !(typeof minCertainty === 'number' && minCertainty >= 0 && minCertainty <= 1)) fail('"verdict.minCertainty" must be a number from 0 to 1', source);
     if (minMargin !== undefined && !(typeof minMargin === 'number' && minMargin >= 0 && Number.isFinite(minMargin))) fail('"verdict.minMargin" must be a number ≥ 0 (levels)', source);
+    if (certaintyMargin !== undefined && !(typeof certaintyMargin === 'number' && certaintyMargin >= 0 && Number.isFinite(certaintyMargin))) fail('"verdict.certaintyMargin" must be a number ≥ 0 (levels × certainty)', source);
   }
   if (c.pixelSizeUm !== undefined && !(typeof c.pixelSizeUm === 'number' && c.pixelSizeUm > 0 && Number.isFinite(c.pixelSizeUm))) fail('"pixelSizeUm" must be a positive number (µm)', source);
   if (c.aggregation !== undefined && !AGGREGATIONS.includes(c.aggregation as Aggregation)) {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { aggregatePatches, argmaxLevel } from '../../src/core/aggregate.js';
 import { parseModelCard, type ModelCard } from '../../src/core/model-card.js';
 import type { PatchScore } from '../../src/core/types.js';
-import { decideVerdict, type VerdictEvidence } from '../../src/core/verdict.js';
+import { decideVerdict, requiredMargin, type VerdictEvidence } from '../../src/core/verdict.js';
 
 const card = { inFocusMaxLevel: 2 } as const;
 const sure = (score: number, certainty = 0.9): VerdictEvidence => ({ score, certainty, inFocus: score < 2.5, hasContent: true, anyCertainty: true });
@@ -35,6 +35,23 @@ describe('decideVerdict', () => {
     assert.equal(decideVerdict(sure(2.0), rule), 'in');
     assert.equal(decideVerdict(sure(3.0), rule), 'out');
   });
+
+  it('certaintyMargin: the margin grows as certainty falls (minMargin + certaintyMargin / certainty)', () => {
+    const rule = { ...card, verdict: { minMargin: 0.5, certaintyMargin: 0.1 } };
+    // certainty 0.5 → margin 0.7: a score 1 level out is called, 0.6 is not
+    assert.equal(decideVerdict(sure(3.5, 0.5), rule), 'out');
+    assert.equal(decideVerdict(sure(3.1, 0.5), rule), 'uncertain');
+    // certainty 0.05 → margin 2.5: the same score 1 level out is uncertain, 2.6 levels out is called
+    assert.equal(decideVerdict(sure(3.5, 0.05), rule), 'uncertain');
+    assert.equal(decideVerdict(sure(5.1, 0.05), rule), 'out');
+    assert.equal(decideVerdict(sure(0.1, 0.05), rule), 'uncertain', 'an in call can stand at most 2.5 levels from the boundary');
+    assert.equal(decideVerdict(sure(0.1, 0.2), rule), 'in');
+    assert.equal(decideVerdict(sure(9, 0), rule), 'uncertain', 'certainty 0 needs an infinite margin');
+    assert.equal(decideVerdict(sure(9, Number.NaN), rule), 'uncertain');
+    assert.equal(decideVerdict(sure(0.6, 0.05), { ...card, verdict: { certaintyMargin: 0.1 } }), 'uncertain', 'without minMargin the extra margin (2 levels here) still applies');
+    assert.equal(decideVerdict(sure(0.4, 0.05), { ...card, verdict: { certaintyMargin: 0.1 } }), 'in');
+    assert.equal(requiredMargin({ minMargin: 1, certaintyMargin: 0 }, 0), 1, 'certaintyMargin 0 adds nothing, even at certainty 0');
+  });
 });
 
 describe('aggregatePatches gives the verdict', () => {
@@ -64,9 +81,9 @@ describe('the card\'s verdict rule and native pixel size are validated', () => {
     input: { name: 'patches', shape: ['N', 1, 84, 84], dtype: 'float32' }, output: { name: 'probabilities', shape: ['N', 11], dtype: 'float32' },
   });
   it('accepts a rule and a pixel size, refuses bad ones naming the field', () => {
-    const ok: ModelCard = parseModelCard({ ...base(), verdict: { minCertainty: 0.2, minMargin: 0.4 }, pixelSizeUm: 0.65 });
-    assert.deepEqual(ok.verdict, { minCertainty: 0.2, minMargin: 0.4 });
-    for (const [extra, field] of [[{ verdict: 0.3 }, /"verdict"/], [{ verdict: { minCertainty: 2 } }, /verdict\.minCertainty/], [{ verdict: { minMargin: -1 } }, /verdict\.minMargin/], [{ pixelSizeUm: 0 }, /pixelSizeUm/]] as const) {
+    const ok: ModelCard = parseModelCard({ ...base(), verdict: { minCertainty: 0.2, minMargin: 0.4, certaintyMargin: 0.05 }, pixelSizeUm: 0.65 });
+    assert.deepEqual(ok.verdict, { minCertainty: 0.2, minMargin: 0.4, certaintyMargin: 0.05 });
+    for (const [extra, field] of [[{ verdict: 0.3 }, /"verdict"/], [{ verdict: { minCertainty: 2 } }, /verdict\.minCertainty/], [{ verdict: { minMargin: -1 } }, /verdict\.minMargin/], [{ verdict: { certaintyMargin: -0.1 } }, /verdict\.certaintyMargin/], [{ verdict: { certaintyMargin: Infinity } }, /verdict\.certaintyMargin/], [{ pixelSizeUm: 0 }, /pixelSizeUm/]] as const) {
       assert.throws(() => parseModelCard({ ...base(), ...extra }), (e: Error) => e.name === 'ModelError' && field.test(e.message), JSON.stringify(extra));
     }
   });

@@ -144,6 +144,7 @@ class SmokePipelineTest(unittest.TestCase):
         rule, summary = evaluate.choose_verdict(recs, "median")
         self.assertIn(rule["minCertainty"], evaluate.CERTAINTY_GRID)
         self.assertIn(rule["minMargin"], evaluate.MARGIN_GRID)
+        self.assertIn(rule.get("certaintyMargin", 0.0), evaluate.CERTAINTY_MARGIN_GRID)
 
 
 class ShippedModelTest(unittest.TestCase):

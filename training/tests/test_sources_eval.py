@@ -4,7 +4,7 @@ import unittest
 
 import numpy as np
 
-from training.sources_eval import pick_fields, resample, summarise, verdict
+from training.sources_eval import pick_fields, required_margin, resample, summarise, verdict
 
 
 def rec(truth, level, score, certainty, source="s", condition="typical"):
@@ -21,6 +21,17 @@ class VerdictTest(unittest.TestCase):
         self.assertEqual(verdict(rec(0, 2, 2.2, 0.9), rule), "uncertain", "|2.2 − 2.5| < 0.5")
         self.assertEqual(verdict(rec(0, 3, 3.0, 0.9), rule), "out", "|3.0 − 2.5| = 0.5 is not within the margin")
         self.assertEqual(verdict(rec(0, 2, 2.4, 0.0), {}), "in", "no rule: never uncertain")
+
+    def test_certainty_margin_makes_a_less_certain_call_stand_further_from_the_boundary(self):
+        rule = {"minMargin": 0.5, "certaintyMargin": 0.1}  # margin 0.5 + 0.1 / certainty, as core/verdict.ts
+        self.assertEqual(verdict(rec(5, 4, 3.5, 0.5), rule), "out", "certainty 0.5: margin 0.7 < 1.0")
+        self.assertEqual(verdict(rec(5, 4, 3.5, 0.05), rule), "uncertain", "certainty 0.05: margin 2.5 > 1.0")
+        self.assertEqual(verdict(rec(5, 6, 5.1, 0.05), rule), "out", "2.6 levels out beats a margin of 2.5")
+        self.assertEqual(verdict(rec(0, 0, 0.1, 0.05), rule), "uncertain")
+        self.assertEqual(verdict(rec(9, 9, 9.0, 0.0), rule), "uncertain", "certainty 0: no margin is enough")
+        self.assertEqual(verdict(rec(0, 0, 0.4, 0.05), {"certaintyMargin": 0.1}), "in", "alone: margin 2.0 < 2.1")
+        self.assertEqual(verdict(rec(0, 0, 0.6, 0.05), {"certaintyMargin": 0.1}), "uncertain")
+        self.assertEqual(required_margin({"minMargin": 1.0, "certaintyMargin": 0}, 0.0), 1.0)
 
     def test_summary_counts_confident_wrong_and_uncertain_calls(self):
         recs = [rec(0, 0, 0.2, 0.9), rec(1, 5, 5.0, 0.9), rec(8, 1, 1.0, 0.1), rec(9, 9, 9.0, 0.8, source="t")]
