@@ -83,6 +83,25 @@ def load_fields(folder: str | os.PathLike, split: str) -> list[tuple[str, str, n
     return out
 
 
+def load_fine_fields(folder: str | os.PathLike, factors: list[float]) -> list[tuple[str, str, np.ndarray, float]]:
+    """(source, field@fineF, image, area of the original) of the training fields' finer-than-native copies (index.json
+    "fine", written by fetch_data.py), for each factor asked; fields whose pixel size does not allow one have none."""
+    index = Path(folder) / "index.json"
+    if not index.is_file():
+        raise DataError(f"{index}: no such file (run python3 -m training.fetch_data first)")
+    rows = [r for r in json.loads(index.read_text()) if r["split"] == "train"]
+    out = []
+    for f in factors:
+        for row in rows:
+            path = row.get("fine", {}).get(f"{f:g}")
+            if path:
+                area = float(np.prod(row["native_shape"]))
+                out.append((row["source"], f"{row['field']}@fine{f:g}", read_field(path), area))
+    if factors and not out:
+        raise DataError(f"{index}: no finer-than-native copies for {factors} (rerun python3 -m training.fetch_data)")
+    return out
+
+
 def read_field(path: str | os.PathLike) -> np.ndarray:
     """A field written by fetch_data.py (float32 TIFF), as float64."""
     path = Path(path)

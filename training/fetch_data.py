@@ -37,6 +37,11 @@ from training.sources import IGOSHIN, IGOSHIN_DIRS, NATIVE_PIXEL_UM, SOURCES, It
 OUT = Path(".devdata/fields")
 DOUBTFUL = 1.15
 MIN_SIDE = 84
+# Copies with pixels finer than native, for train.py --fine_aug: at 0.65·f µm, made from the original file, and only
+# where the file's pixels are at least 1.5× finer still (FINE_HEADROOM), so the copy is as sharp at its grid as the
+# optics made it. Training sources only: the copies teach that large objects can be in focus.
+FINE_FACTORS = (0.5, 0.7)
+FINE_HEADROOM = 1.5
 
 
 class FetchError(Exception):
@@ -93,6 +98,18 @@ def to_native(img: np.ndarray, pixel_um: float | None) -> tuple[np.ndarray, floa
     return shrink(img, factor), factor
 
 
+def fine_copies(img: np.ndarray, pixel_um: float | None) -> dict[float, np.ndarray]:
+    """{f: the field at 0.65·f µm} for each FINE_FACTORS f the file's known pixel size allows (none when unknown)."""
+    out = {}
+    for f in FINE_FACTORS:
+        target = NATIVE_PIXEL_UM * f
+        if pixel_um is not None and pixel_um * FINE_HEADROOM <= target:
+            copy = shrink(img, pixel_um / target)
+            if min(copy.shape) >= MIN_SIDE:
+                out[f] = copy
+    return out
+
+
 def sharpness(img: np.ndarray) -> float:
     """Mean |LoG| of the field over that of its level-1 (2 µm) Born–Wolf defocus; ~1 when there is no detail to lose."""
     lo, hi = np.percentile(img, [1, 99.9])
@@ -134,12 +151,17 @@ def build(mirrors: Path, shared: Path, out: Path, only: set[str] | None = None) 
                 raise FetchError(f"{where}: {native.shape[1]}×{native.shape[0]} at native scale, smaller than one patch")
             dst = out / source.id / f"{item.name}.tif"
             tifffile.imwrite(dst, native.astype(np.float32))
+            fine = {}
+            if source.split == "train":
+                for f, copy in fine_copies(img, source.pixel_um).items():
+                    fine[f"{f:g}"] = str(out / source.id / f"{item.name}@fine{f:g}.tif")
+                    tifffile.imwrite(fine[f"{f:g}"], copy.astype(np.float32))
             rows.append({"source": source.id, "split": source.split, "field": item.name, "repo": source.repo,
                          "path": item.path, "channel": item.channel, "commit": commit,
                          "sha256": hashlib.sha256(blob).hexdigest(), "dtype": str(arr.dtype),
                          "shape": list(img.shape), "native_shape": list(native.shape), "file_pixel_um": file_pixel,
                          "pixel_um": source.pixel_um, "factor": round(factor, 5),
-                         "sharpness": round(sharpness(native), 3), "file": str(dst)})
+                         "sharpness": round(sharpness(native), 3), "file": str(dst), "fine": fine})
             print(f"{source.split:5s} {source.id:26s} {item.name:40s} {img.shape[1]}×{img.shape[0]} → "
                   f"{native.shape[1]}×{native.shape[0]}  sharpness {rows[-1]['sharpness']}", flush=True)
     return rows

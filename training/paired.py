@@ -70,9 +70,17 @@ def main(argv=None) -> int:
     p.add_argument("b", help="sources_eval.py output of the candidate")
     p.add_argument("--rule", default=json.dumps(DEFAULT_RULE), help="verdict rule for the confident-wrong rate (JSON)")
     p.add_argument("--rounds", type=int, default=4000)
+    p.add_argument("--sources", default="", help="comma list: compare only these sources' records (what a change is for)")
     args = p.parse_args(argv)
     try:
-        out = paired(records(args.a), records(args.b), json.loads(args.rule), args.rounds)
+        a, b = records(args.a), records(args.b)
+        wanted = set(filter(None, args.sources.split(",")))
+        if wanted:
+            missing = wanted - {r["source"] for r in a}
+            if missing:
+                raise ValueError(f"--sources: {', '.join(sorted(missing))} not measured in {args.a}")
+            a, b = [r for r in a if r["source"] in wanted], [r for r in b if r["source"] in wanted]
+        out = paired(a, b, json.loads(args.rule), args.rounds)
     except (OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +45,9 @@ def defocused_levels(field: np.ndarray, levels: int, step_um: float, cache: Path
     out = np.stack([blur(s, k) for k in level_psfs(levels, step_um)]).astype(np.float16)
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.npy")
+        # one temporary name per process: two runs sharing the cache (seeds trained side by side) may write the same
+        # field at once, and the rename must find its own file; either's rename leaves a whole file in place
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
         np.save(tmp, out)
         tmp.replace(path)  # never leave a half-written cache file
         return np.load(path, mmap_mode="r")

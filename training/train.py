@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from training.data import HELD_OUT, DataError, list_images, load_fields, read_image
+from training.data import HELD_OUT, DataError, list_images, load_fields, load_fine_fields, read_image
 from training.inputs import FULL_SCALE_RULE, PERCENTILE
 from training.model import build_model, count_parameters, load_checkpoint, rps_loss, save_checkpoint
 from training.resample import shrink
@@ -41,6 +41,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--levels", type=int, default=11, help="ordered defocus levels (0 = in focus)")
     p.add_argument("--step_um", type=float, default=2.0, help="defocus distance between levels in µm")
     p.add_argument("--scale_aug", default="", help="comma list of shrink factors > 1 (e.g. 1.5,2): each training field is also seen with pixels so many times larger, defocused at the native PSF, so the model reads blur per pixel, not object size")
+    p.add_argument("--fine_aug", default="", help="comma list of factors < 1 (e.g. 0.5,0.7): training fields of known pixel size also seen at 0.65·f µm pixels, where the file is fine enough to stay sharp there (fetch_data.py makes the copies), so large in-focus objects are not read as blur")
     p.add_argument("--coarse_share", type=float, default=0.0, help="share of training patches recorded by a camera with 1.24–2.47× larger pixels and resampled back to the native grid, as the product does with the pixel size given (0: none)")
     p.add_argument("--low_light_share", type=float, default=0.0, help="share of training cameras with 20–200 photons at the brightest pixel (0: the plain log-uniform 20–20,000)")
     p.add_argument("--bright_share", type=float, default=0.0, help="share of training patches whose field's percentile range is 1.5–8× wider than its cells give, as when a few very bright objects (mitotic nuclei, debris) set it (0: none)")
@@ -116,6 +117,29 @@ def with_scales(fields: list, factors: list[float]) -> tuple[list, list[float]]:
     return out, areas
 
 
+def fine_factors(text: str) -> list[float]:
+    """--fine_aug as factors of the native pixel size; a clear error for anything but numbers strictly between 0 and 1."""
+    try:
+        factors = [float(t) for t in filter(None, (t.strip() for t in text.split(",")))]
+    except ValueError:
+        raise DataError(f"--fine_aug {text!r}: expected a comma list of numbers such as 0.5,0.7") from None
+    bad = [f for f in factors if not 0 < f < 1]
+    if bad:
+        raise DataError(f"--fine_aug: every factor must be between 0 and 1 (pixels that many times the native size), got {bad[0]:g}")
+    return factors
+
+
+def with_fine(fields: list, areas: list[float], args) -> tuple[list, list[float]]:
+    """The fields plus the finer-than-native copies of --fine_aug, each weighing as its original, for the same
+    sources (--sources) and never a held-out field."""
+    factors = fine_factors(getattr(args, "fine_aug", "") or "")
+    if not factors or getattr(args, "data_dir", ""):
+        return fields, areas
+    present = {s for s, _, _ in fields}
+    fine = [c for c in load_fine_fields(args.fields, factors) if c[0] in present and not c[1].startswith(HELD_OUT)]
+    return fields + [(s, n, img) for s, n, img, _ in fine], areas + [a for *_, a in fine]
+
+
 def learning_rate(step: int, args) -> float:
     if step < args.warmup:
         return args.lr * (step + 1) / args.warmup
@@ -174,6 +198,7 @@ def main(argv=None) -> int:
             if not 0 <= share <= 1:
                 raise DataError(f"--{flag} {share}: a share, between 0 and 1")
         train_fields, areas = with_scales(train_fields, scale_factors(getattr(args, "scale_aug", "")))
+        train_fields, areas = with_fine(train_fields, areas, args)
         sampler = FieldSampler(train_fields, rule, args.levels, args.step_um, seed=args.seed, cache=cache,
                                stat_pixels=args.stat_pixels, areas=areas, **shares)
         val = None

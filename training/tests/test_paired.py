@@ -1,6 +1,8 @@
 """Paired bootstrap of two validation runs (training/paired.py): the same run gives a zero interval, a candidate right
 on every image where the baseline was wrong gives an interval above zero, a gain on one field of many gives an
 interval that reaches zero, and runs over different images are refused by name."""
+import contextlib
+import io
 import json
 import tempfile
 import unittest
@@ -49,6 +51,19 @@ class PairedTest(unittest.TestCase):
         b.write_text(json.dumps({"b.ckpt": {"records": run(ALL, sources=2)}}))
         self.assertEqual(main([str(a), str(b), "--rounds", "100"]), 2)
         self.assertEqual(main([str(a), str(a), "--rounds", "100"]), 0)
+
+    def test_sources_restrict_the_comparison(self):
+        # better only on source s0: the whole comparison is diluted, the s0-only one is exactly that source's gain
+        folder = Path(tempfile.mkdtemp())
+        a, b = folder / "a.json", folder / "b.json"
+        a.write_text(json.dumps({"a.ckpt": {"records": run(ALL - {(0, 0), (0, 1), (0, 2)})}}))
+        b.write_text(json.dumps({"b.ckpt": {"records": run(ALL)}}))
+        for flags, expected in (([], "+0.3333"), (["--sources", "s0"], "+1.0000"), (["--sources", "s1,s2"], "+0.0000")):
+            out = io.StringIO()
+            with self.subTest(flags=flags), contextlib.redirect_stdout(out):
+                self.assertEqual(main([str(a), str(b), "--rounds", "100", *flags]), 0)
+            self.assertIn(f"within1         {expected}", out.getvalue())
+        self.assertEqual(main([str(a), str(b), "--sources", "nope"]), 2)
 
 
 if __name__ == "__main__":
