@@ -69,7 +69,8 @@ export function writeReport(r: Result): string {
     `The pixel-size conditions are cameras with ${r.protocol.pixelSizes.map((p) => `${p} µm`).join(' and ')} pixels (the native ${r.protocol.nativePixelSizeUm ?? '?'} µm upsampled or area-averaged), `
       + 'measured with that pixel size given, so the product resamples them to the card\'s native pixel size (core/native-scale.ts). '
       + 'The bright-objects condition adds a few spots 4–10× brighter than the field\'s cells to the specimen before the defocus (mitotic nuclei, '
-      + 'debris: training/specimen.py), recorded by the typical camera.', '',
+      + 'debris: training/specimen.py), recorded by the typical camera; the haze condition adds broad out-of-focus glow (blobs of σ 15–50 px, '
+      + '0.3–1.5× the cells\' brightness: light from objects far from the focal plane) in the same way.', '',
     '## Headline', '',
     `- Whole-image level within ±1: **${pct(s.typical?.within1 ?? s.all.within1)}** with a typical camera, ${pct(s.all.within1)} over all conditions (target ≥ 95 %: ${target(s.all.within1 >= 0.95)}); `
       + `worst source ${s.worstSource.name} ${pct(s.worstSource.within1)} (target ≥ 85 %: ${target(s.worstSource.within1 >= 0.85)}).`,

@@ -6,7 +6,8 @@ training/acquisition.py; page k of a file is level k. Files are stored as the ca
 8-bit files, uint16 otherwise. The two pixel-size conditions (a camera with 0.5× or 2× the native pixel) are written
 as that camera records them, at its own resolution, with the pixel size in the manifest: the product resamples them to
 the card's native pixel size when it is given that pixel size (evaluate.ts passes it). A specimen condition
-(training/specimen.py: "bright-objects") adds to the field before the defocus and is recorded by the typical camera.
+(training/specimen.py: "bright-objects", "haze") adds to the field before the defocus and is recorded by the typical
+camera.
 
 Usage: /usr/bin/python3 eval/synthesize.py --out DIR [--per_source 4] [--seed 11]
 Writes DIR/manifest.json: [{file, source, field, condition, levels, pixelSizeUm}] (pixelSizeUm null: native, not given).

@@ -54,6 +54,14 @@ def defocused_levels(field: np.ndarray, levels: int, step_um: float, cache: Path
     return out
 
 
+def psf_variance(kernel: np.ndarray) -> float:
+    """Variance (px²) of a normalised 2-D kernel along one axis: its second moment about the centre, halved."""
+    n = kernel.shape[0]
+    yy, xx = np.mgrid[:n, :n] - n // 2
+    k = kernel / kernel.sum()
+    return float((k * (yy ** 2 + xx ** 2)).sum() / 2)
+
+
 def dihedral(a: np.ndarray, k: int) -> np.ndarray:
     """One of the 8 flips/rotations of a square array (k in 0…7)."""
     v = np.rot90(a, k % 4)
@@ -64,11 +72,15 @@ class FieldSampler:
     def __init__(self, fields: list[tuple[str, str, np.ndarray]], rule: dict, levels: int = 11, step_um: float = 2.0,
                  seed: int = 0, cache: str | Path | None = None, stat_pixels: int = 1024, busy_share: float = 0.5,
                  areas: list[float] | None = None, low_light_share: float = 0.0, coarse_share: float = 0.0,
-                 bright_share: float = 0.0):
+                 bright_share: float = 0.0, haze_share: float = 0.0):
         if not fields:
             raise ValueError("no fields to sample from")
         self.rule, self.levels, self.stat_pixels, self.busy_share = rule, levels, stat_pixels, busy_share
         self.low_light_share, self.coarse_share, self.bright_share = low_light_share, coarse_share, bright_share
+        self.haze_share = haze_share
+        # per level, the PSF's variance along one axis (px²): a broad smooth blob blurred by it stays a Gaussian whose
+        # variance grows by that much, whatever the PSF's shape
+        self.psf_var = [psf_variance(k) for k in level_psfs(levels, step_um)]
         self.names = [f"{src}/{name}" for src, name, _ in fields]
         self.stacks = [defocused_levels(img, levels, step_um, Path(cache) if cache else None) for _, _, img in fields]
         sources = sorted({src for src, _, _ in fields})
@@ -122,6 +134,8 @@ class FieldSampler:
             xs = self.rng.integers(0, w, size=self.stat_pixels)
             signal[b, 0, :PATCH * PATCH] = dihedral(crop, k).ravel()
             signal[b, 0, PATCH * PATCH:] = np.asarray(stack[level][ys, xs], dtype=np.float32)
+            if self.haze_share > 0 and self.rng.random() < self.haze_share:  # no draw at 0: older runs keep their stream
+                self._add_haze(signal[b, 0], (h, w), (y, x), k, ys, xs, self.psf_var[level])
             fall = settings[b].illumination
             if fall > 0:
                 centre = tuple(self.rng.uniform(0.3, 0.7, size=2))
@@ -135,6 +149,32 @@ class FieldSampler:
             self._coarse_cameras(values)
         x = self._apply_rule(values[:, 0], full)
         return x[:, :PATCH * PATCH].reshape(batch, 1, PATCH, PATCH).contiguous(), torch.from_numpy(np.asarray(lv, dtype=np.int64))
+
+    def _add_haze(self, values: np.ndarray, shape: tuple[int, int], corner: tuple[int, int], k: int, ys: np.ndarray,
+                  xs: np.ndarray, psf_var: float) -> None:
+        """In place, before the camera: out-of-focus glow over the field (1–4 broad Gaussian blobs, σ 15–50 px, peak
+        0.3–1.5× the bright reference, the first one near the patch so that it shows there), blurred with the level's
+        PSF, on the patch's pixels and on the statistics pixels alike. Why: light from objects far from the focal plane
+        lies under the in-focus cells of many real fields (training/specimen.py, "haze"); a model that has only seen
+        glow-free fields reads the smooth light as defocus."""
+        h, w = shape
+        y0, x0 = corner
+        py, px = np.mgrid[y0:y0 + PATCH, x0:x0 + PATCH]
+        patch = np.zeros((PATCH, PATCH))
+        stats = np.zeros(len(ys))
+        for j in range(int(self.rng.integers(1, 5))):
+            if j == 0:
+                cy, cx = self.rng.uniform(y0 - 40, y0 + PATCH + 40), self.rng.uniform(x0 - 40, x0 + PATCH + 40)
+            else:
+                cy, cx = self.rng.uniform(0, h), self.rng.uniform(0, w)
+            sigma2 = float(np.exp(self.rng.uniform(math.log(15.0), math.log(50.0)))) ** 2
+            peak = float(self.rng.uniform(0.3, 1.5))
+            var = sigma2 + psf_var
+            amp = peak * sigma2 / var  # the blur spreads the blob's light, its total stays
+            patch += amp * np.exp(-((py - cy) ** 2 + (px - cx) ** 2) / (2 * var))
+            stats += amp * np.exp(-((ys - cy) ** 2 + (xs - cx) ** 2) / (2 * var))
+        values[:PATCH * PATCH] += dihedral(patch, k).ravel().astype(np.float32)
+        values[PATCH * PATCH:] += stats.astype(np.float32)
 
     def _coarse_cameras(self, values: torch.Tensor) -> None:
         """In place: a `coarse_share` of the patches recorded by a camera with 1.24–2.47× larger pixels and put back on

@@ -30,14 +30,14 @@ from training.model import load_checkpoint
 from training.resample import axis_weights
 from training.sampler import defocused_levels
 from training.sources import NATIVE_PIXEL_UM
-from training.specimen import bright_objects
+from training.specimen import bright_objects, haze
 
 PATCH = 84
 LEVELS = 11  # default only: callers pass the checkpoint's / card's level count
 IN_FOCUS_MAX = 2  # default only: callers pass the card's inFocusMaxLevel
 PIXEL_CONDITIONS = {"pixel-0.5x": 0.5, "pixel-2x": 2.0}  # camera pixel = factor × native, pixel size given
 # Conditions of the specimen (training/specimen.py): (the camera of CONDITIONS that records it, what it adds to a field).
-SPECIMEN_CONDITIONS = {"bright-objects": ("typical", bright_objects)}
+SPECIMEN_CONDITIONS = {"bright-objects": ("typical", bright_objects), "haze": ("typical", haze)}
 
 
 def all_conditions() -> list[str]:

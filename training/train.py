@@ -42,6 +42,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--step_um", type=float, default=2.0, help="defocus distance between levels in µm")
     p.add_argument("--scale_aug", default="", help="comma list of shrink factors > 1 (e.g. 1.5,2): each training field is also seen with pixels so many times larger, defocused at the native PSF, so the model reads blur per pixel, not object size")
     p.add_argument("--fine_aug", default="", help="comma list of factors < 1 (e.g. 0.5,0.7): training fields of known pixel size also seen at 0.65·f µm pixels, where the file is fine enough to stay sharp there (fetch_data.py makes the copies), so large in-focus objects are not read as blur")
+    p.add_argument("--haze_share", type=float, default=0.0, help="share of training patches with out-of-focus glow (broad smooth blobs, blurred with the level's PSF) added to the specimen before the camera, on the patch and on the rule's statistics (0: none)")
     p.add_argument("--coarse_share", type=float, default=0.0, help="share of training patches recorded by a camera with 1.24–2.47× larger pixels and resampled back to the native grid, as the product does with the pixel size given (0: none)")
     p.add_argument("--low_light_share", type=float, default=0.0, help="share of training cameras with 20–200 photons at the brightest pixel (0: the plain log-uniform 20–20,000)")
     p.add_argument("--bright_share", type=float, default=0.0, help="share of training patches whose field's percentile range is 1.5–8× wider than its cells give, as when a few very bright objects (mitotic nuclei, debris) set it (0: none)")
@@ -193,7 +194,7 @@ def main(argv=None) -> int:
         rule = RULES[args.rule]
         cache = args.cache or None
         # getattr: configs saved before these flags (--resume, bn_recalibrate.py) lack the keys.
-        shares = {flag: getattr(args, flag, 0.0) for flag in ("low_light_share", "coarse_share", "bright_share")}
+        shares = {flag: getattr(args, flag, 0.0) for flag in ("low_light_share", "coarse_share", "bright_share", "haze_share")}
         for flag, share in shares.items():
             if not 0 <= share <= 1:
                 raise DataError(f"--{flag} {share}: a share, between 0 and 1")
