@@ -3,14 +3,16 @@
 #   bash training/from_scratch.sh      # → models/focus-quality.{onnx,card.json}, .b64 copy, MODEL_CARD.md, plots;
 #                                      #   training/checkpoints/focus-quality.ckpt.npz
 #   STEPS=2000 TUNE_STEPS=1000 DIM_STEPS=1000 COARSE_STEPS=1000 BRIGHT_STEPS=1000 RUN=/tmp/run MODELS=/tmp/m CKPTS=/tmp/m bash training/from_scratch.sh   # a shorter one elsewhere
-# Five stages and two averages (the shipped 2.4.0): STEPS from scratch (2.0.0's recipe), TUNE_STEPS from those weights
+# Seven stages and three averages (the shipped 2.5.0): STEPS from scratch (2.0.0's recipe), TUNE_STEPS from those weights
 # with scale augmentation (every field also with 1.5× and 2× larger pixels: 2.1.0), DIM_STEPS more with 30 % of the
 # cameras at 20–200 photons (2.2.0), COARSE_STEPS more with 20 % of the patches from cameras with 1.24–2.47× larger
 # pixels put back on the native grid, then the weight average of the last two (training/soup.py: 2.3.0), BRIGHT_STEPS
 # more from that average with 25 % of the patches' percentile range widened 1.5–8× (a bright object elsewhere in the
-# field: --bright_share), then the average of 2.3.0 and that run (2.4.0). On the 2-core machine: ~97 min (1 thread,
-# busy machine) + ~27 + ~28 + ~31 min (2 threads, idle) + ~15 min (1 thread); a stage of 0 steps ends the chain
-# there (TUNE_STEPS=0 stops after the first stage, COARSE_STEPS=0 gives 2.2.0, BRIGHT_STEPS=0 gives 2.3.0).
+# field: --bright_share), then the average of 2.3.0 and that run (2.4.0), then two HAZE_STEPS runs from 2.4.0 with 25 %
+# of the patches under out-of-focus glow (--haze_share; seeds 103 and 104) and the average of the three (2.5.0). On the
+# 2-core machine: ~97 min (1 thread, busy machine) + ~27 + ~28 + ~31 min (2 threads, idle) + ~15 min (1 thread) + 2 × ~15
+# min (1 thread each; run one after the other here); a stage of 0 steps ends the chain there (TUNE_STEPS=0 stops after
+# the first stage, COARSE_STEPS=0 gives 2.2.0, BRIGHT_STEPS=0 gives 2.3.0, HAZE_STEPS=0 gives 2.4.0).
 # Run from the repository root. Needs the bare git mirrors of the data sources (MIRRORS, default /work/.mirror; see
 # training/fetch_data.py for how to make them anywhere) and the shared BBBC006 images (../shared/data). Uses Debian's
 # /usr/bin/python3 (torch, onnx, scipy, tifffile, PIL, matplotlib). A killed run continues with RESUME=1.
@@ -24,7 +26,8 @@ TUNE_STEPS=${TUNE_STEPS:-12000}
 DIM_STEPS=${DIM_STEPS:-12000}
 COARSE_STEPS=${COARSE_STEPS:-12000}
 BRIGHT_STEPS=${BRIGHT_STEPS:-12000}
-VERSION=${VERSION:-2.4.1}
+HAZE_STEPS=${HAZE_STEPS:-12000}
+VERSION=${VERSION:-2.5.0}
 PY=${PY:-/usr/bin/python3}
 mkdir -p "$RUN" "$MODELS" "$CKPTS"
 [ -f .devdata/fields/index.json ] || $PY -m training.fetch_data --mirrors "$MIRRORS"
@@ -56,7 +59,14 @@ stage compact16 "$STEPS" --rule percentile &&
   stage bright "$BRIGHT_STEPS" --scale_aug 1.5,2 --low_light_share 0.3 --coarse_share 0.2 --bright_share 0.25 --lr 5e-4 --seed 83 --threads 1 &&
   { $PY -m training.soup --ckpts "$RUN/soup.ckpt.npz" "$RUN/bright.ckpt.npz" --out "$RUN/soup2.ckpt.npz" || exit $?; } &&
   FINAL="$RUN/soup2.ckpt.npz" &&
-  NOTES="$NOTES; from that average $BRIGHT_STEPS more adding --bright_share 0.25, and the weight average of the two" || true
+  NOTES="$NOTES; from that average $BRIGHT_STEPS more adding --bright_share 0.25, and the weight average of the two" &&
+  BASE="$FINAL" &&
+  stage haze "$HAZE_STEPS" --scale_aug 1.5,2 --low_light_share 0.3 --coarse_share 0.2 --bright_share 0.25 --haze_share 0.25 --lr 5e-4 --seed 103 --threads 1 &&
+  FINAL="$BASE" &&
+  stage haze2 "$HAZE_STEPS" --scale_aug 1.5,2 --low_light_share 0.3 --coarse_share 0.2 --bright_share 0.25 --haze_share 0.25 --lr 5e-4 --seed 104 --threads 1 &&
+  { $PY -m training.soup --ckpts "$BASE" "$RUN/haze.ckpt.npz" "$RUN/haze2.ckpt.npz" --out "$RUN/soup3.ckpt.npz" || exit $?; } &&
+  FINAL="$RUN/soup3.ckpt.npz" &&
+  NOTES="$NOTES; from that average two runs of $HAZE_STEPS more adding --haze_share 0.25 (seeds 103, 104), and the weight average of the three" || true
 [ -n "$FINAL" ] || { echo "error: STEPS=$STEPS: the first stage needs steps" >&2; exit 2; }
 cp "$FINAL" "$CKPTS/focus-quality.ckpt.npz"
 $PY -m training.export_onnx --ckpt "$CKPTS/focus-quality.ckpt.npz" --out "$MODELS/focus-quality.onnx" --version "$VERSION" --notes "$NOTES"

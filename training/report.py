@@ -168,9 +168,9 @@ def markdown(card: dict, test: dict | None) -> str:
               "- A few objects far brighter than the cells (mitotic nuclei, debris, a saturated cell) set the image's contrast, so "
               "in-focus cells look dim and are rated too defocused (the `bright-objects` condition above); cropping them out, or "
               "measuring the patches away from them, helps.",
-              "- Broad out-of-focus glow under in-focus cells (light from cells or debris far from the focal plane) is read as "
-              "defocus: the `haze` condition above is the weakest, with in-focus fields called out of focus (training/README.md, "
-              "\"Out-of-focus glow\").",
+              "- Broad out-of-focus glow under in-focus cells (light from cells or debris far from the focal plane) can still be read "
+              "as defocus, calling in-focus fields out of focus (the `haze` condition above); models from 2.5.0 on are trained "
+              "with such glow (training/README.md, \"Out-of-focus glow\").",
               "- Fluorescence only: on brightfield through-focus frames (training/DATA.md, sephace) it calls frames 10 µm from focus "
               "in focus; it does not detect that an image is brightfield.", ""]
     return "\n".join(lines)
