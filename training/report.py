@@ -28,6 +28,19 @@ def bench(onnx: str, paper_onnx: str) -> dict | None:
             "paperOnnxBytes": Path(paper_onnx).stat().st_size}
 
 
+def baseline_images(path: str, val: dict) -> str:
+    """What the 1.1.0 baseline was measured on, said truthfully: the same images only when its sources and conditions
+    are this run's (validation gained sources and conditions after that baseline was measured)."""
+    try:
+        base = json.loads(Path(path).read_text())["summary"]
+    except (OSError, ValueError, KeyError):
+        return "an earlier validation run"
+    if sorted(base["sources"]) == sorted(val["sources"]) and sorted(base["conditions"]) == sorted(val["conditions"]):
+        return "the same validation images (same fields, conditions and noise seed)"
+    return (f"the validation images of its own run ({len(base['sources'])} of these sources, {len(base['conditions'])} of "
+            "these conditions, same fields per source and noise seed)")
+
+
 def pct(x) -> str:
     return "–" if x is None else f"{100 * x:.1f} %"
 
@@ -141,7 +154,7 @@ def markdown(card: dict, test: dict | None) -> str:
               f"uncertain {pct(val['all']['uncertain'])}.", ""]
     if m["validation"].get("baseline110"):
         b = m["validation"]["baseline110"]
-        lines += [f"Model 1.1.0 on the same validation images (same fields, conditions and noise seed): within ±1 {pct(b['within1'])}, "
+        lines += [f"Model 1.1.0 on {baseline_images(b['source'], val)}: within ±1 {pct(b['within1'])}, "
                   f"worst source {pct(b['worstSource'])}, Spearman {b['spearman']:.3f} ({b['source']}).", ""]
     lines += rates_table(val["conditions"], "condition (validation)") + [""]
     lines += rates_table(val["sources"], "validation source") + ["", "![per condition](conditions.png) ![confusion](confusion-validation.png)", ""]
