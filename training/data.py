@@ -58,26 +58,29 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     return img.astype(np.float64)
 
 
-def load_fields(folder: str | os.PathLike, split: str) -> list[tuple[str, str, np.ndarray]]:
-    """(source, field, image) of every field of one split in a folder made by fetch_data.py (its index.json).
-
-    A row whose split disagrees with training/sources.py is refused, so a stale index can never leak a validation
-    or test source into training."""
+def index_rows(folder: str | os.PathLike) -> tuple[Path, list[dict]]:
+    """(path, rows) of the index.json of a folder made by fetch_data.py. A row whose split disagrees with
+    training/sources.py is refused, so a stale index can never leak a validation or test source into training."""
     from training.sources import split_of
 
     index = Path(folder) / "index.json"
     if not index.is_file():
         raise DataError(f"{index}: no such file (run python3 -m training.fetch_data first)")
-    out = []
-    for row in json.loads(index.read_text()):
+    rows = json.loads(index.read_text())
+    for row in rows:
         try:
             expected = split_of(row["source"])
         except KeyError as error:
             raise DataError(f"{index}: {error.args[0]}") from error
         if row["split"] != expected:
             raise DataError(f"{index}: {row['source']} is listed as {row['split']} but sources.py puts it in {expected}")
-        if row["split"] == split:
-            out.append((row["source"], row["field"], read_field(row["file"])))
+    return index, rows
+
+
+def load_fields(folder: str | os.PathLike, split: str) -> list[tuple[str, str, np.ndarray]]:
+    """(source, field, image) of every field of one split in a folder made by fetch_data.py (its index.json)."""
+    index, rows = index_rows(folder)
+    out = [(row["source"], row["field"], read_field(row["file"])) for row in rows if row["split"] == split]
     if not out:
         raise DataError(f"{index}: no {split} fields")
     return out
@@ -86,10 +89,8 @@ def load_fields(folder: str | os.PathLike, split: str) -> list[tuple[str, str, n
 def load_fine_fields(folder: str | os.PathLike, factors: list[float]) -> list[tuple[str, str, np.ndarray, float]]:
     """(source, field@fineF, image, area of the original) of the training fields' finer-than-native copies (index.json
     "fine", written by fetch_data.py), for each factor asked; fields whose pixel size does not allow one have none."""
-    index = Path(folder) / "index.json"
-    if not index.is_file():
-        raise DataError(f"{index}: no such file (run python3 -m training.fetch_data first)")
-    rows = [r for r in json.loads(index.read_text()) if r["split"] == "train"]
+    index, rows = index_rows(folder)
+    rows = [r for r in rows if r["split"] == "train"]
     out = []
     for f in factors:
         for row in rows:

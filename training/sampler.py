@@ -22,6 +22,7 @@ import torch
 from training.acquisition import Acquisition, acquire, illumination_at, illumination_field, sample_settings
 from training.psf import blur, level_psfs
 from training.resample import coarse_camera
+from training.specimen import HAZE_PEAK, HAZE_SIGMA_PX
 
 PATCH = 84
 
@@ -152,9 +153,10 @@ class FieldSampler:
 
     def _add_haze(self, values: np.ndarray, shape: tuple[int, int], corner: tuple[int, int], k: int, ys: np.ndarray,
                   xs: np.ndarray, psf_var: float) -> None:
-        """In place, before the camera: out-of-focus glow over the field (1–4 broad Gaussian blobs, σ 15–50 px, peak
-        0.3–1.5× the bright reference, the first one near the patch so that it shows there), blurred with the level's
-        PSF, on the patch's pixels and on the statistics pixels alike. Why: light from objects far from the focal plane
+        """In place, before the camera: out-of-focus glow over the field (1–4 broad Gaussian blobs of the `haze`
+        condition's σ and peak ranges, σ log-uniform, peaks in units of the bright reference, the first one near the
+        patch so that it shows there), blurred with the level's PSF, on the patch's pixels and on the statistics pixels
+        alike. Why: light from objects far from the focal plane
         lies under the in-focus cells of many real fields (training/specimen.py, "haze"); a model that has only seen
         glow-free fields reads the smooth light as defocus."""
         h, w = shape
@@ -167,8 +169,8 @@ class FieldSampler:
                 cy, cx = self.rng.uniform(y0 - 40, y0 + PATCH + 40), self.rng.uniform(x0 - 40, x0 + PATCH + 40)
             else:
                 cy, cx = self.rng.uniform(0, h), self.rng.uniform(0, w)
-            sigma2 = float(np.exp(self.rng.uniform(math.log(15.0), math.log(50.0)))) ** 2
-            peak = float(self.rng.uniform(0.3, 1.5))
+            sigma2 = float(np.exp(self.rng.uniform(*np.log(HAZE_SIGMA_PX)))) ** 2
+            peak = float(self.rng.uniform(*HAZE_PEAK))
             var = sigma2 + psf_var
             amp = peak * sigma2 / var  # the blur spreads the blob's light, its total stays
             patch += amp * np.exp(-((py - cy) ** 2 + (px - cx) ** 2) / (2 * var))

@@ -93,16 +93,21 @@ def training_fields(args) -> tuple[list, list]:
     return train, load_fields(args.fields, "val")
 
 
-def scale_factors(text: str) -> list[float]:
-    """--scale_aug as shrink factors; a clear error for anything but numbers above 1."""
+def factor_list(text: str, flag: str, fits, example: str, meaning: str) -> list[float]:
+    """A comma list of numbers given to `flag`; a clear error for anything else, or for a number that `fits` refuses."""
     try:
         factors = [float(t) for t in filter(None, (t.strip() for t in text.split(",")))]
     except ValueError:
-        raise DataError(f"--scale_aug {text!r}: expected a comma list of numbers such as 1.5,2") from None
-    bad = [f for f in factors if not f > 1]
+        raise DataError(f"{flag} {text!r}: expected a comma list of numbers such as {example}") from None
+    bad = [f for f in factors if not fits(f)]
     if bad:
-        raise DataError(f"--scale_aug: every factor must be above 1 (pixels that many times larger), got {bad[0]:g}")
+        raise DataError(f"{flag}: every factor must be {meaning}, got {bad[0]:g}")
     return factors
+
+
+def scale_factors(text: str) -> list[float]:
+    """--scale_aug as shrink factors: numbers above 1."""
+    return factor_list(text, "--scale_aug", lambda f: f > 1, "1.5,2", "above 1 (pixels that many times larger)")
 
 
 def with_scales(fields: list, factors: list[float]) -> tuple[list, list[float]]:
@@ -119,15 +124,9 @@ def with_scales(fields: list, factors: list[float]) -> tuple[list, list[float]]:
 
 
 def fine_factors(text: str) -> list[float]:
-    """--fine_aug as factors of the native pixel size; a clear error for anything but numbers strictly between 0 and 1."""
-    try:
-        factors = [float(t) for t in filter(None, (t.strip() for t in text.split(",")))]
-    except ValueError:
-        raise DataError(f"--fine_aug {text!r}: expected a comma list of numbers such as 0.5,0.7") from None
-    bad = [f for f in factors if not 0 < f < 1]
-    if bad:
-        raise DataError(f"--fine_aug: every factor must be between 0 and 1 (pixels that many times the native size), got {bad[0]:g}")
-    return factors
+    """--fine_aug as factors of the native pixel size: numbers strictly between 0 and 1."""
+    return factor_list(text, "--fine_aug", lambda f: 0 < f < 1, "0.5,0.7",
+                       "between 0 and 1 (pixels that many times the native size)")
 
 
 def with_fine(fields: list, areas: list[float], args) -> tuple[list, list[float]]:
